@@ -1,0 +1,69 @@
+import type { ActionType, Risk } from './catalog.js';
+import type { Subject } from './snapshot.js';
+import type { VerifySpec } from './rules.js';
+
+/** One evaluated condition leaf: the raw material of "why did (not) this fire". */
+export interface ConditionTrace {
+  readonly fact: string;
+  readonly path?: string;
+  readonly operator: string;
+  readonly value: unknown;
+  readonly factValue: unknown;
+  readonly result: boolean;
+}
+
+export interface RuleTrace {
+  /** `id@version`. */
+  readonly rule: string;
+  readonly stage: 'analyze' | 'plan';
+  readonly fired: boolean;
+  /** Fixpoint pass in which it was evaluated (analysis), 0 for plan rules. */
+  readonly pass: number;
+  readonly conditions: readonly ConditionTrace[];
+}
+
+/** A concrete action, templates resolved. */
+export interface ActionProposal {
+  readonly type: ActionType;
+  readonly target: string;
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly cost: number;
+  readonly benefit: number;
+  readonly risk: Risk;
+  readonly verify: VerifySpec;
+  readonly cooldownMs: number;
+}
+
+export interface Candidate {
+  /** `id@version` of the proposing plan rule. */
+  readonly rule: string;
+  readonly ruleId: string;
+  readonly action: ActionProposal;
+  readonly priority: number;
+  readonly weight: number;
+  /** priority × weight. */
+  readonly effectivePriority: number;
+  /** (benefit − cost) × expected success. */
+  readonly utility: number;
+  /** Why it lost; absent on the winner. */
+  readonly rejected?: string;
+}
+
+/** The planner's output for one incident in one cycle, with its full explanation. */
+export interface Decision {
+  readonly id: string;
+  readonly cycleId: string;
+  /** ISO-8601 (the snapshot's time). */
+  readonly at: string;
+  readonly incidentId: string;
+  readonly subject: Subject;
+  /** Alert names in the incident (firing ones). */
+  readonly alerts: readonly string[];
+  readonly ruleSetHash: string;
+  /** Facts derived by analysis rules. */
+  readonly derived: Readonly<Record<string, unknown>>;
+  readonly rules: readonly RuleTrace[];
+  readonly candidates: readonly Candidate[];
+  /** One winner per target; usually one. */
+  readonly chosen: readonly Candidate[];
+}

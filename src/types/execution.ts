@@ -1,0 +1,69 @@
+import type { ActionProposal } from './decision.js';
+
+/** Why a guard rail stopped an action (closed set: metrics use it as a label). */
+export type GuardReason =
+  | 'dry_run'
+  | 'cooldown'
+  | 'hysteresis'
+  | 'rate_limit_global'
+  | 'rate_limit_type'
+  | 'max_concurrent'
+  | 'circuit_open'
+  | 'blast_radius'
+  | 'approval_required'
+  | 'alert_resolved'
+  | 'silenced'
+  | 'maintenance_window'
+  | 'charter_unavailable';
+
+export type ExecutionStatus =
+  | 'pending' // intent recorded, Charter not yet confirmed
+  | 'applied' // write landed, verification pending
+  | 'unchanged' // desired already held, nothing written
+  | 'succeeded' // verified
+  | 'failed' // verification failed (and rolled back when reversible)
+  | 'inconclusive'
+  | 'rolled_back'
+  | 'conflict' // a concurrent change; aborted
+  | 'error' // apply failed terminally
+  | 'blocked' // stopped by a guard rail
+  | 'awaiting_approval'
+  | 'rejected'; // a human rejected it
+
+export type VerifyResult = 'succeeded' | 'failed' | 'inconclusive';
+
+/** One execution: intent → outcome, with timings. Stored under its unique `key`. */
+export interface ExecutionRecord {
+  /** rule | target | incident fingerprint | episode: never applied twice. */
+  readonly key: string;
+  readonly id: string;
+  readonly decisionId: string;
+  readonly cycleId: string;
+  readonly ruleId: string;
+  readonly incidentId: string;
+  /** The incident kind (sorted firing alert names), for the learner. */
+  readonly incidentKind: string;
+  readonly action: ActionProposal;
+  readonly status: ExecutionStatus;
+  readonly guard?: GuardReason;
+  readonly guardDetail?: string;
+  /** State read before the write, for rollback. */
+  readonly prior?: unknown;
+  readonly verify?: VerifyResult;
+  readonly error?: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly appliedAt?: string;
+  readonly verifiedAt?: string;
+}
+
+/** A weight change made by the learner, with its reason. */
+export interface WeightChange {
+  readonly ruleId: string;
+  readonly from: number;
+  readonly to: number;
+  readonly samples: number;
+  readonly successRate: number;
+  readonly reason: string;
+  readonly at: string;
+}

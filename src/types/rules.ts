@@ -1,0 +1,97 @@
+import type { ActionType, Risk } from './catalog.js';
+
+/** Where a loaded element came from, for `FILE:LINE:COL` messages. */
+export interface SourceLocation {
+  readonly file: string;
+  /** 1-based. */
+  readonly line: number;
+  /** 1-based. */
+  readonly column: number;
+}
+
+/** A condition in json-rules-engine's vocabulary. */
+export type Condition = ConditionLeaf | ConditionAll | ConditionAny | ConditionNot | ConditionRef;
+
+export interface ConditionLeaf {
+  readonly fact: string;
+  readonly path?: string;
+  readonly operator: string;
+  /** A literal, or `{ fact, path? }` to compare against another fact. */
+  readonly value: unknown;
+  readonly params?: Readonly<Record<string, unknown>>;
+}
+export interface ConditionAll {
+  readonly all: readonly Condition[];
+}
+export interface ConditionAny {
+  readonly any: readonly Condition[];
+}
+export interface ConditionNot {
+  readonly not: Condition;
+}
+/** Reference to a named condition declared in the rule set's `conditions:` map. */
+export interface ConditionRef {
+  readonly condition: string;
+}
+
+export type Stage = 'analyze' | 'plan';
+
+export interface RuleBase {
+  readonly id: string;
+  readonly version: number;
+  readonly description: string;
+  readonly stage: Stage;
+  /** Integer ≥ 1; higher runs first and, for plans, wins ties. */
+  readonly priority: number;
+  /** Alert names this rule is about; used to index rules (empty: any incident). */
+  readonly alerts: readonly string[];
+  /** Subject kinds this rule applies to (empty: any). */
+  readonly subjects: readonly string[];
+  readonly conditions: Condition;
+  readonly location: SourceLocation;
+  /** `name@version` of the rule set that holds it. */
+  readonly ruleSet: string;
+}
+
+/** Derives facts: `derive` maps a fact name to a value (string values may be templates). */
+export interface AnalyzeRule extends RuleBase {
+  readonly stage: 'analyze';
+  readonly derive: Readonly<Record<string, unknown>>;
+}
+
+/** What must hold after an action, and when to look. */
+export interface VerifySpec {
+  readonly afterMs: number;
+  readonly conditions: Condition;
+}
+
+/** Proposes one action. Strings in target and params may be `{{fact.path}}` templates. */
+export interface PlanRule extends RuleBase {
+  readonly stage: 'plan';
+  readonly action: {
+    readonly type: ActionType;
+    readonly target: string;
+    readonly params: Readonly<Record<string, unknown>>;
+    readonly cost: number;
+    readonly benefit: number;
+    readonly risk: Risk;
+    /** Prior probability that the action clears the incident (0..1), default 0.5. */
+    readonly successProbability: number;
+    readonly verify: VerifySpec;
+    readonly cooldownMs: number;
+  };
+}
+
+export type Rule = AnalyzeRule | PlanRule;
+
+/** Everything loaded from a rules directory: immutable, hashed, safe to swap atomically. */
+export interface RuleSet {
+  /** sha256 over the canonical form of every loaded file, hex. */
+  readonly hash: string;
+  readonly files: readonly string[];
+  readonly rules: readonly Rule[];
+  readonly namedConditions: Readonly<Record<string, Condition>>;
+}
+
+/** Learned multipliers of plan-rule priority; missing rule → 1. */
+export type Weights = Readonly<Record<string, number>>;

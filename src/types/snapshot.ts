@@ -1,0 +1,56 @@
+import type { Alert } from './alert.js';
+import type { Violation } from './charter.js';
+
+/** One series of an instant-query result. Values are already numbers (NaN/±Inf mapped). */
+export interface MetricSample {
+  readonly labels: Readonly<Record<string, string>>;
+  readonly value: number;
+}
+
+export type SourceName = 'prometheus' | 'alertmanager' | 'charter';
+
+/** Health of one monitor source for the snapshot it contributed to. */
+export interface SourceStatus {
+  readonly ok: boolean;
+  /** Exact error text when not ok. */
+  readonly error?: string;
+}
+
+/**
+ * Everything Monitor observed at one instant. The loop is level based: a cycle reads one
+ * whole snapshot and converges; it never depends on which event triggered it.
+ */
+export interface Snapshot {
+  /** ISO-8601 observation time. */
+  readonly at: string;
+  readonly alerts: readonly Alert[];
+  /**
+   * Named metric queries (see src/monitor/queries.ts) → their samples. A query whose
+   * metric is missing from Prometheus maps to an empty array.
+   */
+  readonly metrics: Readonly<Record<string, readonly MetricSample[]>>;
+  readonly violations: readonly Violation[];
+  readonly sources: Readonly<Partial<Record<SourceName, SourceStatus>>>;
+}
+
+/** What an incident is about. */
+export type SubjectKind = 'policy' | 'target' | 'committee' | 'service';
+
+export interface Subject {
+  readonly kind: SubjectKind;
+  /** policy id, node/service name, committee id, or "charter" for the service itself. */
+  readonly id: string;
+}
+
+/**
+ * The alerts, metric samples and violations about one subject. Rules are evaluated per
+ * incident, with the snapshot's global facts also available.
+ */
+export interface Incident {
+  /** `${subject.kind}:${subject.id}` — stable across cycles. */
+  readonly id: string;
+  readonly subject: Subject;
+  readonly alerts: readonly Alert[];
+  readonly violations: readonly Violation[];
+  readonly metrics: Readonly<Record<string, readonly MetricSample[]>>;
+}

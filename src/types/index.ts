@@ -6,3 +6,6 @@ export * from './rules.js';
 export * from './decision.js';
 export * from './execution.js';
 export * from './errors.js';
+export * from './metrics.js';
+export * from './facts.js';
+export * from './ports.js';

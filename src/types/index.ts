@@ -9,3 +9,4 @@ export * from './errors.js';
 export * from './metrics.js';
 export * from './facts.js';
 export * from './ports.js';
+export * from './operators.js';

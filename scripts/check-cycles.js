@@ -1,0 +1,79 @@
+#!/usr/bin/env node
+// Import-graph check run before the tests: no circular imports in src/, and the layering of
+// docs/ARCHITECTURE.md holds (src/types imports nothing else from src/; loop stages never
+// import each other — only src/app, src/loop and src/cli compose them).
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+
+const root = resolve(process.argv[2] ?? 'src');
+const files = [];
+(function walk(dir) {
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) walk(p);
+    else if (p.endsWith('.ts') && !p.endsWith('.d.ts')) files.push(p);
+  }
+})(root);
+
+const importRe = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"](\.[^'"]+)['"]/g;
+const graph = new Map();
+for (const f of files) {
+  const text = readFileSync(f, 'utf8');
+  const deps = [];
+  for (const m of text.matchAll(importRe)) {
+    // Type-only imports vanish at runtime but still shape the layering; keep them.
+    deps.push(resolve(dirname(f), m[1].replace(/\.js$/, '.ts')));
+  }
+  graph.set(f, deps);
+}
+
+const problems = [];
+const area = (f) => relative(root, f).split('/')[0];
+// Which top-level folders each folder may import (beyond itself and types).
+const allowed = {
+  types: [],
+  config: ['rules'],
+  observability: [],
+  rules: [],
+  monitor: ['integration', 'rules'],
+  analyze: ['rules', 'monitor'],
+  execute: ['integration', 'knowledge'],
+  knowledge: [],
+  integration: [],
+  charter: ['integration'],
+  simulate: ['analyze', 'monitor', 'rules', 'knowledge', 'observability'],
+};
+for (const [f, deps] of graph) {
+  const a = area(f);
+  const ok = allowed[a];
+  if (!ok) continue; // loop, app, cli compose everything
+  for (const d of deps) {
+    const b = area(d);
+    if (b === a || b === 'types' || ok.includes(b)) continue;
+    problems.push(`${relative(process.cwd(), f)}: ${a}/ must not import ${b}/ (${relative(process.cwd(), d)})`);
+  }
+}
+
+const state = new Map();
+const stack = [];
+function visit(f) {
+  state.set(f, 1);
+  stack.push(f);
+  for (const d of graph.get(f) ?? []) {
+    if (!graph.has(d)) continue;
+    if (state.get(d) === 1) {
+      const cycle = stack.slice(stack.indexOf(d)).concat(d).map((x) => relative(process.cwd(), x));
+      problems.push(`import cycle: ${cycle.join(' -> ')}`);
+    } else if (!state.has(d)) visit(d);
+  }
+  stack.pop();
+  state.set(f, 2);
+}
+for (const f of graph.keys()) if (!state.has(f)) visit(f);
+
+if (problems.length > 0) {
+  for (const p of problems) process.stderr.write(`${p}\n`);
+  process.stderr.write(`check-cycles: ${problems.length} problem(s) in ${files.length} files\n`);
+  process.exit(1);
+}
+process.stdout.write(`check-cycles: ${files.length} files, no cycles, layering holds\n`);

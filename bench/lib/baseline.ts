@@ -1,0 +1,52 @@
+/**
+ * The baseline of the analyze + plan benchmark: plain json-rules-engine, the way its README
+ * suggests — one Engine holding every rule, one run per firing alert, chaining through
+ * priorities and runtime facts added by event handlers. The product never does this (only
+ * src/analyze/ touches json-rules-engine); this file exists to measure against.
+ */
+import { Engine, type RuleProperties, type TopLevelCondition } from 'json-rules-engine';
+import type { Rule, RuleSet, Snapshot } from '../../src/types/index.js';
+
+export interface Baseline {
+  run(snapshot: Snapshot): Promise<number>;
+}
+
+function toEngineRule(r: Rule): RuleProperties {
+  return {
+    name: r.id,
+    priority: r.priority,
+    conditions: r.conditions as unknown as TopLevelCondition,
+    event: r.stage === 'analyze' ? { type: 'derive', params: { derive: r.derive } } : { type: 'plan', params: { action: r.action } },
+  };
+}
+
+export function createBaseline(ruleSet: RuleSet): Baseline {
+  const engine = new Engine([], { allowUndefinedFacts: true });
+  for (const r of ruleSet.rules) engine.addRule(toEngineRule(r));
+  engine.on('success', (event, almanac) => {
+    const derive = event.params?.['derive'] as Record<string, unknown> | undefined;
+    if (derive) for (const [k, v] of Object.entries(derive)) almanac.addRuntimeFact(k, v);
+  });
+  return {
+    async run(snapshot: Snapshot): Promise<number> {
+      let planned = 0;
+      const byPolicy = (name: string, policy: string) =>
+        snapshot.metrics[name]?.find((s) => s.labels['policy_id'] === policy)?.value ?? null;
+      for (const alert of snapshot.alerts) {
+        const policy = alert.labels['policy_id'] ?? '';
+        const violations = snapshot.violations.filter((v) => v.policyId === policy);
+        const facts = {
+          subject: { kind: 'policy', id: policy },
+          alertnames: [alert.name],
+          severity: alert.severity,
+          labels: alert.labels,
+          metrics: { criticalViolationRate: byPolicy('criticalViolationRate', policy), violationRate: byPolicy('violationRate', policy) },
+          violations: { total: violations.length, critical: violations.filter((v) => v.severity === 'critical').length },
+        };
+        const result = await engine.run(facts);
+        planned += result.events.filter((e) => e.type === 'plan').length;
+      }
+      return planned;
+    },
+  };
+}

@@ -1,0 +1,79 @@
+import { OPTIONS, type Config, type OptionSpec } from './options.js';
+import { parseValue } from './values.js';
+import { parseConfigFile } from './file.js';
+
+/** Where option values come from; the CLI gathers them, nothing below it reads process.env. */
+export interface ConfigSources {
+  /** Parsed flag values keyed by flag name (strings or booleans); absent flags are absent. */
+  readonly flags?: Readonly<Record<string, unknown>>;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly file?: { readonly path: string; readonly text: string };
+  /** Overrides applied over the defaults but under file/env/flags (e.g. the demo's fast settings). */
+  readonly defaults?: Partial<Config>;
+}
+
+export type CompileResult = { readonly ok: true; readonly config: Config } | { readonly ok: false; readonly errors: readonly string[] };
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+/**
+ * Compiles every source into one fully resolved, frozen Config: flags > env > file >
+ * defaults. Every problem is reported at once, each naming its source and field, e.g.
+ * `MAPE_K_INTERVAL: must be a positive number of seconds, got "abc"`.
+ */
+export function compileConfig(sources: ConfigSources): CompileResult {
+  const errors: string[] = [];
+  const out: Record<string, unknown> = {};
+  for (const o of OPTIONS) out[o.key] = sources.defaults?.[o.key] ?? o.default;
+
+  if (sources.file) {
+    const parsed = parseConfigFile(sources.file.path, sources.file.text);
+    if (!parsed.ok) {
+      errors.push(...parsed.errors);
+    } else {
+      for (const [key, { value, line }] of parsed.file.entries) {
+        const spec = OPTIONS.find((o) => o.file === key);
+        if (spec === undefined) {
+          errors.push(`${sources.file.path}:${line}: unknown key "${key}"`);
+          continue;
+        }
+        apply(spec, value, `${sources.file.path}:${line}: ${key}`);
+      }
+    }
+  }
+  for (const spec of OPTIONS) {
+    const raw = spec.env === undefined ? undefined : sources.env?.[spec.env];
+    if (raw !== undefined && raw !== '') apply(spec, raw, spec.env as string);
+  }
+  for (const spec of OPTIONS) {
+    if (spec.flag === undefined) continue;
+    const raw = sources.flags?.[spec.flag];
+    if (raw !== undefined) apply(spec, raw, `--${spec.flag}`);
+  }
+
+  function apply(spec: OptionSpec, raw: unknown, where: string): void {
+    const v = parseValue(spec.kind, raw);
+    if (v.ok) out[spec.key] = v.value;
+    else errors.push(`${where}: ${v.message}`);
+  }
+
+  if (errors.length === 0 && !LOOPBACK.has(String(out['listenHost'])) && out['webhookToken'] === undefined) {
+    errors.push(`listenHost: binding "${String(out['listenHost'])}" (not loopback) requires MAPEK_WEBHOOK_TOKEN`);
+  }
+  if (errors.length > 0) return { ok: false, errors };
+  return { ok: true, config: Object.freeze({ ...out, rules: Object.freeze([...(out['rules'] as string[])]) }) as unknown as Config };
+}
+
+/** A copy of the config safe to print: secrets replaced by "<redacted>". */
+export function redactedConfig(config: Config): Record<string, unknown> {
+  const copy: Record<string, unknown> = { ...config };
+  for (const o of OPTIONS) if (o.secret === true && copy[o.key] !== undefined) copy[o.key] = '<redacted>';
+  return copy;
+}
+
+/** Secret values of a config, for the logger's redaction list. */
+export function secretsOf(config: Config): string[] {
+  return OPTIONS.filter((o) => o.secret === true)
+    .map((o) => config[o.key])
+    .filter((v): v is string => typeof v === 'string' && v !== '');
+}

@@ -1,0 +1,110 @@
+import test from 'ava';
+import { compileConfig, redactedConfig, secretsOf } from '../../../src/config/index.js';
+import { parseValue } from '../../../src/config/values.js';
+import { flagOptions } from '../../../src/config/flags.js';
+
+test('defaults compile into a resolved config with durations in ms', (t) => {
+  const r = compileConfig({});
+  if (!r.ok) return t.fail(r.errors.join('\n'));
+  t.is(r.config.intervalMs, 30_000);
+  t.is(r.config.listenHost, '127.0.0.1');
+  t.is(r.config.listenPort, 9400);
+  t.is(r.config.prometheusUrl, undefined);
+  t.deepEqual(r.config.rules, ['rules']);
+  t.true(Object.isFrozen(r.config));
+});
+
+test('flags win over env, env over file, file over defaults', (t) => {
+  const file = { path: 'mapek.yaml', text: 'interval: 10\nlogLevel: warn\nlistenPort: 9500\nprometheusUrl: http://file:9090\n' };
+  const env = { MAPE_K_INTERVAL: '20', LOG_LEVEL: 'debug' };
+  const r = compileConfig({ file, env, flags: { interval: '5' } });
+  if (!r.ok) return t.fail(r.errors.join('\n'));
+  t.is(r.config.intervalMs, 5_000);
+  t.is(r.config.logLevel, 'debug');
+  t.is(r.config.listenPort, 9500);
+  t.is(r.config.prometheusUrl, 'http://file:9090');
+});
+
+test('a bad environment value names the variable and quotes the value', (t) => {
+  const r = compileConfig({ env: { MAPE_K_INTERVAL: 'abc' } });
+  t.deepEqual(r, { ok: false, errors: ['MAPE_K_INTERVAL: must be a positive number of seconds, got "abc"'] });
+});
+
+test('every problem is reported at once, each naming its source', (t) => {
+  const r = compileConfig({
+    env: { PROMETHEUS_URL: 'ftp://x', LOG_LEVEL: 'loud' },
+    flags: { port: '70000' },
+    file: { path: 'm.yaml', text: 'interval: 1\nbogus: 2\ncycleTimeout: -1\n' },
+  });
+  t.false(r.ok);
+  if (r.ok) return;
+  t.deepEqual(r.errors, [
+    'm.yaml:2: unknown key "bogus"',
+    'm.yaml:3: cycleTimeout: must be a positive number of seconds, got -1',
+    'PROMETHEUS_URL: must be an http(s) URL, got "ftp://x"',
+    'LOG_LEVEL: must be one of debug, info, warn, error, got "loud"',
+    '--port: must be a port number 0..65535, got "70000"',
+  ]);
+});
+
+test('invalid YAML names file and line', (t) => {
+  const r = compileConfig({ file: { path: 'm.yaml', text: 'interval: 1\n  bad: [\n' } });
+  t.false(r.ok);
+  if (r.ok) return;
+  t.regex(r.errors[0] ?? '', /^m\.yaml:\d+: invalid YAML: /);
+});
+
+test('a config file that is not a mapping is rejected', (t) => {
+  t.deepEqual(compileConfig({ file: { path: 'm.yaml', text: '- a\n- b\n' } }), { ok: false, errors: ['m.yaml:1: must be a mapping of option names to values'] });
+  const empty = compileConfig({ file: { path: 'm.yaml', text: '' } });
+  t.true(empty.ok);
+});
+
+test('empty environment values count as unset', (t) => {
+  const r = compileConfig({ env: { PROMETHEUS_URL: '', MAPE_K_INTERVAL: '' } });
+  t.true(r.ok);
+});
+
+test('binding a non-loopback address requires a webhook token', (t) => {
+  t.deepEqual(compileConfig({ flags: { host: '0.0.0.0' } }), {
+    ok: false,
+    errors: ['listenHost: binding "0.0.0.0" (not loopback) requires MAPEK_WEBHOOK_TOKEN'],
+  });
+  t.true(compileConfig({ flags: { host: '0.0.0.0' }, env: { MAPEK_WEBHOOK_TOKEN: 's3cret' } }).ok);
+});
+
+test('secrets are redacted and listed', (t) => {
+  const r = compileConfig({ env: { MAPEK_WEBHOOK_TOKEN: 'w-tok', MAPEK_CHARTER_TOKEN: 'c-tok' } });
+  if (!r.ok) return t.fail();
+  t.is(redactedConfig(r.config)['webhookToken'], '<redacted>');
+  t.is(redactedConfig(r.config)['charterToken'], '<redacted>');
+  t.deepEqual(secretsOf(r.config).sort(), ['c-tok', 'w-tok']);
+});
+
+test('defaults can be overridden by the caller (the demo)', (t) => {
+  const r = compileConfig({ defaults: { intervalMs: 500 }, env: {} });
+  t.true(r.ok && r.config.intervalMs === 500);
+});
+
+test('value parsers', (t) => {
+  t.deepEqual(parseValue('boolean', 'yes'), { ok: true, value: true });
+  t.deepEqual(parseValue('boolean', 'off'), { ok: true, value: false });
+  t.deepEqual(parseValue('boolean', 'maybe'), { ok: false, message: 'must be true or false, got "maybe"' });
+  t.deepEqual(parseValue('list', 'a, b,,c'), { ok: true, value: ['a', 'b', 'c'] });
+  t.deepEqual(parseValue('list', []), { ok: false, message: 'must be a non-empty list of paths, got []' });
+  t.deepEqual(parseValue('milliseconds', '250'), { ok: true, value: 250 });
+  t.deepEqual(parseValue('milliseconds', '2.5'), { ok: false, message: 'must be a whole number of milliseconds ≥ 0, got "2.5"' });
+  t.deepEqual(parseValue('integer', 0), { ok: false, message: 'must be a positive integer, got 0' });
+  t.deepEqual(parseValue('seconds', '0.25'), { ok: true, value: 250 });
+  t.deepEqual(parseValue('url', 'http://h:1/'), { ok: true, value: 'http://h:1' });
+  t.deepEqual(parseValue('url', 'not a url'), { ok: false, message: 'must be an http(s) URL, got "not a url"' });
+  t.deepEqual(parseValue('string', ''), { ok: false, message: 'must be a non-empty string, got ""' });
+});
+
+test('flag declarations cover the flagged options and --config', (t) => {
+  const f = flagOptions();
+  t.deepEqual(f['config'], { type: 'string' });
+  t.deepEqual(f['dry-run'], { type: 'boolean' });
+  t.deepEqual(f['interval'], { type: 'string' });
+  t.is(f['webhook-token'], undefined);
+});

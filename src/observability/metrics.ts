@@ -1,0 +1,88 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { ExecutionRecord } from '../types/execution.js';
+
+/**
+ * The service's own metrics, one Registry per service instance (prom-client throws when a
+ * name is registered twice). Labels take values from closed sets only: phases, sources,
+ * action types, execution statuses, guard reasons, and the ids of loaded rules.
+ */
+export type Phase = 'monitor' | 'plan' | 'execute' | 'record';
+export type CycleResult = 'ok' | 'error' | 'timeout';
+export type Trigger = 'timer' | 'webhook' | 'startup' | 'manual';
+export type WebhookResult = 'accepted' | 'duplicate' | 'rejected' | 'unauthorized' | 'too_large';
+export const SOURCES = ['prometheus', 'alertmanager', 'charter'] as const;
+
+export interface ServiceMetrics {
+  readonly registry: Registry;
+  readonly cycleDuration: Histogram<'result'>;
+  readonly cycles: Counter<'trigger' | 'result'>;
+  readonly phaseDuration: Histogram<'phase'>;
+  readonly rulesFired: Counter<'rule' | 'stage'>;
+  readonly decisions: Counter;
+  readonly actions: Counter<'type' | 'result'>;
+  readonly guardStops: Counter<'reason'>;
+  readonly timeToRemediate: Histogram<'type'>;
+  readonly verifications: Counter<'type' | 'result'>;
+  readonly ruleWeight: Gauge<'rule'>;
+  readonly ruleSetInfo: Gauge<'hash'>;
+  readonly lastReloadSuccess: Gauge;
+  readonly lastReloadTime: Gauge;
+  readonly monitorErrors: Counter<'source'>;
+  readonly sourceDegraded: Gauge<'source'>;
+  readonly webhooks: Counter<'result'>;
+  readonly triggersCoalesced: Counter;
+  /** Counts one execution outcome into actions, guard stops, verifications and time to remediate. */
+  observeExecution(r: ExecutionRecord, incidentStartedAt?: string): void;
+  setRuleSet(hash: string): void;
+  setWeights(weights: Readonly<Record<string, number>>): void;
+}
+
+const DURATION_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+const REMEDIATE_BUCKETS = [0.1, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300, 600];
+
+export function createServiceMetrics(opts: { defaultMetrics?: boolean } = {}): ServiceMetrics {
+  const registry = new Registry();
+  if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+  const m = {
+    registry,
+    cycleDuration: new Histogram({ name: 'mapek_cycle_duration_seconds', help: 'Duration of one MAPE-K cycle.', labelNames: ['result'] as const, buckets: DURATION_BUCKETS, registers }),
+    cycles: new Counter({ name: 'mapek_cycles_total', help: 'Cycles run, by what scheduled them and how they ended.', labelNames: ['trigger', 'result'] as const, registers }),
+    phaseDuration: new Histogram({ name: 'mapek_phase_duration_seconds', help: 'Duration of each phase of a cycle (plan = analyze + plan, one pure call).', labelNames: ['phase'] as const, buckets: DURATION_BUCKETS, registers }),
+    rulesFired: new Counter({ name: 'mapek_rules_fired_total', help: 'Rules that fired, by rule id and stage.', labelNames: ['rule', 'stage'] as const, registers }),
+    decisions: new Counter({ name: 'mapek_decisions_total', help: 'Decisions planned (one per incident with a candidate).', registers }),
+    actions: new Counter({ name: 'mapek_actions_total', help: 'Executions by action type and result status.', labelNames: ['type', 'result'] as const, registers }),
+    guardStops: new Counter({ name: 'mapek_guard_stops_total', help: 'Actions stopped by a guard rail, by reason.', labelNames: ['reason'] as const, registers }),
+    timeToRemediate: new Histogram({ name: 'mapek_time_to_remediate_seconds', help: 'From the first firing alert of the incident (or the intent when unknown) to a verified remediation.', labelNames: ['type'] as const, buckets: REMEDIATE_BUCKETS, registers }),
+    verifications: new Counter({ name: 'mapek_verifications_total', help: 'Verification results by action type.', labelNames: ['type', 'result'] as const, registers }),
+    ruleWeight: new Gauge({ name: 'mapek_rule_weight', help: 'Learned weight of each planning rule (1 = neutral).', labelNames: ['rule'] as const, registers }),
+    ruleSetInfo: new Gauge({ name: 'mapek_ruleset_info', help: 'Always 1; the hash label names the rule set in force.', labelNames: ['hash'] as const, registers }),
+    lastReloadSuccess: new Gauge({ name: 'mapek_ruleset_last_reload_successful', help: '1 when the last rule reload succeeded, 0 when it was rejected.', registers }),
+    lastReloadTime: new Gauge({ name: 'mapek_ruleset_last_reload_success_timestamp_seconds', help: 'Time of the last successful rule load.', registers }),
+    monitorErrors: new Counter({ name: 'mapek_monitor_errors_total', help: 'Failed reads of a monitor source.', labelNames: ['source'] as const, registers }),
+    sourceDegraded: new Gauge({ name: 'mapek_source_degraded', help: '1 while a source is unreachable (the loop runs in a degraded mode).', labelNames: ['source'] as const, registers }),
+    webhooks: new Counter({ name: 'mapek_webhooks_total', help: 'Alertmanager webhook posts by result.', labelNames: ['result'] as const, registers }),
+    triggersCoalesced: new Counter({ name: 'mapek_triggers_coalesced_total', help: 'Triggers merged into an already scheduled cycle.', registers }),
+  };
+  for (const s of SOURCES) m.sourceDegraded.set({ source: s }, 0);
+  return {
+    ...m,
+    observeExecution(r, incidentStartedAt) {
+      m.actions.inc({ type: r.action.type, result: r.status });
+      if (r.guard !== undefined) m.guardStops.inc({ reason: r.guard });
+      if (r.verify !== undefined) m.verifications.inc({ type: r.action.type, result: r.verify });
+      if (r.status === 'succeeded' && r.verifiedAt !== undefined) {
+        const from = Date.parse(incidentStartedAt ?? r.createdAt);
+        const seconds = (Date.parse(r.verifiedAt) - from) / 1000;
+        if (Number.isFinite(seconds) && seconds >= 0) m.timeToRemediate.observe({ type: r.action.type }, seconds);
+      }
+    },
+    setRuleSet(hash) {
+      m.ruleSetInfo.reset();
+      m.ruleSetInfo.set({ hash }, 1);
+    },
+    setWeights(weights) {
+      for (const [rule, w] of Object.entries(weights)) m.ruleWeight.set({ rule }, w);
+    },
+  };
+}

@@ -1,0 +1,90 @@
+/**
+ * The storage seam under the knowledge store: a keyed collection of documents, each a few
+ * indexed fields plus the record itself as JSON text in `body` (nedb forbids keys with dots
+ * or a leading `$`, which facts and params may contain). Two backends: memory and nedb.
+ */
+
+/** Field → literal (equality), `{ $in: [...] }`, `{ $gte: x }` or `{ $lte: x }`. */
+export type Filter = Readonly<Record<string, unknown>>;
+
+export interface StoredDoc {
+  readonly _id: string;
+  readonly body: string;
+  readonly [field: string]: unknown;
+}
+
+export interface FindOptions {
+  readonly sort?: { readonly field: string; readonly dir: 1 | -1 };
+  readonly limit?: number;
+}
+
+export interface Collection {
+  readonly name: string;
+  /** Resolves false (and writes nothing) when the _id exists. Throws when the write fails. */
+  insert(doc: StoredDoc): Promise<boolean>;
+  upsert(doc: StoredDoc): Promise<void>;
+  get(id: string): Promise<StoredDoc | undefined>;
+  find(filter: Filter, opts?: FindOptions): Promise<StoredDoc[]>;
+  remove(ids: readonly string[]): Promise<number>;
+  count(filter?: Filter): Promise<number>;
+  /** Rewrites the backing file without superseded lines (no-op in memory). */
+  compact(): Promise<void>;
+}
+
+function matchesValue(actual: unknown, expected: unknown): boolean {
+  if (expected !== null && typeof expected === 'object' && !Array.isArray(expected)) {
+    const op = expected as Record<string, unknown>;
+    if ('$in' in op) return (op['$in'] as unknown[]).includes(actual);
+    if ('$gte' in op) return actual !== undefined && (actual as string) >= (op['$gte'] as string);
+    if ('$lte' in op) return actual !== undefined && (actual as string) <= (op['$lte'] as string);
+  }
+  return actual === expected;
+}
+
+export function matches(doc: StoredDoc, filter: Filter): boolean {
+  return Object.entries(filter).every(([k, v]) => matchesValue(doc[k], v));
+}
+
+export function sortAndLimit(docs: StoredDoc[], opts: FindOptions = {}): StoredDoc[] {
+  let out = docs;
+  const s = opts.sort;
+  if (s) {
+    out = [...out].sort((a, b) => {
+      const x = a[s.field] as string | number;
+      const y = b[s.field] as string | number;
+      return x < y ? -s.dir : x > y ? s.dir : 0;
+    });
+  }
+  return opts.limit !== undefined ? out.slice(0, opts.limit) : out;
+}
+
+/** In-memory backend: simulation and tests. */
+export class MemoryCollection implements Collection {
+  private readonly docs = new Map<string, StoredDoc>();
+  constructor(readonly name: string) {}
+
+  async insert(doc: StoredDoc): Promise<boolean> {
+    if (this.docs.has(doc._id)) return false;
+    this.docs.set(doc._id, { ...doc });
+    return true;
+  }
+  async upsert(doc: StoredDoc): Promise<void> {
+    this.docs.set(doc._id, { ...doc });
+  }
+  async get(id: string): Promise<StoredDoc | undefined> {
+    const d = this.docs.get(id);
+    return d ? { ...d } : undefined;
+  }
+  async find(filter: Filter, opts?: FindOptions): Promise<StoredDoc[]> {
+    return sortAndLimit([...this.docs.values()].filter((d) => matches(d, filter)), opts).map((d) => ({ ...d }));
+  }
+  async remove(ids: readonly string[]): Promise<number> {
+    let n = 0;
+    for (const id of ids) if (this.docs.delete(id)) n += 1;
+    return n;
+  }
+  async count(filter: Filter = {}): Promise<number> {
+    return [...this.docs.values()].filter((d) => matches(d, filter)).length;
+  }
+  async compact(): Promise<void> {}
+}

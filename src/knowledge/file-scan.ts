@@ -1,0 +1,76 @@
+/**
+ * Reading nedb data files ourselves: before nedb loads a file (it silently drops corrupt
+ * lines below its threshold) and for the CLI, which must not load — loading rewrites the
+ * file the running service appends to.
+ */
+import { copyFile, readFile } from 'node:fs/promises';
+import type { LoadReport } from '../types/knowledge.js';
+
+export interface ScanResult {
+  readonly lines: number;
+  /** 1-based numbers of lines JSON cannot parse. */
+  readonly corrupt: readonly number[];
+}
+
+export async function readIfExists(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+export function scanText(text: string): ScanResult {
+  const corrupt: number[] = [];
+  const all = text.split('\n');
+  let lines = 0;
+  all.forEach((line, i) => {
+    if (line === '') return;
+    lines += 1;
+    try {
+      JSON.parse(line);
+    } catch {
+      corrupt.push(i + 1);
+    }
+  });
+  return { lines, corrupt };
+}
+
+/**
+ * Scans `file`; when some lines are unparsable, copies the original to
+ * `FILE.corrupt-<stamp>.bak` first and reports what will be dropped. Undefined when clean.
+ */
+export async function backupIfCorrupt(file: string, stamp: string): Promise<LoadReport | undefined> {
+  const text = await readIfExists(file);
+  if (text === undefined) return undefined;
+  const scan = scanText(text);
+  if (scan.corrupt.length === 0) return undefined;
+  const backup = `${file}.corrupt-${stamp.replace(/[:.]/g, '-')}.bak`;
+  await copyFile(file, backup);
+  return { file, dropped: scan.corrupt.length, lines: scan.corrupt, backup };
+}
+
+/**
+ * The live documents of a nedb file, read only: later lines supersede earlier ones with the
+ * same _id, `$$deleted` removes; unparsable lines are skipped.
+ */
+export async function readDocuments(file: string): Promise<Map<string, Record<string, unknown>>> {
+  const docs = new Map<string, Record<string, unknown>>();
+  const text = await readIfExists(file);
+  if (text === undefined) return docs;
+  for (const line of text.split('\n')) {
+    if (line === '') continue;
+    let doc: Record<string, unknown>;
+    try {
+      doc = JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      continue;
+    }
+    const id = doc['_id'];
+    if (typeof id !== 'string') continue;
+    if (doc['$$deleted'] === true) docs.delete(id);
+    else docs.set(id, doc);
+  }
+  return docs;
+}

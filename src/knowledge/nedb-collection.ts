@@ -1,0 +1,93 @@
+/** nedb-promises backend of a Collection: one append-only file, compacted on load and on retain. */
+import Datastore from 'nedb-promises';
+import { MapekError } from '../types/errors.js';
+import type { LoadReport } from '../types/knowledge.js';
+import type { Collection, Filter, FindOptions, StoredDoc } from './collection.js';
+import { backupIfCorrupt } from './file-scan.js';
+
+type Db = ReturnType<typeof Datastore.create>;
+
+/** A write the store could not make durable (disk full, permissions): never retryable here. */
+export class StoreWriteError extends MapekError {
+  readonly file: string;
+  constructor(file: string, cause: unknown) {
+    super(`knowledge store write to "${file}" failed: ${cause instanceof Error ? cause.message : String(cause)}`, false, { cause });
+    this.name = 'StoreWriteError';
+    this.file = file;
+  }
+}
+
+export class NedbCollection implements Collection {
+  private constructor(
+    readonly name: string,
+    readonly file: string,
+    private readonly db: Db,
+  ) {}
+
+  /**
+   * Opens `file`: scans it first (unparsable lines are counted, the original copied to a
+   * timestamped backup), then loads — never with autoload — and ensures the indexes.
+   */
+  static async open(name: string, file: string, indexes: readonly string[], stamp: string): Promise<{ collection: NedbCollection; report?: LoadReport }> {
+    const report = await backupIfCorrupt(file, stamp);
+    // After the backup every bad line is accounted for, so nedb may drop them all.
+    const db = Datastore.create({ filename: file, autoload: false, corruptAlertThreshold: 1 });
+    try {
+      await db.load();
+      for (const fieldName of indexes) await db.ensureIndex({ fieldName });
+    } catch (err) {
+      throw new MapekError(`cannot load knowledge store file "${file}": ${err instanceof Error ? err.message : String(err)}`, false, { cause: err });
+    }
+    return report ? { collection: new NedbCollection(name, file, db), report } : { collection: new NedbCollection(name, file, db) };
+  }
+
+  async insert(doc: StoredDoc): Promise<boolean> {
+    try {
+      await this.db.insert(doc);
+      return true;
+    } catch (err) {
+      if ((err as { errorType?: string }).errorType === 'uniqueViolated') return false;
+      // nedb caches before it persists: undo the cached copy so memory matches the file.
+      await this.db.remove({ _id: doc._id }, {}).catch(() => undefined);
+      throw new StoreWriteError(this.file, err);
+    }
+  }
+
+  async upsert(doc: StoredDoc): Promise<void> {
+    try {
+      await this.db.update({ _id: doc._id }, doc, { upsert: true });
+    } catch (err) {
+      throw new StoreWriteError(this.file, err);
+    }
+  }
+
+  async get(id: string): Promise<StoredDoc | undefined> {
+    const d = await this.db.findOne<StoredDoc>({ _id: id });
+    return (d ?? undefined) as StoredDoc | undefined;
+  }
+
+  async find(filter: Filter, opts: FindOptions = {}): Promise<StoredDoc[]> {
+    let cursor = this.db.find<StoredDoc>(filter);
+    if (opts.sort) cursor = cursor.sort({ [opts.sort.field]: opts.sort.dir });
+    if (opts.limit !== undefined) cursor = cursor.limit(opts.limit);
+    return (await cursor.exec()) as StoredDoc[];
+  }
+
+  async remove(ids: readonly string[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    try {
+      return await this.db.remove({ _id: { $in: [...ids] } }, { multi: true });
+    } catch (err) {
+      throw new StoreWriteError(this.file, err);
+    }
+  }
+
+  async count(filter: Filter = {}): Promise<number> {
+    return (await this.db.count(filter)) as unknown as number;
+  }
+
+  async compact(): Promise<void> {
+    // The wrapper's own compaction helpers throw; the underlying datastore's work.
+    await (this.db as unknown as { __original: { compactDatafileAsync(): Promise<void> } }).__original.compactDatafileAsync();
+  }
+}

@@ -1,0 +1,43 @@
+/** Retention limits: the store stays bounded; records still in flight are never removed. */
+
+export interface RetentionOptions {
+  /** Decisions kept (newest first). Default 5,000. */
+  readonly maxDecisions: number;
+  /** Execution records kept; pending, applied and awaiting-approval ones are always kept. Default 20,000. */
+  readonly maxExecutions: number;
+  /** Outcomes kept (the learner's input). Default 20,000. */
+  readonly maxOutcomes: number;
+  /** Weight changes kept; the newest change of every rule is always kept. Default 5,000. */
+  readonly maxWeightChanges: number;
+  /** Resolved approvals kept. Default 1,000. */
+  readonly maxApprovals: number;
+  /** Run retention (and compaction) after this many writes. Default 500. */
+  readonly retainEvery: number;
+}
+
+export const DEFAULT_RETENTION: RetentionOptions = Object.freeze({
+  maxDecisions: 5_000,
+  maxExecutions: 20_000,
+  maxOutcomes: 20_000,
+  maxWeightChanges: 5_000,
+  maxApprovals: 1_000,
+  retainEvery: 500,
+});
+
+export function resolveRetention(o: Partial<RetentionOptions> = {}): RetentionOptions {
+  return Object.freeze({ ...DEFAULT_RETENTION, ...o });
+}
+
+/** Execution statuses that are still in flight. */
+export const LIVE_STATUSES = ['pending', 'applied', 'awaiting_approval'] as const;
+
+/**
+ * Which ids to drop: all but the newest `max` of `items` (sorted oldest first), skipping the
+ * ones `keep` protects.
+ */
+export function overflow<T extends { id: string }>(itemsOldestFirst: readonly T[], max: number, keep: (t: T) => boolean = () => false): string[] {
+  const removable = itemsOldestFirst.filter((t) => !keep(t));
+  const excess = itemsOldestFirst.length - max;
+  if (excess <= 0) return [];
+  return removable.slice(0, excess).map((t) => t.id);
+}

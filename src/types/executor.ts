@@ -1,0 +1,42 @@
+/**
+ * The Execute role: turns a cycle's decisions into safe, recorded changes to Charter.
+ * Implemented by src/execute/ (createExecutor); the loop calls it once per cycle.
+ */
+import type { Decision } from './decision.js';
+import type { ExecutionRecord } from './execution.js';
+import type { Snapshot } from './snapshot.js';
+
+/** An applied action whose verification is scheduled. */
+export interface PendingVerification {
+  readonly key: string;
+  /** Epoch ms at which the settle time is over. */
+  readonly dueAt: number;
+}
+
+export type BreakerMode = 'closed' | 'open' | 'half_open';
+
+export interface BreakerState {
+  readonly mode: BreakerMode;
+  /** Failures inside the window. */
+  readonly failures: number;
+  /** Epoch ms when an open breaker lets one trial through; absent unless open. */
+  readonly reopensAt?: number;
+}
+
+export interface Executor {
+  /**
+   * Runs every chosen candidate of the cycle through the pipeline (dedup → guard → intent →
+   * apply → schedule verification) and first verifies whatever became due. Never throws for
+   * one action: each outcome is a record. Resolves the records written in this call.
+   */
+  execute(decisions: readonly Decision[], snapshot: Snapshot, cycleId: string): Promise<readonly ExecutionRecord[]>;
+  /** Verifies the pending actions whose settle time is over (for a timer between cycles). */
+  verifyDue(): Promise<readonly ExecutionRecord[]>;
+  /** At start: reconciles intents a previous process left pending or unverified. */
+  recover(): Promise<readonly ExecutionRecord[]>;
+  /** Scheduled verifications, soonest first. */
+  pending(): readonly PendingVerification[];
+  /** Waits (injected sleep) until every scheduled verification has run. */
+  drain(): Promise<readonly ExecutionRecord[]>;
+  breaker(): BreakerState;
+}

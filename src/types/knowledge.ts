@@ -1,0 +1,89 @@
+/**
+ * What Execute and the CLI need from the knowledge store beyond the KnowledgeStore port:
+ * wider execution queries, outcomes for the learner, the approval queue and retention.
+ * Implemented by NedbKnowledgeStore and MemoryKnowledgeStore (src/knowledge/).
+ */
+import type { ActionProposal } from './decision.js';
+import type { ActionType } from './catalog.js';
+import type { ExecutionRecord, ExecutionStatus, VerifyResult } from './execution.js';
+import type { KnowledgeStore } from './ports.js';
+
+/** findExecutions' query, widened; every field optional, all given ones must match. */
+export interface ExecutionQuery {
+  readonly status?: readonly string[];
+  readonly ruleId?: string;
+  /** createdAt ≥ since (ISO-8601). */
+  readonly since?: string;
+  readonly limit?: number;
+  readonly target?: string;
+  readonly incidentId?: string;
+  readonly decisionId?: string;
+  readonly id?: string;
+}
+
+/** One verified execution, the learner's input. */
+export interface Outcome {
+  /** The execution key. */
+  readonly key: string;
+  readonly ruleId: string;
+  readonly incidentKind: string;
+  readonly actionType: ActionType;
+  readonly result: VerifyResult;
+  /** ISO-8601 time of the verification. */
+  readonly at: string;
+}
+
+export type ApprovalState = 'waiting' | 'approved' | 'rejected';
+
+/** A high-risk action waiting for a human (`mapek approve ID` / `mapek reject ID`). */
+export interface Approval {
+  /** The execution record's id. */
+  readonly id: string;
+  /** The execution key it unlocks. */
+  readonly key: string;
+  readonly decisionId: string;
+  readonly ruleId: string;
+  readonly incidentId: string;
+  readonly action: ActionProposal;
+  readonly state: ApprovalState;
+  readonly requestedAt: string;
+  readonly resolvedAt?: string;
+  readonly resolvedBy?: string;
+  readonly reason?: string;
+}
+
+/** What a load found wrong in one data file (nothing is dropped silently). */
+export interface LoadReport {
+  readonly file: string;
+  /** Lines that could not be parsed, dropped from the live store. */
+  readonly dropped: number;
+  /** 1-based line numbers of the dropped lines. */
+  readonly lines: readonly number[];
+  /** Copy of the original file, made before anything was dropped. */
+  readonly backup: string;
+}
+
+export interface RetentionResult {
+  readonly removed: Readonly<Record<string, number>>;
+}
+
+export interface ExtendedKnowledgeStore extends KnowledgeStore {
+  findExecutions(q: ExecutionQuery): Promise<readonly ExecutionRecord[]>;
+  /**
+   * Compare-and-set: applies `patch` only when the record's status is one of `from`.
+   * Resolves whether it did; the way two overlapping triggers agree on who proceeds.
+   */
+  transition(key: string, from: readonly ExecutionStatus[], patch: Partial<ExecutionRecord>): Promise<boolean>;
+  recordOutcome(o: Outcome): Promise<void>;
+  outcomes(q?: { ruleId?: string; since?: string; limit?: number }): Promise<readonly Outcome[]>;
+  requestApproval(a: Approval): Promise<void>;
+  getApproval(id: string): Promise<Approval | undefined>;
+  listApprovals(states?: readonly ApprovalState[]): Promise<readonly Approval[]>;
+  resolveApproval(id: string, state: 'approved' | 'rejected', by: string, reason?: string): Promise<Approval | undefined>;
+  /** Takes in decisions that `mapek approve/reject` left for the service (no-op in memory). */
+  syncApprovals(): Promise<readonly Approval[]>;
+  /** Enforces the retention limits and compacts the files. */
+  retain(): Promise<RetentionResult>;
+  /** What loading found wrong (empty when every file was clean). */
+  loadReports(): readonly LoadReport[];
+}

@@ -1,0 +1,61 @@
+/**
+ * A rule set compiled once: conditions into evaluable trees, rules sorted in evaluation
+ * order (priority desc, then id), the facts each rule reads, and the index. Recompiled
+ * only when the rule set changes (cache keyed by the RuleSet object).
+ */
+import type { AnalyzeRule, PlanRule, Rule, RuleSet } from '../types/rules.js';
+import { templateRefs } from '../rules/template.js';
+import { compileCondition, type CompiledCondition } from './compile.js';
+import { RuleIndex } from './index-rules.js';
+
+export interface CompiledRule<R extends Rule = Rule> {
+  readonly rule: R;
+  /** `id@version`. */
+  readonly ref: string;
+  /** Position in evaluation order within its stage. */
+  readonly order: number;
+  readonly condition: CompiledCondition;
+  /** Every fact the rule reads: conditions and templates. */
+  readonly reads: ReadonlySet<string>;
+}
+
+export interface CompiledRuleSet {
+  readonly ruleSet: RuleSet;
+  readonly analyze: RuleIndex<AnalyzeRule>;
+  readonly plan: RuleIndex<PlanRule>;
+  readonly byId: ReadonlyMap<string, CompiledRule>;
+}
+
+export function compareRules(a: Rule, b: Rule): number {
+  return b.priority - a.priority || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+function templateReads(v: unknown, out: Set<string>): void {
+  if (typeof v === 'string') for (const f of templateRefs(v)) out.add(f);
+  else if (Array.isArray(v)) for (const x of v) templateReads(x, out);
+  else if (v !== null && typeof v === 'object') for (const x of Object.values(v)) templateReads(x, out);
+}
+
+function compileRule<R extends Rule>(rule: R, order: number, rs: RuleSet): CompiledRule<R> {
+  const condition = compileCondition(rule.conditions, rs.namedConditions);
+  const reads = new Set(condition.reads);
+  if (rule.stage === 'analyze') templateReads(rule.derive, reads);
+  else templateReads([rule.action.target, rule.action.params], reads);
+  return { rule, ref: `${rule.id}@${rule.version}`, order, condition, reads };
+}
+
+const cache = new WeakMap<RuleSet, CompiledRuleSet>();
+
+export function compileRuleSet(rs: RuleSet): CompiledRuleSet {
+  const hit = cache.get(rs);
+  if (hit !== undefined) return hit;
+  const analyzeRules = rs.rules.filter((r): r is AnalyzeRule => r.stage === 'analyze').sort(compareRules);
+  const planRules = rs.rules.filter((r): r is PlanRule => r.stage === 'plan').sort(compareRules);
+  const analyze = analyzeRules.map((r, i) => compileRule(r, i, rs));
+  const plan = planRules.map((r, i) => compileRule(r, i, rs));
+  const byId = new Map<string, CompiledRule>();
+  for (const c of [...analyze, ...plan]) byId.set(c.rule.id, c);
+  const compiled = { ruleSet: rs, analyze: new RuleIndex(analyze), plan: new RuleIndex(plan), byId };
+  cache.set(rs, compiled);
+  return compiled;
+}

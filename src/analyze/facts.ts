@@ -1,0 +1,132 @@
+/**
+ * The observed facts of an incident (OBSERVED_FACTS in src/types/facts.ts): what rules read
+ * before any derivation. Pure functions of the snapshot.
+ */
+import type { Alert, Severity } from '../types/alert.js';
+import type { Violation } from '../types/charter.js';
+import { NAMED_QUERIES } from '../types/facts.js';
+import type { Incident, MetricSample, Snapshot } from '../types/snapshot.js';
+import { isActive } from '../monitor/incidents.js';
+
+export type Facts = Readonly<Record<string, unknown>>;
+
+const SEVERITY_RANK: Readonly<Record<Severity | 'none', number>> = { none: 0, info: 1, warning: 2, critical: 3 };
+
+/** One number from a query's samples: the largest; null when there is none (metric missing) or it is NaN. */
+export function metricValue(samples: readonly MetricSample[] | undefined): number | null {
+  if (samples === undefined || samples.length === 0) return null;
+  let best: number | null = null;
+  for (const s of samples) {
+    if (Number.isNaN(s.value)) continue;
+    if (best === null || s.value > best) best = s.value;
+  }
+  return best;
+}
+
+export interface GlobalFacts {
+  readonly alertCount: number;
+  readonly incidentCount: number;
+  readonly firingAlertnames: readonly string[];
+  readonly sources: { readonly prometheus: boolean; readonly alertmanager: boolean; readonly charter: boolean };
+  readonly metrics: Readonly<Record<string, number | null>>;
+}
+
+export function globalFacts(snapshot: Snapshot, incidents: readonly Incident[]): GlobalFacts {
+  const active = snapshot.alerts.filter(isActive);
+  const metrics: Record<string, number | null> = {};
+  for (const q of NAMED_QUERIES) if (q.subjectLabel === undefined) metrics[q.name] = metricValue(snapshot.metrics[q.name]);
+  return {
+    alertCount: active.length,
+    incidentCount: incidents.filter((i) => i.alerts.some(isActive)).length,
+    firingAlertnames: uniqueSorted(active.map((a) => a.name)),
+    sources: {
+      prometheus: snapshot.sources.prometheus?.ok === true,
+      alertmanager: snapshot.sources.alertmanager?.ok === true,
+      charter: snapshot.sources.charter?.ok === true,
+    },
+    metrics,
+  };
+}
+
+export function observedFacts(incident: Incident, global: GlobalFacts): Record<string, unknown> {
+  const active = incident.alerts.filter(isActive);
+  let severity: Severity | 'none' = 'none';
+  for (const a of active) if (SEVERITY_RANK[a.severity] > SEVERITY_RANK[severity]) severity = a.severity;
+  const metrics: Record<string, number | null> = {};
+  for (const [name, samples] of Object.entries(incident.metrics)) metrics[name] = metricValue(samples);
+  return {
+    subject: { kind: incident.subject.kind, id: incident.subject.id },
+    alertnames: uniqueSorted(active.map((a) => a.name)),
+    alerts: incident.alerts.map(alertFact),
+    severity,
+    labels: commonLabels(active.length > 0 ? active : incident.alerts),
+    violations: violationSummary(incident.violations),
+    metrics,
+    global,
+  };
+}
+
+function alertFact(a: Alert): Record<string, unknown> {
+  return {
+    name: a.name,
+    severity: a.severity,
+    state: a.state,
+    labels: a.labels,
+    annotations: a.annotations,
+    startsAt: a.startsAt,
+    silenced: a.silenced,
+    inhibited: a.inhibited,
+  };
+}
+
+function uniqueSorted(xs: readonly string[]): string[] {
+  return [...new Set(xs)].sort();
+}
+
+export function commonLabels(alerts: readonly Alert[]): Record<string, string> {
+  const [first, ...rest] = alerts;
+  if (first === undefined) return {};
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(first.labels)) {
+    if (rest.every((a) => a.labels[k] === v)) out[k] = v;
+  }
+  return out;
+}
+
+export interface ViolationSummary {
+  readonly total: number;
+  readonly critical: number;
+  readonly high: number;
+  readonly medium: number;
+  readonly low: number;
+  /** Distinct policies and targets involved. */
+  readonly policies: number;
+  readonly targets: number;
+  /** The policy / target with the most violations (ties: smallest id); null when none. */
+  readonly topPolicy: string | null;
+  readonly topTarget: string | null;
+}
+
+export function violationSummary(vs: readonly Violation[]): ViolationSummary {
+  const sev = { critical: 0, high: 0, medium: 0, low: 0 };
+  const policies = new Map<string, number>();
+  const targets = new Map<string, number>();
+  for (const v of vs) {
+    sev[v.severity]++;
+    policies.set(v.policyId, (policies.get(v.policyId) ?? 0) + 1);
+    targets.set(v.nodeOrService, (targets.get(v.nodeOrService) ?? 0) + 1);
+  }
+  return { total: vs.length, ...sev, policies: policies.size, targets: targets.size, topPolicy: top(policies), topTarget: top(targets) };
+}
+
+function top(counts: Map<string, number>): string | null {
+  let best: string | null = null;
+  let bestN = 0;
+  for (const [k, n] of counts) {
+    if (n > bestN || (n === bestN && best !== null && k < best)) {
+      best = k;
+      bestN = n;
+    }
+  }
+  return best;
+}

@@ -1,0 +1,136 @@
+/**
+ * Analyze + Plan for one snapshot: group into incidents, build observed facts, chain the
+ * analysis rules to a fixpoint, evaluate the plan rules, let proposals for the same target
+ * compete. Pure: no clock, no I/O, no randomness — the same inputs give the same decisions.
+ */
+import type { Alert } from '../types/alert.js';
+import type { ActionProposal, Candidate, Decision, RuleTrace } from '../types/decision.js';
+import type { Planner } from '../types/ports.js';
+import type { PlanRule, RuleSet, Weights } from '../types/rules.js';
+import type { Incident, Snapshot } from '../types/snapshot.js';
+import { groupIncidents, isActive } from '../monitor/incidents.js';
+import { DEFAULT_MAX_PASSES, renderValue, runChain, templateLookup } from './chain.js';
+import { evaluate, type FactLookup } from './compile.js';
+import { compileRuleSet, type CompiledRule, type CompiledRuleSet } from './compiled-rules.js';
+import { compete } from './compete.js';
+import { globalFacts, observedFacts, type GlobalFacts } from './facts.js';
+
+export interface PlannerOptions {
+  /** Bound on fixpoint passes per incident (default 16). */
+  readonly maxPasses?: number;
+}
+
+export function decisionId(cycleId: string, incidentId: string): string {
+  return `${cycleId}:${incidentId}`;
+}
+
+/** Facts of one incident after analysis: observed first, then derived. */
+export interface AnalyzedIncident {
+  readonly incident: Incident;
+  readonly observed: Readonly<Record<string, unknown>>;
+  readonly derived: Readonly<Record<string, unknown>>;
+  readonly traces: readonly RuleTrace[];
+  readonly lookup: FactLookup;
+}
+
+export function analyzeIncident(cr: CompiledRuleSet, incident: Incident, global: GlobalFacts, maxPasses = DEFAULT_MAX_PASSES): AnalyzedIncident {
+  const observed = observedFacts(incident, global);
+  const alertnames = observed['alertnames'] as string[];
+  const chain = runChain(incident.id, cr.analyze.candidates(incident.subject.kind, alertnames), observed, maxPasses);
+  const own = Object.prototype.hasOwnProperty;
+  const derived = chain.derived;
+  const lookup: FactLookup = (name) => (own.call(observed, name) ? observed[name] : derived[name]);
+  return { incident, observed, derived, traces: chain.traces, lookup };
+}
+
+function weightOf(weights: Weights, ruleId: string): number {
+  const w = weights[ruleId];
+  return typeof w === 'number' && Number.isFinite(w) && w >= 0 ? w : 1;
+}
+
+function proposal(rule: PlanRule, lookup: FactLookup): ActionProposal {
+  const tmpl = templateLookup(lookup);
+  const target = renderValue(rule.action.target, tmpl);
+  const a = rule.action;
+  return {
+    type: a.type,
+    target: target === undefined || target === null ? '' : String(target),
+    params: renderValue(a.params, tmpl) as Record<string, unknown>,
+    cost: a.cost,
+    benefit: a.benefit,
+    risk: a.risk,
+    verify: a.verify,
+    cooldownMs: a.cooldownMs,
+  };
+}
+
+function inactiveReason(alerts: readonly Alert[]): string {
+  const list = (f: (a: Alert) => boolean): string => [...new Set(alerts.filter(f).map((a) => a.name))].sort().join(', ');
+  const parts = [
+    ['resolved', list((a) => a.state === 'resolved')],
+    ['silenced', list((a) => a.state === 'firing' && a.silenced)],
+    ['inhibited', list((a) => a.state === 'firing' && !a.silenced && a.inhibited)],
+  ].filter(([, v]) => v !== '').map(([k, v]) => `${k}: ${v}`);
+  return `no firing, unsilenced alert in the incident (${parts.join('; ')})`;
+}
+
+export function planIncident(cr: CompiledRuleSet, a: AnalyzedIncident, weights: Weights): { traces: RuleTrace[]; candidates: Candidate[]; chosen: Candidate[] } {
+  const traces: RuleTrace[] = [];
+  const raw: Candidate[] = [];
+  const active = a.incident.alerts.some(isActive);
+  const blocked = active ? undefined : inactiveReason(a.incident.alerts);
+  for (const c of cr.plan.candidates(a.incident.subject.kind, a.observed['alertnames'] as string[])) {
+    const conditions: RuleTrace['conditions'][number][] = [];
+    const fired = evaluate(c.condition.root, a.lookup, conditions);
+    traces.push({ rule: c.ref, stage: 'plan', fired, pass: 0, conditions });
+    if (fired) raw.push(candidate(c, a.lookup, weights, blocked));
+  }
+  const { candidates, chosen } = compete(raw);
+  return { traces, candidates, chosen };
+}
+
+function candidate(c: CompiledRule<PlanRule>, lookup: FactLookup, weights: Weights, blocked: string | undefined): Candidate {
+  const rule = c.rule;
+  const action = proposal(rule, lookup);
+  const weight = weightOf(weights, rule.id);
+  const base = {
+    rule: c.ref,
+    ruleId: rule.id,
+    action,
+    priority: rule.priority,
+    weight,
+    effectivePriority: rule.priority * weight,
+    utility: (rule.action.benefit - rule.action.cost) * rule.action.successProbability,
+  };
+  if (blocked !== undefined) return { ...base, rejected: blocked };
+  if (action.target === '') return { ...base, rejected: `target "${rule.action.target}" rendered empty` };
+  return base;
+}
+
+export function createPlanner(ruleSet: RuleSet, options: PlannerOptions = {}): Planner {
+  const cr = compileRuleSet(ruleSet);
+  const maxPasses = options.maxPasses ?? DEFAULT_MAX_PASSES;
+  return {
+    plan(snapshot: Snapshot, weights: Weights, cycleId: string): readonly Decision[] {
+      const incidents = groupIncidents(snapshot);
+      const global = globalFacts(snapshot, incidents);
+      return incidents.map((incident) => {
+        const a = analyzeIncident(cr, incident, global, maxPasses);
+        const p = planIncident(cr, a, weights);
+        return {
+          id: decisionId(cycleId, incident.id),
+          cycleId,
+          at: snapshot.at,
+          incidentId: incident.id,
+          subject: incident.subject,
+          alerts: a.observed['alertnames'] as string[],
+          ruleSetHash: ruleSet.hash,
+          derived: a.derived,
+          rules: [...a.traces, ...p.traces],
+          candidates: p.candidates,
+          chosen: p.chosen,
+        };
+      });
+    },
+  };
+}

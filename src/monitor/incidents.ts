@@ -1,0 +1,132 @@
+/**
+ * Group a snapshot into incidents, one per subject that has at least one alert.
+ *
+ * Subject of an alert: label `policy_id` → policy; else `node_or_service` → target; else
+ * `committee_id` → committee; else the service "charter". Resolved, silenced and inhibited
+ * alerts stay in their incident (the explanation says why nothing was done); only "active"
+ * alerts (firing, not silenced, not inhibited) count as firing for rules.
+ *
+ * Violations join the policy incident of their policyId and the target incident of their
+ * nodeOrService; the service incident sees all of them. Metric samples join by the named
+ * query's subjectLabel; global queries join the service incident. Order is deterministic:
+ * by kind (policy, target, committee, service), then id.
+ */
+import type { Alert } from '../types/alert.js';
+import type { Violation } from '../types/charter.js';
+import { NAMED_QUERIES } from '../types/facts.js';
+import type { Incident, MetricSample, Snapshot, Subject, SubjectKind } from '../types/snapshot.js';
+
+export const SERVICE_ID = 'charter';
+
+const KIND_ORDER: Readonly<Record<SubjectKind, number>> = { policy: 0, target: 1, committee: 2, service: 3 };
+
+/** True when rules may act on the alert. */
+export function isActive(a: Alert): boolean {
+  return a.state === 'firing' && !a.silenced && !a.inhibited;
+}
+
+export function subjectOf(a: Alert): Subject {
+  const l = a.labels;
+  if (l['policy_id']) return { kind: 'policy', id: l['policy_id'] };
+  if (l['node_or_service']) return { kind: 'target', id: l['node_or_service'] };
+  if (l['committee_id']) return { kind: 'committee', id: l['committee_id'] };
+  return { kind: 'service', id: SERVICE_ID };
+}
+
+export function incidentId(s: Subject): string {
+  return `${s.kind}:${s.id}`;
+}
+
+export function compareSubjects(a: Subject, b: Subject): number {
+  return KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+function compareAlerts(a: Alert, b: Alert): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0;
+}
+
+export function groupIncidents(snapshot: Snapshot): Incident[] {
+  const bySubject = new Map<string, { subject: Subject; alerts: Alert[] }>();
+  for (const a of snapshot.alerts) {
+    const subject = subjectOf(a);
+    const id = incidentId(subject);
+    let g = bySubject.get(id);
+    if (g === undefined) bySubject.set(id, (g = { subject, alerts: [] }));
+    g.alerts.push(a);
+  }
+  const byPolicy = groupBy(snapshot.violations, (v) => v.policyId);
+  const byTarget = groupBy(snapshot.violations, (v) => v.nodeOrService);
+  const samples = indexSamples(snapshot.metrics);
+  const incidents: Incident[] = [];
+  for (const [id, g] of bySubject) {
+    incidents.push({
+      id,
+      subject: g.subject,
+      alerts: g.alerts.sort(compareAlerts),
+      violations: violationsFor(g.subject, snapshot.violations, byPolicy, byTarget),
+      metrics: metricsFor(g.subject, snapshot.metrics, samples),
+    });
+  }
+  return incidents.sort((a, b) => compareSubjects(a.subject, b.subject));
+}
+
+function groupBy(vs: readonly Violation[], key: (v: Violation) => string): Map<string, Violation[]> {
+  const m = new Map<string, Violation[]>();
+  for (const v of vs) {
+    const k = key(v);
+    const list = m.get(k);
+    if (list === undefined) m.set(k, [v]);
+    else list.push(v);
+  }
+  return m;
+}
+
+function violationsFor(
+  s: Subject,
+  all: readonly Violation[],
+  byPolicy: Map<string, Violation[]>,
+  byTarget: Map<string, Violation[]>,
+): readonly Violation[] {
+  switch (s.kind) {
+    case 'policy':
+      return byPolicy.get(s.id) ?? [];
+    case 'target':
+      return byTarget.get(s.id) ?? [];
+    case 'committee':
+      return [];
+    case 'service':
+      return all;
+  }
+}
+
+/** Query name → subject id → samples, built once per snapshot (not per incident). */
+function indexSamples(metrics: Snapshot['metrics']): Map<string, Map<string, MetricSample[]>> {
+  const out = new Map<string, Map<string, MetricSample[]>>();
+  for (const q of NAMED_QUERIES) {
+    const label = q.subjectLabel;
+    if (label === undefined) continue;
+    const bySubject = new Map<string, MetricSample[]>();
+    for (const m of metrics[q.name] ?? []) {
+      const id = m.labels[label];
+      if (id === undefined) continue;
+      const list = bySubject.get(id);
+      if (list === undefined) bySubject.set(id, [m]);
+      else list.push(m);
+    }
+    out.set(q.name, bySubject);
+  }
+  return out;
+}
+
+function metricsFor(
+  s: Subject,
+  metrics: Snapshot['metrics'],
+  index: Map<string, Map<string, MetricSample[]>>,
+): Record<string, readonly MetricSample[]> {
+  const out: Record<string, readonly MetricSample[]> = {};
+  for (const q of NAMED_QUERIES) {
+    if (q.subjectKind !== s.kind) continue;
+    out[q.name] = q.subjectLabel === undefined ? metrics[q.name] ?? [] : index.get(q.name)?.get(s.id) ?? [];
+  }
+  return out;
+}

@@ -1,0 +1,64 @@
+import type { Alert } from '../types/alert.js';
+import type { Monitor } from '../types/ports.js';
+import type { MetricSample, Snapshot, SourceName, SourceStatus } from '../types/snapshot.js';
+import { SourceReadError } from './charter-source.js';
+import type { MonitorSource, SourceReading } from './source.js';
+
+export interface CompositeMonitorOptions {
+  readonly sources: readonly MonitorSource[];
+  readonly now?: () => Date;
+  /** A source slower than this counts as down for this snapshot. */
+  readonly timeoutMs?: number;
+}
+
+type Outcome = { readonly status: SourceStatus; readonly reading: SourceReading };
+
+/**
+ * Builds one Snapshot from every source, read in parallel. Never throws because a source is
+ * down: the failure is recorded in `snapshot.sources` and the others fill in.
+ *   metrics:    Prometheus, else metrics Charter derived from its own /metrics
+ *   alerts:     Alertmanager (knows silences), else Prometheus ALERTS, else Charter-evaluated
+ *   violations: Charter
+ */
+export class CompositeMonitor implements Monitor {
+  private readonly now: () => Date;
+  constructor(private readonly opts: CompositeMonitorOptions) {
+    this.now = opts.now ?? (() => new Date());
+  }
+
+  async observe(): Promise<Snapshot> {
+    const at = this.now();
+    const results = await Promise.all(this.opts.sources.map((s) => this.readOne(s, at)));
+    const by = new Map<SourceName, Outcome>();
+    this.opts.sources.forEach((s, i) => by.set(s.name, results[i] as Outcome));
+
+    const ok = (n: SourceName): SourceReading | undefined => (by.get(n)?.status.ok === true ? by.get(n)?.reading : undefined);
+    const any = (n: SourceName): SourceReading | undefined => by.get(n)?.reading;
+    const metrics: Readonly<Record<string, readonly MetricSample[]>> = ok('prometheus')?.metrics ?? any('charter')?.metrics ?? {};
+    const alerts: readonly Alert[] = ok('alertmanager')?.alerts ?? ok('prometheus')?.alerts ?? any('charter')?.alerts ?? [];
+    const sources: Partial<Record<SourceName, SourceStatus>> = {};
+    for (const [name, o] of by) sources[name] = o.status;
+    return { at: at.toISOString(), alerts, metrics, violations: ok('charter')?.violations ?? [], sources };
+  }
+
+  private async readOne(source: MonitorSource, at: Date): Promise<Outcome> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const timeout = this.opts.timeoutMs;
+      const reading = await (timeout === undefined
+        ? source.read(at)
+        : Promise.race([
+            source.read(at),
+            new Promise<never>((_, reject) => {
+              timer = setTimeout(() => reject(new Error(`${source.name} did not answer within ${timeout} ms`)), timeout);
+            }),
+          ]));
+      return { status: { ok: true }, reading };
+    } catch (err) {
+      const error = err instanceof Error ? err.message : String(err);
+      return { status: { ok: false, error }, reading: err instanceof SourceReadError ? err.partial : {} };
+    } finally {
+      if (timer !== undefined) clearTimeout(timer);
+    }
+  }
+}

@@ -1,0 +1,81 @@
+import type { Alert, Severity } from '../types/alert.js';
+import { NAMED_QUERIES, type NamedQuery } from '../types/facts.js';
+import type { PrometheusApi, PromQueryResult } from '../types/ports.js';
+import type { MetricSample } from '../types/snapshot.js';
+import { labelsFingerprint } from './fingerprint.js';
+import type { MonitorSource, SourceReading } from './source.js';
+
+const SEVERITIES: readonly string[] = ['critical', 'warning', 'info'];
+
+function samplesOf(r: PromQueryResult): MetricSample[] {
+  switch (r.resultType) {
+    case 'vector':
+      return r.result.map((i) => ({ labels: i.metric, value: i.value[1] }));
+    case 'scalar':
+      return [{ labels: {}, value: r.result[1] }];
+    case 'matrix':
+      return r.result.flatMap((i) => {
+        const last = i.values[i.values.length - 1];
+        return last === undefined ? [] : [{ labels: i.metric, value: last[1] }];
+      });
+    case 'string':
+      return [];
+    default: {
+      const never: never = r;
+      return never;
+    }
+  }
+}
+
+/** ALERTS{alertstate="firing"} series → alerts; startsAt from ALERTS_FOR_STATE (activeAt). */
+export function alertsFromSeries(alerts: readonly MetricSample[], forState: readonly MetricSample[]): Alert[] {
+  const activeAt = new Map<string, number>();
+  for (const s of forState) {
+    const { __name__: _n, ...labels } = s.labels;
+    activeAt.set(labelsFingerprint(labels), s.value);
+  }
+  return alerts.map((s) => {
+    const { __name__: _n, alertstate: _s, ...labels } = s.labels;
+    const fingerprint = labelsFingerprint(labels);
+    const since = activeAt.get(fingerprint);
+    const severity = SEVERITIES.includes(labels['severity'] ?? '') ? (labels['severity'] as Severity) : 'warning';
+    return {
+      fingerprint,
+      name: labels['alertname'] ?? 'unknown',
+      severity,
+      state: 'firing',
+      labels,
+      annotations: {},
+      startsAt: new Date(since !== undefined && Number.isFinite(since) ? since * 1000 : 0).toISOString(),
+      silenced: false,
+      inhibited: false,
+      source: 'prometheus',
+    };
+  });
+}
+
+/**
+ * Reads the named queries and the firing ALERTS series from Prometheus. Any failed query
+ * fails the whole reading: a Prometheus that answers some queries is not one to trust.
+ */
+export class PrometheusSource implements MonitorSource {
+  readonly name = 'prometheus' as const;
+  constructor(
+    private readonly api: PrometheusApi,
+    private readonly queries: readonly NamedQuery[] = NAMED_QUERIES,
+  ) {}
+
+  async read(now: Date): Promise<SourceReading> {
+    const [alerts, forState, ...results] = await Promise.all([
+      this.api.query('ALERTS{alertstate="firing"}', now),
+      this.api.query('ALERTS_FOR_STATE', now),
+      ...this.queries.map((q) => this.api.query(q.promql, now)),
+    ]);
+    const metrics: Record<string, MetricSample[]> = {};
+    this.queries.forEach((q, i) => {
+      const r = results[i];
+      metrics[q.name] = r === undefined ? [] : samplesOf(r);
+    });
+    return { metrics, alerts: alertsFromSeries(samplesOf(alerts as PromQueryResult), samplesOf(forState as PromQueryResult)) };
+  }
+}

@@ -8,7 +8,7 @@ import type { ExecutionRecord } from '../types/execution.js';
  */
 export type Phase = 'monitor' | 'plan' | 'execute' | 'record';
 export type CycleResult = 'ok' | 'error' | 'timeout';
-export type Trigger = 'timer' | 'webhook' | 'startup' | 'manual';
+export type Trigger = 'timer' | 'webhook' | 'startup' | 'verify' | 'manual' | 'reload';
 export type WebhookResult = 'accepted' | 'duplicate' | 'rejected' | 'unauthorized' | 'too_large';
 export const SOURCES = ['prometheus', 'alertmanager', 'charter'] as const;
 

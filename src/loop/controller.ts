@@ -1,0 +1,187 @@
+import type { Logger } from '../observability/logger.js';
+import type { ServiceMetrics, Trigger } from '../observability/metrics.js';
+import type { CycleReport } from './cycle.js';
+import { Alarm, type Timers } from './scheduler.js';
+
+export interface ControllerOptions {
+  readonly intervalMs: number;
+  readonly cycleTimeoutMs: number;
+  readonly timers: Timers;
+  readonly newCycleId: () => string;
+  /** Runs one cycle; must stop starting new phases once `signal` aborts. */
+  readonly runCycle: (cycleId: string, triggers: readonly Trigger[], signal: AbortSignal) => Promise<CycleReport>;
+  /** Epoch ms of the next scheduled verification, if any: the controller wakes up for it. */
+  readonly nextVerificationAt?: () => number | undefined;
+  readonly log: Logger;
+  readonly metrics?: ServiceMetrics;
+  readonly onCycle?: (report: CycleReport) => void;
+}
+
+/**
+ * Schedules cycles: one at a time; the timer (every intervalMs after a cycle), webhooks and
+ * due verifications trigger them; triggers arriving while a cycle runs coalesce into ONE next
+ * cycle. Every cycle has an id and a timeout. The trigger is only ever a reason to look now.
+ */
+export class Controller {
+  private readonly pending = new Set<Trigger>();
+  private inFlight: Promise<void> | undefined;
+  private kickHandle: unknown;
+  private stopped = false;
+  private started = false;
+  private readonly timer: Alarm;
+  private readonly verifyAlarm: Alarm;
+  private idleWaiters: (() => void)[] = [];
+  private cycles = 0;
+
+  constructor(private readonly o: ControllerOptions) {
+    this.timer = new Alarm(o.timers, () => this.trigger('timer'));
+    this.verifyAlarm = new Alarm(o.timers, () => this.trigger('verify'));
+  }
+
+  /** Runs a first cycle now and arms the timer. */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.trigger('startup');
+  }
+
+  /** Asks for a cycle soon. Resolves false once stopping. */
+  trigger(reason: Trigger): boolean {
+    if (this.stopped) return false;
+    if (this.pending.size > 0 || this.inFlight !== undefined) this.o.metrics?.triggersCoalesced.inc();
+    this.pending.add(reason);
+    if (this.inFlight === undefined && this.kickHandle === undefined) {
+      // A zero delay lets a burst of webhooks arriving together share one cycle.
+      this.kickHandle = this.o.timers.setTimeout(() => {
+        this.kickHandle = undefined;
+        this.kick();
+      }, 0);
+    }
+    return true;
+  }
+
+  /** Cycles completed (any status). */
+  completed(): number {
+    return this.cycles;
+  }
+
+  isRunning(): boolean {
+    return this.inFlight !== undefined;
+  }
+
+  /** Resolves when no cycle is running and none is pending. */
+  idle(): Promise<void> {
+    if (this.inFlight === undefined && this.pending.size === 0 && this.kickHandle === undefined) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /**
+   * Stops taking triggers, cancels timers and waits up to graceMs for the cycle in flight.
+   * Resolves true when nothing is left running.
+   */
+  async stop(graceMs: number): Promise<boolean> {
+    this.stopped = true;
+    this.pending.clear();
+    this.timer.cancel();
+    this.verifyAlarm.cancel();
+    if (this.kickHandle !== undefined) this.o.timers.clearTimeout(this.kickHandle);
+    this.kickHandle = undefined;
+    const running = this.inFlight;
+    if (running === undefined) {
+      this.notifyIdle();
+      return true;
+    }
+    let handle: unknown;
+    const finished = await Promise.race([
+      running.then(() => true),
+      new Promise<boolean>((resolve) => {
+        handle = this.o.timers.setTimeout(() => resolve(false), graceMs);
+      }),
+    ]);
+    this.o.timers.clearTimeout(handle);
+    return finished;
+  }
+
+  private kick(): void {
+    if (this.inFlight !== undefined || this.stopped || this.pending.size === 0) return;
+    const triggers = [...this.pending];
+    this.pending.clear();
+    this.timer.cancel();
+    const cycleId = this.o.newCycleId();
+    this.inFlight = this.runOne(cycleId, triggers).finally(() => {
+      this.inFlight = undefined;
+      this.cycles++;
+      if (!this.stopped) {
+        this.timer.arm(this.o.timers.now() + this.o.intervalMs);
+        const due = this.o.nextVerificationAt?.();
+        if (due !== undefined) this.verifyAlarm.armEarliest(due);
+        if (this.pending.size > 0) this.kick();
+      }
+      if (this.inFlight === undefined && this.pending.size === 0) this.notifyIdle();
+    });
+  }
+
+  private notifyIdle(): void {
+    const w = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const f of w) f();
+  }
+
+  private async runOne(cycleId: string, triggers: readonly Trigger[]): Promise<void> {
+    const log = this.o.log.child({ cycleId });
+    const start = this.o.timers.now();
+    const abort = new AbortController();
+    let timeoutHandle: unknown;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timeoutHandle = this.o.timers.setTimeout(() => resolve('timeout'), this.o.cycleTimeoutMs);
+    });
+    const work = this.o.runCycle(cycleId, triggers, abort.signal).then(
+      (r) => r,
+      (err: unknown) => err,
+    );
+    log.debug('cycle start', { triggers });
+    const first = await Promise.race([work, timedOut]);
+    let report: CycleReport;
+    if (first === 'timeout') {
+      abort.abort();
+      log.error('cycle timed out; no new phase will start', { timeoutMs: this.o.cycleTimeoutMs });
+      report = failed(cycleId, triggers, 'timeout', `cycle ${cycleId} exceeded ${this.o.cycleTimeoutMs} ms`);
+      this.finish(report, start);
+      await work; // one cycle at a time: the next waits until this one has really stopped
+      return;
+    }
+    this.o.timers.clearTimeout(timeoutHandle);
+    if (first instanceof Error || (first as CycleReport | undefined)?.cycleId === undefined) {
+      const message = first instanceof Error ? first.message : String(first);
+      log.error('cycle failed', { error: message });
+      report = failed(cycleId, triggers, 'error', message);
+    } else {
+      report = first as CycleReport;
+    }
+    this.finish(report, start);
+  }
+
+  private finish(report: CycleReport, start: number): void {
+    const seconds = (this.o.timers.now() - start) / 1000;
+    this.o.metrics?.cycleDuration.observe({ result: report.status }, seconds);
+    for (const t of report.triggers) this.o.metrics?.cycles.inc({ trigger: t, result: report.status });
+    this.o.log.info('cycle done', {
+      cycleId: report.cycleId,
+      status: report.status,
+      triggers: report.triggers,
+      ms: Math.round(seconds * 1000),
+      alerts: report.snapshot?.alerts.length,
+      decisions: report.decisions.length,
+      executions: report.executions.length,
+    });
+    try {
+      this.o.onCycle?.(report);
+    } catch (err) {
+      this.o.log.error('cycle observer failed', { error: err instanceof Error ? err.message : String(err) });
+    }
+  }
+}
+
+function failed(cycleId: string, triggers: readonly Trigger[], status: 'error' | 'timeout', error: string): CycleReport {
+  return { cycleId, triggers, status, error, decisions: [], executions: [], executionSkipped: false, durationsMs: {} };
+}

@@ -1,0 +1,118 @@
+import type { Decision } from '../types/decision.js';
+import type { ExecutionRecord } from '../types/execution.js';
+import type { Executor } from '../types/executor.js';
+import type { KnowledgeStore, Monitor, Planner } from '../types/ports.js';
+import type { Weights } from '../types/rules.js';
+import type { Snapshot } from '../types/snapshot.js';
+import type { Logger } from '../observability/logger.js';
+import type { Phase, ServiceMetrics, Trigger } from '../observability/metrics.js';
+
+/** What one cycle needs; the composition root wires real or fake implementations. */
+export interface CycleDeps {
+  readonly monitor: Monitor;
+  /** The planner for the rule set in force now (hot reload swaps it between cycles). */
+  readonly planner: () => Planner;
+  readonly executor: Executor;
+  readonly store: KnowledgeStore;
+  readonly log: Logger;
+  readonly metrics?: ServiceMetrics;
+  /** Monotonic milliseconds, for phase durations. */
+  readonly clock: () => number;
+  /** Runs after the record phase, before the cycle is reported (e.g. the learner). */
+  readonly afterRecord?: (records: readonly ExecutionRecord[]) => Promise<void>;
+}
+
+export type CycleStatus = 'ok' | 'error' | 'timeout';
+
+export interface CycleReport {
+  readonly cycleId: string;
+  /** Why the cycle ran: informational only, decisions never depend on it. */
+  readonly triggers: readonly Trigger[];
+  readonly status: CycleStatus;
+  readonly error?: string;
+  readonly snapshot?: Snapshot;
+  readonly weights?: Weights;
+  readonly decisions: readonly Decision[];
+  readonly executions: readonly ExecutionRecord[];
+  /** True when Charter was unreachable: planned, not executed (retried next cycle). */
+  readonly executionSkipped: boolean;
+  readonly durationsMs: Readonly<Partial<Record<Phase, number>>>;
+}
+
+/** Thrown between phases when the cycle's deadline has passed. */
+export class CycleAbortedError extends Error {
+  constructor(cycleId: string, phase: Phase) {
+    super(`cycle ${cycleId} timed out before ${phase}`);
+    this.name = 'CycleAbortedError';
+  }
+}
+
+/**
+ * One level-based pass: read weights → observe → plan → execute → record. The snapshot is
+ * the whole current state; nothing here depends on which trigger scheduled the cycle.
+ * `signal` is checked between phases: once aborted, no new phase (above all no execute) starts.
+ */
+export async function runCycle(deps: CycleDeps, cycleId: string, triggers: readonly Trigger[], signal?: AbortSignal): Promise<CycleReport> {
+  const log = deps.log.child({ cycleId });
+  const durationsMs: Partial<Record<Phase, number>> = {};
+  const timed = async <T>(phase: Phase, f: () => Promise<T> | T): Promise<T> => {
+    if (signal?.aborted === true) throw new CycleAbortedError(cycleId, phase);
+    const start = deps.clock();
+    try {
+      return await f();
+    } finally {
+      const ms = deps.clock() - start;
+      durationsMs[phase] = ms;
+      deps.metrics?.phaseDuration.observe({ phase }, ms / 1000);
+    }
+  };
+
+  const weights = await deps.store.currentWeights();
+  const snapshot = await timed('monitor', () => deps.monitor.observe());
+  for (const [source, status] of Object.entries(snapshot.sources)) {
+    deps.metrics?.sourceDegraded.set({ source }, status.ok ? 0 : 1);
+    if (!status.ok) {
+      deps.metrics?.monitorErrors.inc({ source });
+      log.warn('monitor source unavailable; running degraded', { source, error: status.error });
+    }
+  }
+  const decisions = await timed('plan', () => deps.planner().plan(snapshot, weights, cycleId));
+  const charterDown = snapshot.sources.charter?.ok === false;
+  let executions: readonly ExecutionRecord[] = [];
+  if (charterDown) {
+    const chosen = decisions.reduce((n, d) => n + d.chosen.length, 0);
+    for (let i = 0; i < chosen; i++) deps.metrics?.guardStops.inc({ reason: 'charter_unavailable' });
+    if (chosen > 0) log.warn('charter unavailable: planned, not executed; retrying next cycle', { chosen });
+  } else {
+    executions = await timed('execute', () => deps.executor.execute(decisions, snapshot, cycleId));
+  }
+  await timed('record', async () => {
+    for (const d of decisions) await deps.store.saveDecision(d);
+    recordMetrics(deps, snapshot, decisions, executions, weights);
+    await deps.afterRecord?.(executions);
+  });
+  for (const d of decisions) {
+    for (const c of d.chosen) log.info('planned', { decisionId: d.id, incidentId: d.incidentId, rule: c.rule, action: c.action.type, target: c.action.target });
+  }
+  for (const r of executions) log.info('execution', { key: r.key, action: r.action.type, target: r.action.target, status: r.status, guard: r.guard, verify: r.verify });
+  return { cycleId, triggers, status: 'ok', snapshot, weights, decisions, executions, executionSkipped: charterDown, durationsMs };
+}
+
+function recordMetrics(deps: CycleDeps, snapshot: Snapshot, decisions: readonly Decision[], executions: readonly ExecutionRecord[], weights: Weights): void {
+  const m = deps.metrics;
+  if (m === undefined) return;
+  m.decisions.inc(decisions.length);
+  for (const d of decisions) for (const r of d.rules) if (r.fired) m.rulesFired.inc({ rule: r.rule.split('@')[0] ?? r.rule, stage: r.stage });
+  const started = new Map<string, string>();
+  for (const a of snapshot.alerts) {
+    const prev = started.get(a.fingerprint);
+    if (prev === undefined || a.startsAt < prev) started.set(a.fingerprint, a.startsAt);
+  }
+  const incidentStart = new Map<string, string>();
+  for (const d of decisions) {
+    const times = snapshot.alerts.filter((a) => d.alerts.includes(a.name)).map((a) => a.startsAt).sort();
+    if (times[0] !== undefined) incidentStart.set(d.incidentId, times[0]);
+  }
+  for (const r of executions) m.observeExecution(r, incidentStart.get(r.incidentId));
+  m.setWeights(weights);
+}

@@ -1,0 +1,90 @@
+import test from 'ava';
+import { runCycle, type CycleDeps } from '../../../src/loop/cycle.js';
+import { createServiceMetrics, createLogger } from '../../../src/observability/index.js';
+import type { Decision, Candidate } from '../../../src/types/decision.js';
+import type { ExecutionRecord } from '../../../src/types/execution.js';
+import type { Executor } from '../../../src/types/executor.js';
+import type { KnowledgeStore } from '../../../src/types/ports.js';
+import type { Snapshot } from '../../../src/types/snapshot.js';
+
+const candidate: Candidate = {
+  rule: 'rollback-bad-rollout@1', ruleId: 'rollback-bad-rollout', priority: 10, weight: 1.2, effectivePriority: 12, utility: 3,
+  action: { type: 'rollback_policy', target: 'p1', params: {}, cost: 1, benefit: 5, risk: 'medium', verify: { afterMs: 100, conditions: { all: [] } }, cooldownMs: 0 },
+};
+const decision: Decision = {
+  id: 'd1', cycleId: 'c1', at: '2026-01-01T00:00:10.000Z', incidentId: 'policy:p1', subject: { kind: 'policy', id: 'p1' }, alerts: ['CriticalViolationDetected'],
+  ruleSetHash: 'h', derived: {}, rules: [{ rule: 'rollback-bad-rollout@1', stage: 'plan', fired: true, pass: 0, conditions: [] }, { rule: 'other@1', stage: 'analyze', fired: false, pass: 1, conditions: [] }],
+  candidates: [candidate], chosen: [candidate],
+};
+const snapshot = (charterOk = true): Snapshot => ({
+  at: '2026-01-01T00:00:10.000Z',
+  alerts: [{ fingerprint: 'f', name: 'CriticalViolationDetected', severity: 'critical', state: 'firing', labels: { policy_id: 'p1' }, annotations: {}, startsAt: '2026-01-01T00:00:00.000Z', silenced: false, inhibited: false, source: 'alertmanager' }],
+  metrics: {}, violations: [],
+  sources: { charter: charterOk ? { ok: true } : { ok: false, error: 'connect ECONNREFUSED' }, prometheus: { ok: false, error: 'down' } },
+});
+const record: ExecutionRecord = {
+  key: 'k1', id: 'e1', decisionId: 'd1', cycleId: 'c1', ruleId: 'rollback-bad-rollout', incidentId: 'policy:p1', incidentKind: 'CriticalViolationDetected',
+  action: candidate.action, status: 'succeeded', verify: 'succeeded', createdAt: '2026-01-01T00:00:10.000Z', updatedAt: '2026-01-01T00:00:12.000Z', verifiedAt: '2026-01-01T00:00:12.000Z',
+};
+
+function deps(charterOk: boolean, calls: string[]) {
+  const metrics = createServiceMetrics({ defaultMetrics: false });
+  const logs: string[] = [];
+  let tick = 0;
+  const executor = {
+    execute: async (ds: readonly Decision[], s: Snapshot, id: string) => { calls.push(`execute ${ds.length} ${s.at} ${id}`); return [record]; },
+  } as unknown as Executor;
+  const store = {
+    currentWeights: async () => { calls.push('weights'); return { 'rollback-bad-rollout': 1.2 }; },
+    saveDecision: async (d: Decision) => { calls.push(`save ${d.id}`); },
+  } as unknown as KnowledgeStore;
+  const d: CycleDeps = {
+    monitor: { observe: async () => { calls.push('observe'); return snapshot(charterOk); } },
+    planner: () => ({ plan: (s, w, id) => { calls.push(`plan ${JSON.stringify(w)} ${id}`); return [decision]; } }),
+    executor, store, metrics, clock: () => (tick += 5),
+    log: createLogger({ level: 'info', write: (l) => logs.push(l) }),
+    afterRecord: async (rs) => { calls.push(`after ${rs.length}`); },
+  };
+  return { d, metrics, logs };
+}
+
+test('a cycle reads weights, observes, plans, executes, then records — in that order', async (t) => {
+  const calls: string[] = [];
+  const { d, metrics, logs } = deps(true, calls);
+  const r = await runCycle(d, 'c1', ['webhook']);
+  t.deepEqual(calls, ['weights', 'observe', 'plan {"rollback-bad-rollout":1.2} c1', 'execute 1 2026-01-01T00:00:10.000Z c1', 'save d1', 'after 1']);
+  t.is(r.status, 'ok');
+  t.false(r.executionSkipped);
+  t.deepEqual(Object.keys(r.durationsMs), ['monitor', 'plan', 'execute', 'record']);
+  const text = await metrics.registry.metrics();
+  t.regex(text, /mapek_rules_fired_total\{rule="rollback-bad-rollout",stage="plan"\} 1/);
+  t.notRegex(text, /rule="other"/);
+  t.regex(text, /mapek_time_to_remediate_seconds_sum\{type="rollback_policy"\} 12/);
+  t.regex(text, /mapek_source_degraded\{source="prometheus"\} 1/);
+  t.regex(text, /mapek_monitor_errors_total\{source="prometheus"\} 1/);
+  t.regex(text, /mapek_rule_weight\{rule="rollback-bad-rollout"\} 1.2/);
+  t.regex(text, /mapek_phase_duration_seconds_count\{phase="execute"\} 1/);
+  const lines = logs.map((l) => JSON.parse(l) as Record<string, unknown>);
+  t.true(lines.every((l) => l['cycleId'] === 'c1'));
+  t.true(lines.some((l) => l['msg'] === 'execution' && l['status'] === 'succeeded'));
+});
+
+test('with Charter down the cycle plans but does not execute', async (t) => {
+  const calls: string[] = [];
+  const { d, metrics, logs } = deps(false, calls);
+  const r = await runCycle(d, 'c2', ['timer']);
+  t.true(r.executionSkipped);
+  t.false(calls.some((c) => c.startsWith('execute')));
+  t.deepEqual(r.executions, []);
+  t.regex(await metrics.registry.metrics(), /mapek_guard_stops_total\{reason="charter_unavailable"\} 1/);
+  t.true(logs.some((l) => JSON.parse(l).msg === 'charter unavailable: planned, not executed; retrying next cycle'));
+});
+
+test('an aborted cycle starts no new phase', async (t) => {
+  const calls: string[] = [];
+  const { d } = deps(true, calls);
+  const ac = new AbortController();
+  ac.abort();
+  await t.throwsAsync(runCycle(d, 'c3', ['timer'], ac.signal), { name: 'CycleAbortedError', message: 'cycle c3 timed out before monitor' });
+  t.deepEqual(calls, ['weights']);
+});

@@ -1,0 +1,48 @@
+/**
+ * Every write the API received (POST/PUT/DELETE outside the test API), in order: what
+ * tests and benchmarks read to assert "applied exactly once".
+ */
+
+export interface WriteRecord {
+  readonly id: number;
+  readonly at: string;
+  readonly method: string;
+  readonly path: string;
+  /** The parsed JSON body, or the raw text when it was not JSON, or null when empty. */
+  readonly body: unknown;
+  readonly idempotencyKey?: string;
+  readonly ifMatch?: string;
+  readonly status: number;
+  /** True when the write changed state (a new version, a changed resource, a reload). */
+  readonly applied: boolean;
+  /** True when the answer was replayed from the idempotency cache. */
+  readonly replayed: boolean;
+}
+
+export class WriteLog {
+  #records: WriteRecord[] = [];
+  #next = 1;
+
+  /** Reserve the id of the write being handled (remediation attempts refer to it). */
+  nextId(): number {
+    return this.#next++;
+  }
+
+  push(r: WriteRecord): void {
+    this.#records.push(r);
+  }
+
+  list(): readonly WriteRecord[] {
+    return [...this.#records];
+  }
+
+  /** Writes that changed state, optionally only those to one path. */
+  applied(path?: string): readonly WriteRecord[] {
+    return this.#records.filter((r) => r.applied && (path === undefined || r.path === path));
+  }
+
+  clear(): void {
+    this.#records = [];
+    this.#next = 1;
+  }
+}

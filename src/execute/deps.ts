@@ -1,0 +1,50 @@
+/** What the executor is built from: ports, injected clock/sleep/ids, options. */
+import type { Condition } from '../types/rules.js';
+import type { ExtendedKnowledgeStore } from '../types/knowledge.js';
+import type { VerifyResult } from '../types/execution.js';
+import type { AlertmanagerApi, CharterApi, Monitor } from '../types/ports.js';
+import type { Snapshot } from '../types/snapshot.js';
+import type { ExecutorOptions, ExecutorOptionsInput } from './options.js';
+
+export interface VerifyOutcome {
+  readonly result: VerifyResult;
+  readonly trace?: unknown;
+}
+
+/**
+ * Checks a verify condition against a fresh snapshot for one incident. The service binds
+ * the planner's `verifyCondition(ruleSet, …)` to the current rule set.
+ */
+export type VerifyFn = (snapshot: Snapshot, incidentId: string, condition: Condition) => VerifyOutcome | Promise<VerifyOutcome>;
+
+/** Structurally the observability Logger. */
+export interface ExecLog {
+  info(msg: string, fields?: Readonly<Record<string, unknown>>): void;
+  warn(msg: string, fields?: Readonly<Record<string, unknown>>): void;
+  error(msg: string, fields?: Readonly<Record<string, unknown>>): void;
+}
+
+export interface ExecutorHooks {
+  /** Test-only: runs after a write was sent and before it is recorded as applied. */
+  afterWrite?(key: string): Promise<void>;
+}
+
+export interface ExecutorDeps {
+  readonly charter: CharterApi;
+  readonly store: ExtendedKnowledgeStore;
+  readonly monitor: Monitor;
+  readonly verify: VerifyFn;
+  /** Epoch ms. Default Date.now. */
+  readonly clock?: () => number;
+  /** Default a setTimeout promise. */
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** Execution ids. Default random UUIDs. */
+  readonly ids?: () => string;
+  readonly options?: ExecutorOptionsInput | ExecutorOptions;
+  /** When set, notify actions and circuit-breaker alerts are posted here. */
+  readonly alertmanager?: AlertmanagerApi;
+  readonly log?: ExecLog;
+  readonly hooks?: ExecutorHooks;
+}
+
+export const silentLog: ExecLog = { info: () => undefined, warn: () => undefined, error: () => undefined };

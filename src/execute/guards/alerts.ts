@@ -1,0 +1,40 @@
+/**
+ * Which of a snapshot's alerts belong to a decision's incident. Mirrors the grouping of
+ * src/monitor/incidents.ts (policy_id → policy, node_or_service → target, committee_id →
+ * committee, else the service "charter"); Execute must not import Monitor.
+ */
+import type { Alert } from '../../types/alert.js';
+import type { Decision } from '../../types/decision.js';
+import type { Snapshot } from '../../types/snapshot.js';
+
+export function incidentOfAlert(a: Alert): string {
+  const l = a.labels;
+  if (l['policy_id']) return `policy:${l['policy_id']}`;
+  if (l['node_or_service']) return `target:${l['node_or_service']}`;
+  if (l['committee_id']) return `committee:${l['committee_id']}`;
+  return 'service:charter';
+}
+
+export function incidentAlerts(d: Decision, s: Snapshot): Alert[] {
+  return s.alerts.filter((a) => incidentOfAlert(a) === d.incidentId && (d.alerts.length === 0 || d.alerts.includes(a.name)));
+}
+
+/** Epoch ms of the oldest firing alert, if any. */
+export function oldestFiring(alerts: readonly Alert[]): number | undefined {
+  const t = alerts.filter((a) => a.state === 'firing').map((a) => Date.parse(a.startsAt)).filter((n) => !Number.isNaN(n));
+  return t.length ? Math.min(...t) : undefined;
+}
+
+/** Never act on a resolved alert: the incident had alerts and none is firing any more. */
+export function resolvedBlock(d: Decision, alerts: readonly Alert[]): string | undefined {
+  if (d.alerts.length === 0) return undefined; // a metric-only incident has no alert to resolve
+  if (alerts.some((a) => a.state === 'firing')) return undefined;
+  return alerts.length === 0 ? `${d.alerts.join(', ')} no longer in the snapshot` : `${d.alerts.join(', ')} resolved`;
+}
+
+/** Respect silences: every firing alert of the incident is silenced (or inhibited). */
+export function silencedBlock(alerts: readonly Alert[]): string | undefined {
+  const firing = alerts.filter((a) => a.state === 'firing');
+  if (firing.length === 0 || firing.some((a) => !a.silenced && !a.inhibited)) return undefined;
+  return `${[...new Set(firing.map((a) => a.name))].sort().join(', ')} silenced in Alertmanager`;
+}

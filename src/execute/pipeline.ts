@@ -1,0 +1,109 @@
+/**
+ * One candidate through the pipeline: dedup → guard → intent → apply → schedule verify.
+ * Deduplication runs before the guards: a duplicate trigger is not an action to guard, and
+ * checking it first keeps the guard records meaningful. The intent insert is itself the
+ * atomic dedup (unique key), so overlapping triggers cannot both pass.
+ */
+import type { Candidate, Decision } from '../types/decision.js';
+import type { ExecutionRecord } from '../types/execution.js';
+import type { Snapshot } from '../types/snapshot.js';
+import { apply } from './apply-stage.js';
+import { dedup } from './dedup-stage.js';
+import { admit, checkGuards, type Block } from './guard-stage.js';
+import { incidentAlerts, oldestFiring } from './guards/alerts.js';
+import { blockedKey, episodeOf, intentKey } from './key.js';
+import { newRecord } from './record.js';
+import { errorText } from './retry.js';
+import { iso, type ExecState } from './state.js';
+import { schedule } from './verify-stage.js';
+
+export interface RunInput {
+  readonly decision: Decision;
+  readonly candidate: Candidate;
+  readonly snapshot: Snapshot;
+  readonly cycleId: string;
+  readonly fallback: boolean;
+}
+
+export function keyFor(st: ExecState, d: Decision, c: Candidate, s: Snapshot): string {
+  const episode = episodeOf(oldestFiring(incidentAlerts(d, s)), st.hysteresis.get(d.incidentId)?.since, st.now());
+  return intentKey(d, c, episode);
+}
+
+async function recordBlock(st: ExecState, x: RunInput, key: string, b: Block): Promise<ExecutionRecord[]> {
+  if (b.reason === 'approval_required') {
+    const r: ExecutionRecord = { ...newRecord(st, x.decision, x.candidate, key, x.cycleId, 'awaiting_approval'), guard: b.reason, guardDetail: b.detail };
+    if (!(await st.store.recordIntent(r))) return [];
+    await st.store.requestApproval({
+      id: r.id,
+      key,
+      decisionId: r.decisionId,
+      ruleId: r.ruleId,
+      incidentId: r.incidentId,
+      action: r.action,
+      state: 'waiting',
+      requestedAt: r.createdAt,
+    });
+    st.log.info('action awaits approval', { id: r.id, key, action: r.action.type, target: r.action.target });
+    return [r];
+  }
+  const r: ExecutionRecord = { ...newRecord(st, x.decision, x.candidate, blockedKey(key, x.cycleId), x.cycleId, 'blocked'), guard: b.reason, guardDetail: b.detail };
+  return (await st.store.recordIntent(r)) ? [r] : [];
+}
+
+export async function runCandidate(st: ExecState, x: RunInput): Promise<ExecutionRecord[]> {
+  const key = keyFor(st, x.decision, x.candidate, x.snapshot);
+  const seen = await dedup(st, key);
+  if (seen.kind === 'duplicate' || seen.kind === 'waiting') return [];
+  if (seen.kind === 'closed') return [seen.record];
+  const approved = seen.kind === 'approved';
+
+  const block = await checkGuards(st, { decision: x.decision, candidate: x.candidate, snapshot: x.snapshot, fallback: x.fallback, approved });
+  if (block) return recordBlock(st, x, key, block);
+
+  let r: ExecutionRecord;
+  if (approved) {
+    const patch = { status: 'pending' as const, cycleId: x.cycleId, updatedAt: iso(st.now()) };
+    if (!(await st.store.transition(key, ['awaiting_approval'], patch))) return [];
+    r = { ...seen.record, ...patch };
+  } else {
+    r = newRecord(st, x.decision, x.candidate, key, x.cycleId, 'pending');
+    try {
+      if (!(await st.store.recordIntent(r))) return []; // an overlapping trigger won
+    } catch (err) {
+      // No Charter write without a recorded intent.
+      st.log.error('intent not recorded; action not applied', { key, error: errorText(err) });
+      return [{ ...r, status: 'error', error: `intent not recorded: ${errorText(err)}` }];
+    }
+  }
+  admit(st, x.candidate);
+  st.inflight.add(key);
+  try {
+    r = await apply(st, r);
+  } catch (err) {
+    // The store failed after the intent: the record stays pending and recover() reconciles it.
+    st.log.error('execution record not updated', { key, error: errorText(err) });
+    return [{ ...r, error: `record not updated: ${errorText(err)}` }];
+  } finally {
+    st.inflight.delete(key);
+  }
+  if (r.status === 'applied' || r.status === 'unchanged') schedule(st, r);
+  return [r];
+}
+
+/** After a failed verification: the decision's best candidate not yet tried for it. */
+export async function nextBest(st: ExecState, failed: ExecutionRecord, s: Snapshot): Promise<ExecutionRecord[]> {
+  if (!st.o.tryNextBest) return [];
+  const used = st.fallbacks.get(failed.decisionId) ?? 0;
+  if (used >= st.o.maxFallbacks) return [];
+  const d = await st.store.getDecision(failed.decisionId);
+  if (!d) return [];
+  const tried = new Set((await st.store.findExecutions({ decisionId: d.id })).map((e) => e.ruleId));
+  const next = [...d.candidates]
+    .filter((c) => !tried.has(c.ruleId))
+    .sort((a, b) => b.effectivePriority - a.effectivePriority || b.utility - a.utility)[0];
+  if (!next) return [];
+  st.fallbacks.set(d.id, used + 1);
+  st.log.info('trying the next-best candidate', { decision: d.id, failed: failed.ruleId, next: next.ruleId });
+  return runCandidate(st, { decision: d, candidate: next, snapshot: s, cycleId: failed.cycleId, fallback: true });
+}

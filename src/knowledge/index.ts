@@ -1,0 +1,6 @@
+/** Knowledge: the stores, the learner and its driver. */
+export { MemoryKnowledgeStore } from './memory-store.js';
+export { NedbKnowledgeStore, openKnowledgeStore, SCHEMA_VERSION, type NedbStoreOptions } from './nedb-store.js';
+export { StoreWriteError } from './nedb-collection.js';
+export { DEFAULT_RETENTION, type RetentionOptions } from './retention.js';
+export { writeVerdict, takeVerdicts, type Verdict } from './approval-inbox.js';

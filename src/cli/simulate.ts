@@ -1,11 +1,84 @@
-import { EXIT, type Command } from './command.js';
+/** `mapek simulate`: replay fixtures through the service's planner and check expectations. */
+import { readFile } from 'node:fs/promises';
+import type { Weights } from '../types/rules.js';
+import { formatIssue, type ValidationIssue } from '../types/errors.js';
+import { loadRuleSet } from '../rules/load.js';
+import { renderCoverage } from '../simulate/coverage.js';
+import { loadFixtures } from '../simulate/fixtures.js';
+import { simulate } from '../simulate/simulate.js';
+import { renderTimeline } from '../simulate/timeline.js';
+import { EXIT, parseCommandArgs, UsageError, type Command, type Io } from './command.js';
 
-// Placeholder until its issue lands; replaced by the real command.
+const HELP = `usage: mapek simulate [FIXTURE|DIR ...] [--rules DIR] [--json] [--coverage] [--weights FILE.json]
+
+Replays each fixture's snapshots through the same planner the service runs, prints a
+timeline (step, the facts that mattered, rules fired, actions planned and why) and checks
+the fixture's expectations.
+
+  FIXTURE|DIR        fixture files or directories (default: fixtures/)
+  --rules DIR        rule files or directory (default: rules/); repeatable
+  --json             print a machine-readable report instead of the timeline
+  --coverage         report, for every rule and condition, fired / only false / never evaluated
+  --weights FILE     JSON object rule id → weight (default: every weight 1)
+
+exit codes: 0 all expectations hold, 1 an expectation failed or a file is invalid, 2 usage`;
+
+async function readWeights(file: string): Promise<Weights> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(file, 'utf8'));
+  } catch (err) {
+    throw new UsageError(`cannot read weights "${file}": ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new UsageError(`weights "${file}" must be a JSON object of rule id → number`);
+  for (const [k, v] of Object.entries(parsed)) {
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new UsageError(`weights "${file}": weight of "${k}" must be a number ≥ 0`);
+  }
+  return parsed as Weights;
+}
+
+function printIssues(io: Io, json: boolean, issues: readonly ValidationIssue[], warnings: readonly ValidationIssue[] = []): number {
+  if (json) io.out(JSON.stringify({ ok: false, issues, warnings }, null, 2));
+  else for (const i of issues) io.err(formatIssue(i));
+  return EXIT.failed;
+}
+
 export const command: Command = {
   name: 'simulate',
-  summary: 'simulate',
-  run: async (_argv, io) => {
-    io.err('mapek simulate: not implemented yet');
-    return EXIT.internal;
+  summary: 'replay fixtures through the planner and check their expectations',
+  async run(argv, io) {
+    const args = parseCommandArgs(argv, {
+      rules: { type: 'string', multiple: true },
+      json: { type: 'boolean' },
+      coverage: { type: 'boolean' },
+      weights: { type: 'string' },
+    }, HELP, io);
+    if (args === null) return EXIT.ok;
+    const json = args.values['json'] === true;
+    const rulePaths = (args.values['rules'] as string[] | undefined) ?? ['rules'];
+    const weights = typeof args.values['weights'] === 'string' ? await readWeights(args.values['weights']) : {};
+    const loaded = await loadRuleSet(rulePaths);
+    if (!loaded.ok) return printIssues(io, json, loaded.issues);
+    const fx = await loadFixtures(args.positionals.length > 0 ? args.positionals : ['fixtures'], loaded.ruleSet);
+    if (fx.issues.length > 0) return printIssues(io, json, fx.issues, fx.warnings);
+    const result = await simulate(fx.fixtures, loaded.ruleSet, weights, { coverage: args.values['coverage'] === true });
+    if (json) {
+      io.out(JSON.stringify({
+        ok: result.ok,
+        ruleSetHash: result.ruleSetHash,
+        fixtures: result.fixtures.map((f) => f.report),
+        ...(result.coverage !== undefined ? { coverage: result.coverage } : {}),
+        warnings: fx.warnings,
+      }, null, 2));
+    } else {
+      for (const w of fx.warnings) io.err(`warning: ${formatIssue(w)}`);
+      for (const f of result.fixtures) io.out(`${renderTimeline(f.report, f.runs, f.fixture.description)}\n`);
+      if (result.coverage !== undefined) io.out(`${renderCoverage(result.coverage)}\n`);
+      const steps = result.fixtures.flatMap((f) => f.report.steps);
+      const failedSteps = steps.filter((s) => s.failures.length > 0).length;
+      const failedFixtures = result.fixtures.filter((f) => !f.report.ok).map((f) => f.report.fixture);
+      io.out(`simulate: ${result.fixtures.length} fixture(s), ${steps.length} step(s), ${failedSteps} failed${failedFixtures.length > 0 ? ` (${failedFixtures.join(', ')})` : ''}; rule set ${result.ruleSetHash.slice(0, 12)}`);
+    }
+    return result.ok ? EXIT.ok : EXIT.failed;
   },
 };

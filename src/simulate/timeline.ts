@@ -1,0 +1,64 @@
+/**
+ * The readable timeline of `mapek simulate`: per step, per incident, the facts that mattered
+ * (what the fired rules read), the rules fired, the actions planned and why, the losers and
+ * why, then whether the expectations held.
+ */
+import type { Decision } from '../types/decision.js';
+import { fmt } from '../analyze/compete.js';
+import type { StepRun } from './replay.js';
+import type { FixtureReport } from './report.js';
+
+const MAX_FACTS = 8;
+
+function show(v: unknown): string {
+  const s = JSON.stringify(v);
+  if (s === undefined) return 'undefined';
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}
+
+/** Distinct `fact.path=value` read by the rules that fired (observed and derived alike). */
+export function factsThatMattered(d: Decision): string[] {
+  const out = new Map<string, string>();
+  for (const r of d.rules) {
+    if (!r.fired) continue;
+    for (const c of r.conditions) {
+      const name = c.path === undefined ? c.fact : `${c.fact}${c.path.slice(1)}`;
+      if (!out.has(name)) out.set(name, `${name}=${show(c.factValue)}`);
+    }
+  }
+  return [...out.values()];
+}
+
+function incidentLines(d: Decision): string[] {
+  const lines: string[] = [];
+  const inactive = d.alerts.length === 0;
+  lines.push(`    ${d.incidentId}  alerts: ${inactive ? '(none firing)' : d.alerts.join(', ')}`);
+  const facts = factsThatMattered(d);
+  if (facts.length > 0) lines.push(`      facts: ${facts.slice(0, MAX_FACTS).join(', ')}${facts.length > MAX_FACTS ? `, … (${facts.length - MAX_FACTS} more)` : ''}`);
+  const derived = Object.entries(d.derived);
+  if (derived.length > 0) lines.push(`      derived: ${derived.map(([k, v]) => `${k}=${show(v)}`).join(', ')}`);
+  const fired = d.rules.filter((r) => r.fired).map((r) => r.rule);
+  lines.push(`      fired: ${fired.length > 0 ? fired.join(', ') : 'none'} (${d.rules.length} evaluated)`);
+  for (const c of d.chosen) {
+    lines.push(`      planned: ${c.action.type} ${c.action.target} by ${c.rule} (effective priority ${fmt(c.effectivePriority)}, utility ${fmt(c.utility)})`);
+  }
+  for (const c of d.candidates) {
+    if (c.rejected !== undefined) lines.push(`      rejected: ${c.action.type} ${c.action.target} by ${c.rule}: ${c.rejected}`);
+  }
+  if (d.chosen.length === 0 && d.candidates.length === 0) lines.push('      planned: nothing (no plan rule fired)');
+  return lines;
+}
+
+export function renderTimeline(report: FixtureReport, runs: readonly StepRun[], description: string): string {
+  const lines = [`fixture ${report.fixture} (${report.file})${description ? `: ${description.trim()}` : ''}`];
+  for (const [i, run] of runs.entries()) {
+    const s = report.steps[i];
+    if (s === undefined) continue;
+    lines.push(`  step ${s.step}  ${s.offset}  ${s.at}${s.name ? `  ${s.name}` : ''}`);
+    if (run.decisions.length === 0 && run.error === undefined) lines.push('    no incidents');
+    for (const d of run.decisions) lines.push(...incidentLines(d));
+    if (s.failures.length === 0) lines.push('    ok: expectations hold');
+    for (const f of s.failures) lines.push(`    FAIL ${report.file}:${s.line} step ${s.step}: ${f}`);
+  }
+  return lines.join('\n');
+}

@@ -87,7 +87,8 @@ export async function runCycle(deps: CycleDeps, cycleId: string, triggers: reado
     executions = await timed('execute', () => deps.executor.execute(decisions, snapshot, cycleId));
   }
   await timed('record', async () => {
-    for (const d of decisions) await deps.store.saveDecision(d);
+    // The executor records each decision before acting on it; when it did not run, do it here.
+    if (charterDown) for (const d of decisions) await deps.store.saveDecision(d);
     recordMetrics(deps, snapshot, decisions, executions, weights);
     await deps.afterRecord?.(executions);
   });

@@ -1,0 +1,221 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Config } from '../config/options.js';
+import { createExecutor, type ExecutorOptionsInput } from '../execute/index.js';
+import { WebhookDeduplicator } from '../integration/webhook.js';
+import { Controller } from '../loop/controller.js';
+import { runCycle, type CycleReport } from '../loop/cycle.js';
+import { cycleIdGenerator } from '../loop/ids.js';
+import { realTimers, type Timers } from '../loop/scheduler.js';
+import { AlertmanagerSource } from '../monitor/alertmanager-source.js';
+import { CharterSource, type CharterSourceOptions } from '../monitor/charter-source.js';
+import { CompositeMonitor } from '../monitor/composite.js';
+import { PrometheusSource } from '../monitor/prometheus-source.js';
+import type { MonitorSource } from '../monitor/source.js';
+import { verifyCondition, createPlanner } from '../analyze/index.js';
+import type { Logger } from '../observability/logger.js';
+import { createServiceMetrics, type ServiceMetrics } from '../observability/metrics.js';
+import type { Executor } from '../types/executor.js';
+import type { ExtendedKnowledgeStore } from '../types/knowledge.js';
+import type { AlertmanagerApi, CharterApi, PrometheusApi } from '../types/ports.js';
+import type { SourceName, SourceStatus } from '../types/snapshot.js';
+import type { ExecutionRecord } from '../types/execution.js';
+import { closeServer, createHttpServer, listen } from './http-server.js';
+import { RuleSetHolder, type RuleLoader } from './rules-holder.js';
+import { watchPaths } from './watch.js';
+
+/** Everything the service is built from; `mapek run`, the demo and tests supply it. */
+export interface ServiceParts {
+  readonly config: Config;
+  readonly log: Logger;
+  readonly charter: CharterApi;
+  readonly prometheus?: PrometheusApi;
+  readonly alertmanager?: AlertmanagerApi;
+  /** Charter's /metrics text: fallback metrics (and, in the demo, in-process alerts). */
+  readonly scrapeCharterMetrics?: () => Promise<string>;
+  readonly charterSource?: Partial<CharterSourceOptions>;
+  readonly store: ExtendedKnowledgeStore;
+  readonly loadRules: RuleLoader;
+  readonly executorOptions?: ExecutorOptionsInput;
+  readonly timers?: Timers;
+  /** Serve HTTP (default true). */
+  readonly http?: boolean;
+  /** Watch rule files (default true). */
+  readonly watchRules?: boolean;
+  /** After each cycle's record phase, e.g. the learner. */
+  readonly afterRecord?: (records: readonly ExecutionRecord[]) => Promise<void>;
+  readonly onCycle?: (r: CycleReport) => void;
+}
+
+/**
+ * The running controller: rules, monitor, planner, executor, knowledge store, the cycle
+ * controller and the HTTP API, wired once. start() recovers pending intents first.
+ */
+export class Service {
+  readonly metrics: ServiceMetrics;
+  readonly rules: RuleSetHolder;
+  readonly executor: Executor;
+  readonly controller: Controller;
+  readonly monitor: CompositeMonitor;
+  private server: Server | undefined;
+  private stopWatch: (() => void) | undefined;
+  private stopping = false;
+  private storeOpen = true;
+  private lastSources: Partial<Record<SourceName, SourceStatus>> = {};
+  private lastCycle: { id: string; status: string; at: string } | undefined;
+  address: AddressInfo | undefined;
+
+  constructor(private readonly p: ServiceParts) {
+    const timers = p.timers ?? realTimers;
+    this.metrics = createServiceMetrics();
+    this.rules = new RuleSetHolder(p.config.rules, p.loadRules, (rs) => createPlanner(rs), p.log, this.metrics);
+    const sources: MonitorSource[] = [];
+    if (p.prometheus) sources.push(new PrometheusSource(p.prometheus));
+    if (p.alertmanager) sources.push(new AlertmanagerSource(p.alertmanager));
+    sources.push(
+      new CharterSource(p.charter, {
+        lookbackMs: 60_000,
+        ...(p.scrapeCharterMetrics ? { scrapeMetrics: p.scrapeCharterMetrics } : {}),
+        evaluateAlerts: p.prometheus === undefined && p.alertmanager === undefined,
+        ...p.charterSource,
+      }),
+    );
+    this.monitor = new CompositeMonitor({ sources, now: () => new Date(timers.now()), timeoutMs: p.config.requestTimeoutMs * 2 });
+    this.executor = createExecutor({
+      charter: p.charter,
+      store: p.store,
+      monitor: this.monitor,
+      verify: (snapshot, incidentId, condition) => {
+        const rs = this.rules.ruleSet();
+        if (rs === undefined) return { result: 'inconclusive' };
+        return verifyCondition(rs, snapshot, incidentId, condition);
+      },
+      clock: () => timers.now(),
+      options: { ...p.executorOptions, dryRun: p.config.dryRun || p.executorOptions?.dryRun === true },
+      ...(p.alertmanager ? { alertmanager: p.alertmanager } : {}),
+      log: p.log.child({ stage: 'execute' }),
+    });
+    this.controller = new Controller({
+      intervalMs: p.config.intervalMs,
+      cycleTimeoutMs: p.config.cycleTimeoutMs,
+      timers,
+      newCycleId: cycleIdGenerator(() => timers.now()),
+      log: p.log,
+      metrics: this.metrics,
+      nextVerificationAt: () => this.executor.pending()[0]?.dueAt,
+      runCycle: (cycleId, triggers, signal) =>
+        runCycle(
+          {
+            monitor: this.monitor,
+            planner: () => this.rules.planner(),
+            executor: this.executor,
+            store: p.store,
+            log: p.log,
+            metrics: this.metrics,
+            clock: () => performance.now(),
+            ...(p.afterRecord ? { afterRecord: p.afterRecord } : {}),
+          },
+          cycleId,
+          triggers,
+          signal,
+        ),
+      onCycle: (r) => {
+        if (r.snapshot) this.lastSources = r.snapshot.sources;
+        this.lastCycle = { id: r.cycleId, status: r.status, at: new Date(timers.now()).toISOString() };
+        p.onCycle?.(r);
+      },
+    });
+  }
+
+  ready(): { ready: boolean; reasons: string[] } {
+    const reasons: string[] = [];
+    if (!this.rules.loaded()) reasons.push('no valid rule set loaded');
+    if (!this.storeOpen) reasons.push('knowledge store closed');
+    if (this.stopping) reasons.push('shutting down');
+    return { ready: reasons.length === 0, reasons };
+  }
+
+  health(): Record<string, unknown> {
+    const degraded = Object.entries(this.lastSources).filter(([, s]) => !s.ok).map(([n, s]) => ({ source: n, error: s.error }));
+    return {
+      degraded,
+      mode: degraded.some((d) => d.source === 'charter') ? 'plan_only' : degraded.length > 0 ? 'degraded' : 'normal',
+      ruleSetHash: this.rules.ruleSet()?.hash,
+      lastCycle: this.lastCycle,
+      breaker: this.executor.breaker().mode,
+      pendingVerifications: this.executor.pending().length,
+    };
+  }
+
+  /**
+   * Loads rules (a failure here is fatal: there is no previous set), reconciles intents a
+   * previous process left pending, serves HTTP and starts the loop.
+   */
+  async start(): Promise<void> {
+    const first = await this.rules.reload();
+    if (!first.ok) throw new StartError(`rule files invalid:\n${first.issues.join('\n')}`);
+    const recovered = await this.executor.recover();
+    for (const r of recovered) this.p.log.info('recovered intent', { key: r.key, status: r.status, action: r.action.type, target: r.action.target });
+    for (const r of recovered) this.metrics.observeExecution(r);
+    if (this.p.http !== false) {
+      const dedup = new WebhookDeduplicator();
+      this.server = createHttpServer({
+        metrics: this.metrics,
+        log: this.p.log,
+        webhookToken: this.p.config.webhookToken,
+        maxBodyBytes: this.p.config.webhookMaxBytes,
+        dedup,
+        onAlerts: () => {
+          this.controller.trigger('webhook');
+        },
+        accepting: () => !this.stopping,
+        ready: () => this.ready(),
+        health: () => this.health(),
+        decisions: (limit) => this.p.store.recentDecisions(limit),
+        approvals: () => this.p.store.listApprovals(['waiting']),
+        decisionsLimit: this.p.config.decisionsLimit,
+      });
+      this.address = await listen(this.server, this.p.config.listenHost, this.p.config.listenPort);
+      this.p.log.info('listening', { url: `http://${this.address.address}:${this.address.port}` });
+    }
+    if (this.p.watchRules !== false) {
+      this.stopWatch = await watchPaths(this.p.config.rules, this.p.config.reloadDebounceMs, () => void this.reloadRules('file change'), this.p.log);
+    }
+    this.controller.start();
+  }
+
+  /** Re-reads the rule files (on change and on SIGHUP); an invalid edit keeps the old set. */
+  async reloadRules(reason: string): Promise<void> {
+    this.p.log.info('reloading rules', { reason });
+    const r = await this.rules.reload();
+    if (r.ok && r.changed) this.controller.trigger('reload');
+  }
+
+  /**
+   * Graceful stop: refuse triggers (the webhook answers 503 so Alertmanager retries
+   * elsewhere or later), let the cycle in flight finish within the grace period — an action
+   * that is still unverified stays recorded as applied and the next start verifies it —
+   * then flush and close the store and the server.
+   */
+  async stop(): Promise<boolean> {
+    if (this.stopping) return true;
+    this.stopping = true;
+    this.stopWatch?.();
+    const finished = await this.controller.stop(this.p.config.shutdownGraceMs);
+    if (!finished) this.p.log.warn('cycle still running at shutdown; its intent stays recorded for recovery');
+    const pending = this.executor.pending().length;
+    if (pending > 0) this.p.log.info('unverified actions left for the next start to verify', { pending });
+    if (this.server) await closeServer(this.server);
+    await this.p.store.close();
+    this.storeOpen = false;
+    this.p.log.info('stopped');
+    return finished;
+  }
+}
+
+export class StartError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StartError';
+  }
+}

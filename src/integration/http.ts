@@ -67,7 +67,7 @@ export interface HttpRequest {
   readonly signal?: AbortSignal;
 }
 
-/** A whole response: status, lower-case headers and the body as text. */
+/** A whole response: status, lower-case headers and the body as text. `url` has no query string. */
 export interface HttpResponse {
   readonly method: HttpMethod;
   readonly url: string;
@@ -134,7 +134,8 @@ export class HttpClient {
 
   /** Sends one attempt. Throws only transport errors (timeout, connection, size limit). */
   async send(req: HttpRequest): Promise<HttpResponse> {
-    const url = this.url(req.path, req.query);
+    // Errors name the URL without its query string (a PromQL query can be kilobytes long).
+    const url = this.url(req.path);
     const timeoutMs = req.timeoutMs ?? this.options.timeoutMs;
     const controller = new AbortController();
     let timedOut = false;
@@ -152,7 +153,7 @@ export class HttpClient {
     }
     try {
       if (req.signal?.aborted) throw new HttpAbortedError(req.method, url);
-      const res = await fetch(url, init);
+      const res = await fetch(this.url(req.path, req.query), init);
       const text = await readLimited(res, req.method, url, this.options.maxResponseBytes);
       const outHeaders: Record<string, string> = {};
       res.headers.forEach((v, k) => { outHeaders[k] = v; });

@@ -164,7 +164,8 @@ function graphIssues(rules: readonly RawRule[], named: ReadonlyMap<string, { con
     const reads = conditionReads(r.rule['conditions'], namedConds);
     for (const s of templateStrings(r.rule['derive'])) for (const f of templateRefs(s)) reads.add(f);
     const derive = r.rule['derive'];
-    return { id: r.id, priority: typeof r.rule['priority'] === 'number' ? r.rule['priority'] : 0, reads, derives: new Set(isRecord(derive) ? Object.keys(derive) : []) };
+    const subjects = Array.isArray(r.rule['subjects']) ? r.rule['subjects'].filter((s): s is string => typeof s === 'string') : [];
+    return { id: r.id, priority: typeof r.rule['priority'] === 'number' ? r.rule['priority'] : 0, reads, derives: new Set(isRecord(derive) ? Object.keys(derive) : []), subjects };
   });
   const report = checkGraph(nodes);
   const rule = (i: number): RawRule => analyze[i] as RawRule;

@@ -38,6 +38,14 @@ export interface GraphRule {
   readonly priority: number;
   readonly reads: ReadonlySet<string>;
   readonly derives: ReadonlySet<string>;
+  /** Subject kinds the rule applies to; empty: any. Rules for disjoint kinds never meet. */
+  readonly subjects?: readonly string[];
+}
+
+function canMeet(a: GraphRule, b: GraphRule): boolean {
+  const sa = a.subjects ?? [];
+  const sb = b.subjects ?? [];
+  return sa.length === 0 || sb.length === 0 || sa.some((s) => sb.includes(s));
 }
 
 /** `rules[k]` derives `facts[k]`, read by `rules[k + 1]` (and the last by `rules[0]`). */
@@ -61,13 +69,17 @@ export interface GraphReport {
   readonly ties: readonly Dependency[];
 }
 
-/** Check an analysis-rule graph; indices refer to `rules`. Deterministic order. */
+/**
+ * Check an analysis-rule graph; indices refer to `rules`. A derived fact links a writer to
+ * a reader only when both can apply to the same incident (overlapping subject kinds).
+ * Deterministic order.
+ */
 export function checkGraph(rules: readonly GraphRule[]): GraphReport {
   const edges: Dependency[][] = rules.map(() => []);
   rules.forEach((w, wi) => {
     for (const fact of [...w.derives].sort()) {
       rules.forEach((r, ri) => {
-        if (r.reads.has(fact)) edges[wi]?.push({ reader: ri, writer: wi, fact });
+        if (r.reads.has(fact) && canMeet(w, r)) edges[wi]?.push({ reader: ri, writer: wi, fact });
       });
     }
   });

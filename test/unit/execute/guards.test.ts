@@ -56,7 +56,7 @@ test('global and per-type rate limits (token buckets refill over time)', async (
   t.deepEqual(brief(o2).map((b) => b[1] ?? b[0]), ['applied', 'rate_limit_type']);
   t.is(o2[1]?.guardDetail, 'more than 1 quarantine_target action(s) per minute (burst 1)');
   ty.time.advance(60_000);
-  t.deepEqual(brief(await ty.executor.execute([on('n3')], s, 'c2')).map((b) => b[0]), ['applied']);
+  t.deepEqual(brief(await ty.executor.execute([on('n3')], s, 'c2')).map((b) => b[0]), ['succeeded', 'applied']); // n1 verified first
 });
 
 test('max concurrent: applied-but-unverified actions count until verified', async (t) => {

@@ -1,11 +1,125 @@
-import { EXIT, type Command } from './command.js';
+import { EXIT, parseCommandArgs, type Command, type Io } from './command.js';
+import { flagOptions } from '../config/flags.js';
+import { OPTIONS } from '../config/options.js';
+import { redactedConfig, secretsOf } from '../config/compile.js';
+import { loadConfig } from '../app/bootstrap.js';
+import { buildClients } from '../app/clients.js';
+import { Service, StartError } from '../app/service.js';
+import { createLogger } from '../observability/logger.js';
+import { loadRuleSet } from '../rules/load.js';
+import { formatIssue } from '../types/errors.js';
+import { NedbKnowledgeStore } from '../knowledge/index.js';
+import type { ExecutorOptionsInput } from '../execute/options.js';
 
-// Placeholder until its issue lands; replaced by the real command.
+const HELP = `usage: mapek run [--config FILE] [options] [--check]
+
+Runs the MAPE-K controller as a service: HTTP on 127.0.0.1:9400 (/metrics, /healthz,
+/readyz, POST /api/v1/alerts/webhook, GET /api/v1/decisions, GET /api/v1/approvals).
+Precedence: flags > environment > config file > defaults. SIGHUP reloads the rules;
+SIGTERM/SIGINT stop gracefully.
+
+options:
+  --config FILE          YAML config file (or MAPEK_CONFIG); unknown keys are errors
+${OPTIONS.filter((o) => o.flag !== undefined)
+  .map((o) => `  --${o.flag!.padEnd(20)} ${o.env ? `[${o.env}] ` : ''}${o.doc}`)
+  .join('\n')}
+  --check                validate config and rules, print the result, exit 0 (valid) or 1
+  --json                 with --check: print the result as JSON
+
+environment only: ${OPTIONS.filter((o) => o.flag === undefined && o.env !== undefined).map((o) => o.env).join(', ')}
+exit codes: 0 stopped cleanly / check passed, 1 invalid config or rules, 2 usage, 3 store or port unavailable`;
+
 export const command: Command = {
   name: 'run',
-  summary: 'run',
-  run: async (_argv, io) => {
-    io.err('mapek run: not implemented yet');
-    return EXIT.internal;
+  summary: 'run the controller as a service',
+  run: async (argv, io) => {
+    const args = parseCommandArgs(argv, { ...flagOptions(), check: { type: 'boolean' }, json: { type: 'boolean' } }, HELP, io);
+    if (args === null) return EXIT.ok;
+    if (args.positionals.length > 0) {
+      io.err(`mapek run: unexpected argument "${args.positionals[0]}"`);
+      return EXIT.usage;
+    }
+    return runService(args.values, process.env, io);
   },
 };
+
+export async function runService(flags: Record<string, unknown>, env: Readonly<Record<string, string | undefined>>, io: Io): Promise<number> {
+  const cfg = await loadConfig(flags, env);
+  const check = flags['check'] === true;
+  if (!cfg.ok) {
+    if (check && flags['json'] === true) io.out(JSON.stringify({ ok: false, config: cfg.errors, rules: [] }));
+    else for (const e of cfg.errors) io.err(`mapek run: ${e}`);
+    return EXIT.failed;
+  }
+  const config = cfg.config;
+  if (check) {
+    const rules = await loadRuleSet(config.rules);
+    const issues = rules.ok ? [] : rules.issues.map(formatIssue);
+    if (flags['json'] === true) {
+      io.out(JSON.stringify({ ok: rules.ok, config: [], rules: issues, ...(rules.ok ? { ruleSetHash: rules.ruleSet.hash, ruleCount: rules.ruleSet.rules.length } : {}), resolved: redactedConfig(config) }));
+    } else if (rules.ok) {
+      io.out(`config ok; rules ok: ${rules.ruleSet.rules.length} rules in ${rules.ruleSet.files.length} files, hash ${rules.ruleSet.hash}`);
+    } else {
+      for (const i of issues) io.err(i);
+      io.err(`mapek run --check: ${issues.length} rule issue${issues.length === 1 ? '' : 's'}`);
+    }
+    return rules.ok ? EXIT.ok : EXIT.failed;
+  }
+
+  const log = createLogger({ level: config.logLevel, write: (l) => io.out(l), secrets: secretsOf(config) });
+  log.info('starting', { config: redactedConfig(config), pid: process.pid });
+  let store: NedbKnowledgeStore;
+  try {
+    store = await NedbKnowledgeStore.open(config.knowledgeDir);
+  } catch (err) {
+    log.error('cannot open the knowledge store', { dir: config.knowledgeDir, error: (err as Error).message });
+    return EXIT.unavailable;
+  }
+  for (const r of store.loadReports()) log.warn('knowledge store: dropped corrupt lines (backup kept)', { file: r.file, dropped: r.dropped, lines: r.lines, backup: r.backup });
+  const service = new Service({
+    config,
+    log,
+    ...buildClients(config),
+    store,
+    loadRules: loadRuleSet,
+    executorOptions: config.executor as ExecutorOptionsInput,
+  });
+
+  let resolveStopped: (code: number) => void = () => undefined;
+  const stopped = new Promise<number>((r) => (resolveStopped = r));
+  const onStop = (signal: string) => () => {
+    log.info('signal received; stopping', { signal });
+    service.stop().then(
+      () => resolveStopped(EXIT.ok),
+      (err: unknown) => {
+        log.error('shutdown failed', { error: (err as Error).message });
+        resolveStopped(EXIT.internal);
+      },
+    );
+  };
+  const onHup = (): void => void service.reloadRules('SIGHUP');
+  const term = onStop('SIGTERM');
+  const int = onStop('SIGINT');
+  process.on('SIGTERM', term);
+  process.on('SIGINT', int);
+  process.on('SIGHUP', onHup);
+  try {
+    await service.start();
+  } catch (err) {
+    process.off('SIGTERM', term);
+    process.off('SIGINT', int);
+    process.off('SIGHUP', onHup);
+    await store.close().catch(() => undefined);
+    if (err instanceof StartError) {
+      log.error('cannot start', { error: err.message });
+      return EXIT.failed;
+    }
+    log.error('cannot start', { error: (err as Error).message });
+    return EXIT.unavailable;
+  }
+  const code = await stopped;
+  process.off('SIGTERM', term);
+  process.off('SIGINT', int);
+  process.off('SIGHUP', onHup);
+  return code;
+}

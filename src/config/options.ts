@@ -4,7 +4,7 @@
  * table docs/MAPE_K_RUNBOOK.md documents; compile.ts turns it into a resolved Config.
  */
 
-export type OptionKind = 'url' | 'string' | 'seconds' | 'milliseconds' | 'integer' | 'boolean' | 'level' | 'list' | 'port' | 'host';
+export type OptionKind = 'url' | 'string' | 'seconds' | 'milliseconds' | 'integer' | 'boolean' | 'level' | 'list' | 'port' | 'host' | 'mapping';
 
 export interface OptionSpec {
   /** Key in Config. */
@@ -43,6 +43,8 @@ export interface Config {
   readonly dryRun: boolean;
   readonly shutdownGraceMs: number;
   readonly decisionsLimit: number;
+  /** Guard-rail settings passed to the executor (validated there; docs/EXECUTION.md). */
+  readonly executor: Readonly<Record<string, unknown>>;
 }
 
 export type ConfigKey = keyof Config;
@@ -65,6 +67,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'reloadDebounceMs', file: 'reloadDebounceMs', env: 'MAPEK_RELOAD_DEBOUNCE', kind: 'milliseconds', default: 300, doc: 'Milliseconds to wait after a rule file changes before reloading.' },
   { key: 'dryRun', file: 'dryRun', env: 'MAPEK_DRY_RUN', flag: 'dry-run', kind: 'boolean', default: false, doc: 'Plan and record, never write to Charter.' },
   { key: 'shutdownGraceMs', file: 'shutdownGrace', env: 'MAPEK_SHUTDOWN_GRACE', kind: 'seconds', default: 30_000, doc: 'Seconds SIGTERM waits for the cycle in flight before leaving it recorded for recovery.' },
+  { key: 'executor', file: 'executor', kind: 'mapping', default: {}, doc: 'Guard rails of the executor (cooldownMs, hysteresis, rateLimit, maxConcurrent, breaker, approvalRisk, …; file only, see docs/EXECUTION.md).' },
   { key: 'decisionsLimit', file: 'decisionsLimit', env: 'MAPEK_DECISIONS_LIMIT', kind: 'integer', default: 100, doc: 'Most decisions GET /api/v1/decisions returns.' },
 ];
 

@@ -76,6 +76,9 @@ export function parseValue(kind: OptionKind, raw: unknown): ParsedValue {
       }
       return ok(items as string[]);
     }
+    case 'mapping':
+      if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return bad(`must be a mapping, got ${show(raw)}`);
+      return ok(raw);
     default: {
       const never: never = kind;
       return bad(`unknown option kind ${String(never)}`);

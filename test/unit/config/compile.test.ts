@@ -108,3 +108,9 @@ test('flag declarations cover the flagged options and --config', (t) => {
   t.deepEqual(f['interval'], { type: 'string' });
   t.is(f['webhook-token'], undefined);
 });
+
+test('the executor mapping passes through from the file; a scalar is rejected', (t) => {
+  const r = compileConfig({ file: { path: 'm.yaml', text: 'executor:\n  cooldownMs: 1000\n  hysteresis: { minCycles: 1 }\n' } });
+  t.true(r.ok && (r.config.executor as { cooldownMs: number }).cooldownMs === 1000);
+  t.deepEqual(compileConfig({ file: { path: 'm.yaml', text: 'executor: 3\n' } }), { ok: false, errors: ['m.yaml:1: executor: must be a mapping, got 3'] });
+});

@@ -1,0 +1,29 @@
+import { readFile } from 'node:fs/promises';
+import { compileConfig, type CompileResult, type ConfigSources } from '../config/compile.js';
+import type { Config } from '../config/options.js';
+import { resolveExecutorOptions } from '../execute/options.js';
+
+/**
+ * Reads the optional config file and compiles it with the environment and flags. The one
+ * place (with the CLI) that sees process.env; everything below gets the resolved Config.
+ */
+export async function loadConfig(flags: Readonly<Record<string, unknown>>, env: Readonly<Record<string, string | undefined>>, defaults?: Partial<Config>): Promise<CompileResult> {
+  const sources: { flags: typeof flags; env: typeof env; file?: { path: string; text: string }; defaults?: Partial<Config> } = { flags, env };
+  if (defaults) sources.defaults = defaults;
+  const path = typeof flags['config'] === 'string' ? flags['config'] : env['MAPEK_CONFIG'];
+  if (path !== undefined && path !== '') {
+    try {
+      sources.file = { path, text: await readFile(path, 'utf8') };
+    } catch (err) {
+      return { ok: false, errors: [`${path}: cannot read config file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`] };
+    }
+  }
+  const r = compileConfig(sources as ConfigSources);
+  if (!r.ok) return r;
+  try {
+    resolveExecutorOptions(r.config.executor);
+  } catch (err) {
+    return { ok: false, errors: [`executor: ${(err as Error).message}`] };
+  }
+  return r;
+}

@@ -1,0 +1,35 @@
+import type { Config } from '../config/options.js';
+import { AlertmanagerClient } from '../integration/alertmanager.js';
+import { CharterClient } from '../integration/charter-client.js';
+import { HttpClient, type HttpResponse } from '../integration/http.js';
+import { HttpStatusError } from '../integration/errors.js';
+import { PrometheusClient } from '../integration/prometheus.js';
+import type { AlertmanagerApi, CharterApi, PrometheusApi } from '../types/ports.js';
+
+export interface Clients {
+  readonly charter: CharterApi;
+  readonly prometheus?: PrometheusApi;
+  readonly alertmanager?: AlertmanagerApi;
+  /** GET Charter's /metrics as text (fallback metrics when Prometheus is absent or down). */
+  readonly scrapeCharterMetrics: () => Promise<string>;
+}
+
+/**
+ * The integration clients for a config. Monitor reads use one retry (the next cycle is the
+ * real retry); Charter writes get the executor's own retry policy on top of the client's.
+ */
+export function buildClients(config: Config): Clients {
+  const common = { timeoutMs: config.requestTimeoutMs, retries: 1 };
+  const charterOpts = { ...common, baseUrl: config.charterApiUrl, ...(config.charterToken ? { bearerToken: config.charterToken } : {}) };
+  const metricsHttp = new HttpClient({ ...charterOpts, retries: 0 });
+  return {
+    charter: new CharterClient(charterOpts),
+    ...(config.prometheusUrl ? { prometheus: new PrometheusClient({ ...common, baseUrl: config.prometheusUrl }) } : {}),
+    ...(config.alertmanagerUrl ? { alertmanager: new AlertmanagerClient({ ...common, baseUrl: config.alertmanagerUrl }) } : {}),
+    scrapeCharterMetrics: () =>
+      metricsHttp.call({ method: 'GET', path: '/metrics', headers: { accept: 'text/plain' } }, (res: HttpResponse) => {
+        if (res.status < 200 || res.status > 299) throw new HttpStatusError(res.method, res.url, res.status, res.text);
+        return res.text;
+      }),
+  };
+}

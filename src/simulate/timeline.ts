@@ -4,6 +4,8 @@
  * why, then whether the expectations held.
  */
 import type { Decision } from '../types/decision.js';
+import type { Snapshot } from '../types/snapshot.js';
+import { groupIncidents } from '../monitor/incidents.js';
 import { fmt } from '../analyze/compete.js';
 import type { StepRun } from './replay.js';
 import type { FixtureReport } from './report.js';
@@ -29,10 +31,28 @@ export function factsThatMattered(d: Decision): string[] {
   return [...out.values()];
 }
 
-function incidentLines(d: Decision): string[] {
+/** "resolved: X; silenced: Y" for the incident's alerts that are not active. */
+function inactiveAlerts(snapshot: Snapshot): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const i of groupIncidents(snapshot)) {
+    const parts: string[] = [];
+    const names = (f: (a: Snapshot['alerts'][number]) => boolean): string => [...new Set(i.alerts.filter(f).map((a) => a.name))].sort().join(', ');
+    const resolved = names((a) => a.state === 'resolved');
+    const silenced = names((a) => a.state === 'firing' && a.silenced);
+    const inhibited = names((a) => a.state === 'firing' && !a.silenced && a.inhibited);
+    if (resolved) parts.push(`resolved: ${resolved}`);
+    if (silenced) parts.push(`silenced: ${silenced}`);
+    if (inhibited) parts.push(`inhibited: ${inhibited}`);
+    if (parts.length > 0) out.set(i.id, parts.join('; '));
+  }
+  return out;
+}
+
+function incidentLines(d: Decision, inactive: ReadonlyMap<string, string>): string[] {
   const lines: string[] = [];
-  const inactive = d.alerts.length === 0;
-  lines.push(`    ${d.incidentId}  alerts: ${inactive ? '(none firing)' : d.alerts.join(', ')}`);
+  const other = inactive.get(d.incidentId);
+  const firing = d.alerts.length === 0 ? 'none firing' : d.alerts.join(', ');
+  lines.push(`    ${d.incidentId}  alerts: ${firing}${other !== undefined ? ` (${other})` : ''}`);
   const facts = factsThatMattered(d);
   if (facts.length > 0) lines.push(`      facts: ${facts.slice(0, MAX_FACTS).join(', ')}${facts.length > MAX_FACTS ? `, … (${facts.length - MAX_FACTS} more)` : ''}`);
   const derived = Object.entries(d.derived);
@@ -56,7 +76,8 @@ export function renderTimeline(report: FixtureReport, runs: readonly StepRun[], 
     if (s === undefined) continue;
     lines.push(`  step ${s.step}  ${s.offset}  ${s.at}${s.name ? `  ${s.name}` : ''}`);
     if (run.decisions.length === 0 && run.error === undefined) lines.push('    no incidents');
-    for (const d of run.decisions) lines.push(...incidentLines(d));
+    const inactive = inactiveAlerts(run.step.snapshot);
+    for (const d of run.decisions) lines.push(...incidentLines(d, inactive));
     if (s.failures.length === 0) lines.push('    ok: expectations hold');
     for (const f of s.failures) lines.push(`    FAIL ${report.file}:${s.line} step ${s.step}: ${f}`);
   }

@@ -1,0 +1,84 @@
+/** The demo's timeline: one event per thing worth telling, printable as text or JSON. */
+export type DemoEvent =
+  | { readonly kind: 'start'; readonly t: number; readonly charterUrl: string; readonly seed: number; readonly faults: number; readonly mode: 'embedded' | 'stack' }
+  | { readonly kind: 'fault_injected'; readonly t: number; readonly fault: string; readonly subject: string; readonly incident: string }
+  | { readonly kind: 'detected'; readonly t: number; readonly incident: string; readonly alerts: readonly string[]; readonly afterMs: number }
+  | { readonly kind: 'analysis'; readonly t: number; readonly incident: string; readonly derived: Readonly<Record<string, unknown>> }
+  | { readonly kind: 'plan'; readonly t: number; readonly incident: string; readonly rule: string; readonly action: string; readonly target: string; readonly why: string; readonly alternatives: readonly string[] }
+  | { readonly kind: 'action'; readonly t: number; readonly action: string; readonly target: string; readonly status: string; readonly detail?: string }
+  | { readonly kind: 'verification'; readonly t: number; readonly action: string; readonly target: string; readonly result: string }
+  | { readonly kind: 'outcome'; readonly t: number; readonly fault: string; readonly subject: string; readonly remediated: boolean; readonly by?: string; readonly detectMs?: number; readonly remediateMs?: number }
+  | { readonly kind: 'weights'; readonly t: number; readonly changes: readonly { rule: string; from: number; to: number; reason: string }[] }
+  | { readonly kind: 'summary'; readonly t: number; readonly summary: DemoSummary };
+
+export interface DemoIncidentResult {
+  readonly fault: string;
+  readonly subject: string;
+  readonly detected: boolean;
+  readonly remediated: boolean;
+  readonly by?: string;
+  readonly detectMs?: number;
+  readonly remediateMs?: number;
+  readonly actions: number;
+}
+
+export interface DemoSummary {
+  readonly incidents: readonly DemoIncidentResult[];
+  readonly remediated: number;
+  readonly successRate: number;
+  readonly meanDetectMs?: number;
+  readonly meanRemediateMs?: number;
+  readonly cycles: number;
+  readonly durationMs: number;
+}
+
+const secs = (ms: number | undefined): string => (ms === undefined ? '—' : `${(ms / 1000).toFixed(1)}s`);
+
+function brief(v: unknown): string {
+  const s = typeof v === 'string' ? v : JSON.stringify(v);
+  return s === undefined ? 'undefined' : s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}
+
+/** One readable line per event (the summary is several). */
+export function formatEvent(e: DemoEvent): string {
+  const at = `[${secs(e.t).padStart(6)}]`;
+  switch (e.kind) {
+    case 'start':
+      return `mapek demo — the real loop against a reference Charter at ${e.charterUrl} (seed ${e.seed}, ${e.faults} faults, ${e.mode === 'stack' ? 'through Prometheus + Alertmanager' : 'no Prometheus: alerts evaluated in-process'})\n`;
+    case 'fault_injected':
+      return `${at} ⚡ fault injected   ${e.fault} on ${e.subject}`;
+    case 'detected':
+      return `${at} 🔎 detected         ${e.incident}: ${e.alerts.join(', ')} (${secs(e.afterMs)} after injection)`;
+    case 'analysis': {
+      const facts = Object.entries(e.derived).slice(0, 4).map(([k, v]) => `${k}=${brief(v)}`);
+      return `${at} 🧠 analysis         ${e.incident}: ${facts.join(', ') || 'no derived facts'}`;
+    }
+    case 'plan':
+      return `${at} 📋 plan             ${e.action} → ${e.target} (rule ${e.rule}; ${e.why})${e.alternatives.length ? `; beat ${e.alternatives.join(', ')}` : ''}`;
+    case 'action':
+      return `${at} 🔧 action           ${e.action} → ${e.target}: ${e.status}${e.detail ? ` (${e.detail})` : ''}`;
+    case 'verification':
+      return `${at} ✅ verification     ${e.action} → ${e.target}: ${e.result}`;
+    case 'outcome':
+      return e.remediated
+        ? `${at} 🎯 outcome          ${e.fault} on ${e.subject} cleared by ${e.by ?? '?'} — detected in ${secs(e.detectMs)}, remediated in ${secs(e.remediateMs)}\n`
+        : `${at} ❌ outcome          ${e.fault} on ${e.subject} NOT remediated in time\n`;
+    case 'weights':
+      return `${at} ⚖️  weights          ${e.changes.map((c) => `${c.rule} ${c.from.toFixed(2)}→${c.to.toFixed(2)} (${c.reason})`).join('; ')}`;
+    case 'summary': {
+      const s = e.summary;
+      const rows = s.incidents.map(
+        (i) => `  ${i.fault.padEnd(22)} ${i.subject.padEnd(18)} ${(i.remediated ? `fixed by ${i.by ?? '?'}` : 'not fixed').padEnd(34)} detect ${secs(i.detectMs).padStart(6)}  remediate ${secs(i.remediateMs).padStart(6)}`,
+      );
+      return [
+        'summary',
+        ...rows,
+        `  incidents ${s.incidents.length}, remediated ${s.remediated} (success rate ${(s.successRate * 100).toFixed(0)}%), mean time to detect ${secs(s.meanDetectMs)}, mean time to remediate ${secs(s.meanRemediateMs)}, ${s.cycles} cycles in ${secs(s.durationMs)}`,
+      ].join('\n');
+    }
+    default: {
+      const never: never = e;
+      return String(never);
+    }
+  }
+}

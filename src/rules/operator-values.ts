@@ -51,6 +51,6 @@ function regexProblem(source: string): string | undefined {
     new RegExp(source);
     return undefined;
   } catch (err) {
-    return `invalid regular expression "${source}": ${(err as Error).message.replace(/^Invalid regular expression: /, '').toLowerCase()}`;
+    return `invalid regular expression "${source}": ${(err as Error).message.replace(/^Invalid regular expression: (\/.*\/[a-z]*: )?/, '').toLowerCase()}`;
   }
 }

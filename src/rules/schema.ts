@@ -76,13 +76,6 @@ function show(v: unknown): string {
   return s === undefined ? String(v) : s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
 
-function typeOf(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'array';
-  if (typeof v === 'number' && Number.isInteger(v)) return 'integer';
-  return typeof v;
-}
-
 const PATTERN_MESSAGES: Readonly<Record<string, (v: unknown) => string>> = {
   '^[a-z0-9][a-z0-9-]*$': (v) => `invalid name ${show(v)}: use lower case letters, digits and "-", starting with a letter or digit`,
   '^[0-9]+(ms|s|m|h)$': (v) => `invalid duration ${show(v)}: use an integer and ms, s, m or h (e.g. 500ms, 20s, 10m)`,
@@ -112,7 +105,7 @@ function toIssue(file: string, doc: ParsedYaml, e: ErrorObject): ValidationIssue
       return issue(at, `missing required key "${missing}"`, true);
     }
     case 'type':
-      return issue(at, `must be ${article(String((e.params as { type: string }).type))}, got ${typeOf(data)} ${show(data)}`);
+      return issue(at, `must be ${article(String((e.params as { type: string }).type))}, got ${show(data)}`);
     case 'enum': {
       const allowed = ((e.params as { allowedValues: unknown[] }).allowedValues ?? []).map(String).join(', ');
       if (last === 'operator') return issue(at, `unknown operator ${show(data)} (known: ${allowed})`);

@@ -23,6 +23,7 @@ import type { ExecutionRecord } from '../types/execution.js';
 import { closeServer, createHttpServer, listen } from './http-server.js';
 import { RuleSetHolder, type RuleLoader } from './rules-holder.js';
 import { watchPaths } from './watch.js';
+import { planRuleIds, relearn } from '../knowledge/relearn.js';
 
 /** Everything the service is built from; `mapek run`, the demo and tests supply it. */
 export interface ServiceParts {
@@ -113,7 +114,7 @@ export class Service {
             log: p.log,
             metrics: this.metrics,
             clock: () => performance.now(),
-            ...(p.afterRecord ? { afterRecord: p.afterRecord } : {}),
+            afterRecord: (records) => this.afterRecord(records),
           },
           cycleId,
           triggers,
@@ -125,6 +126,20 @@ export class Service {
         p.onCycle?.(r);
       },
     });
+  }
+
+  /** The learner runs when outcomes arrived: new weights are read at the next cycle's start. */
+  private async afterRecord(records: readonly ExecutionRecord[]): Promise<void> {
+    const rs = this.rules.ruleSet();
+    if (rs !== undefined && records.some((r) => r.verify !== undefined)) {
+      try {
+        const changes = await relearn(this.p.store, planRuleIds(rs), new Date((this.p.timers ?? realTimers).now()).toISOString());
+        for (const c of changes) this.p.log.info('weight changed', { rule: c.ruleId, from: c.from, to: c.to, samples: c.samples, successRate: c.successRate, reason: c.reason });
+      } catch (err) {
+        this.p.log.error('learner failed; weights unchanged', { error: (err as Error).message });
+      }
+    }
+    await this.p.afterRecord?.(records);
   }
 
   ready(): { ready: boolean; reasons: string[] } {

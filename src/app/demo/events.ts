@@ -64,7 +64,7 @@ export function formatEvent(e: DemoEvent): string {
         ? `${at} 🎯 outcome          ${e.fault} on ${e.subject} cleared by ${e.by ?? '?'} — detected in ${secs(e.detectMs)}, remediated in ${secs(e.remediateMs)}\n`
         : `${at} ❌ outcome          ${e.fault} on ${e.subject} NOT remediated in time\n`;
     case 'weights':
-      return `${at} ⚖️  weights          ${e.changes.map((c) => `${c.rule} ${c.from.toFixed(2)}→${c.to.toFixed(2)} (${c.reason})`).join('; ')}`;
+      return `${at} ⚖️  weights          ${e.changes.map((c) => `${c.rule} ${c.from.toFixed(2)}→${c.to.toFixed(2)} (${brief(c.reason)})`).join('; ')}`;
     case 'summary': {
       const s = e.summary;
       const rows = s.incidents.map(

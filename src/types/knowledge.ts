@@ -79,7 +79,7 @@ export interface ExtendedKnowledgeStore extends KnowledgeStore {
   requestApproval(a: Approval): Promise<void>;
   getApproval(id: string): Promise<Approval | undefined>;
   listApprovals(states?: readonly ApprovalState[]): Promise<readonly Approval[]>;
-  resolveApproval(id: string, state: 'approved' | 'rejected', by: string, reason?: string): Promise<Approval | undefined>;
+  resolveApproval(id: string, state: 'approved' | 'rejected', by: string, reason?: string, at?: string): Promise<Approval | undefined>;
   /** Takes in decisions that `mapek approve/reject` left for the service (no-op in memory). */
   syncApprovals(): Promise<readonly Approval[]>;
   /** Enforces the retention limits and compacts the files. */

@@ -26,14 +26,18 @@ async function git(args: readonly string[], cwd: string): Promise<string> {
   }
 }
 
-/** The *.yaml / *.yml files under `dir` at `ref`, named `REF:path` in messages. */
-export async function rulesAtRef(ref: string, dir: string, cwd = process.cwd()): Promise<RuleFileText[]> {
+/**
+ * The *.yaml / *.yml files under `dir` at `ref`, named `REF:path` in messages. The
+ * repository is the one holding `dir` (it must exist in the working tree).
+ */
+export async function rulesAtRef(ref: string, dir: string): Promise<RuleFileText[]> {
+  const cwd = resolve(dir);
   if (ref.startsWith('-')) throw new GitError(`invalid git ref "${ref}"`);
   const commit = (await git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], cwd).catch(() => {
     throw new GitError(`unknown git ref "${ref}"`);
   })).trim();
   const top = (await git(['rev-parse', '--show-toplevel'], cwd)).trim();
-  const rel = relative(top, resolve(cwd, dir)).split('\\').join('/');
+  const rel = relative(top, cwd).split('\\').join('/');
   const listing = await git(['ls-tree', '-r', '--name-only', commit, '--', rel === '' ? '.' : rel], top);
   const files = listing.split('\n').filter((f) => /\.ya?ml$/.test(f)).sort();
   const texts: RuleFileText[] = [];

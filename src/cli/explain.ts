@@ -1,11 +1,103 @@
-import { EXIT, type Command } from './command.js';
+/** `mapek explain ID`: one decision in full — facts, conditions, candidates, guards, outcome. */
+import { openReadonlyView } from '../knowledge/index.js';
+import type { Decision } from '../types/decision.js';
+import type { ExecutionRecord } from '../types/execution.js';
+import type { ExtendedKnowledgeStore } from '../types/knowledge.js';
+import { EXIT, parseCommandArgs, UsageError, type Command, type Io } from './command.js';
 
-// Placeholder until its issue lands; replaced by the real command.
+const HELP = `usage: mapek explain ID [--json] [--dir DIR]
+
+Prints one decision in full: the incident and its alerts, the facts analysis derived, every
+rule evaluated with each condition's fact value and result, the candidates and why they
+lost, and each action's execution — the guard that stopped it, if any, and the outcome.
+ID is a decision id, an execution id or an execution key.
+
+options:
+  --dir DIR     knowledge store directory (default: knowledge)
+  --json        { decision, executions } as JSON
+  -h, --help    this help
+
+exit codes: 0 ok, 1 no such decision, 2 usage error, 3 no knowledge store at DIR`;
+
+export async function findDecision(store: ExtendedKnowledgeStore, id: string): Promise<{ decision?: Decision; executions: readonly ExecutionRecord[] }> {
+  let decision = await store.getDecision(id);
+  if (!decision) {
+    const byId = (await store.findExecutions({ id }))[0] ?? (await store.getExecution(id));
+    if (byId) decision = await store.getDecision(byId.decisionId);
+    if (!decision && byId) return { executions: [byId] };
+  }
+  if (!decision) return { executions: [] };
+  const executions = [...(await store.findExecutions({ decisionId: decision.id }))].reverse();
+  return { decision, executions };
+}
+
+const show = (v: unknown): string => (v === undefined ? 'undefined' : JSON.stringify(v));
+
+export function renderExecution(r: ExecutionRecord): string[] {
+  const lines = [`  ${r.id}  ${r.action.type} "${r.action.target}"  rule ${r.ruleId}  → ${r.status}`];
+  if (r.guard) lines.push(`    stopped by ${r.guard}: ${r.guardDetail ?? ''}`);
+  if (r.appliedAt) lines.push(`    applied at ${r.appliedAt}`);
+  if (r.verify) lines.push(`    verification ${r.verify} at ${r.verifiedAt ?? '?'}`);
+  if (r.error) lines.push(`    error: ${r.error}`);
+  lines.push(`    key ${r.key}`);
+  return lines;
+}
+
+export function render(d: Decision | undefined, executions: readonly ExecutionRecord[]): string {
+  const out: string[] = [];
+  if (d) {
+    out.push(`decision ${d.id}  cycle ${d.cycleId}  at ${d.at}`);
+    out.push(`incident ${d.incidentId}  alerts: ${d.alerts.join(', ') || '(none)'}  rule set ${d.ruleSetHash.slice(0, 12)}`);
+    out.push('', 'derived facts:');
+    const derived = Object.entries(d.derived);
+    if (derived.length === 0) out.push('  (none)');
+    for (const [k, v] of derived) out.push(`  ${k} = ${show(v)}`);
+    out.push('', 'rules:');
+    for (const r of d.rules) {
+      out.push(`  ${r.fired ? 'fired ' : 'no    '} ${r.rule} (${r.stage}${r.stage === 'analyze' ? `, pass ${r.pass}` : ''})`);
+      for (const c of r.conditions) {
+        out.push(`    ${c.result ? '✓' : '✗'} ${c.fact}${c.path ? ` ${c.path}` : ''} ${c.operator} ${show(c.value)}  (was ${show(c.factValue)})`);
+      }
+    }
+    out.push('', 'candidates:');
+    if (d.candidates.length === 0) out.push('  (none)');
+    for (const c of d.candidates) {
+      const won = d.chosen.some((x) => x.rule === c.rule && x.action.target === c.action.target);
+      out.push(`  ${won ? 'chosen' : 'lost  '} ${c.rule}: ${c.action.type} "${c.action.target}" priority ${c.priority} × weight ${c.weight.toFixed(2)} = ${c.effectivePriority.toFixed(2)}, utility ${c.utility.toFixed(2)}${c.rejected ? ` — ${c.rejected}` : ''}`);
+    }
+  }
+  out.push('', 'executions:');
+  if (executions.length === 0) out.push('  (none)');
+  for (const r of executions) out.push(...renderExecution(r));
+  return out.join('\n');
+}
+
+export async function explain(store: ExtendedKnowledgeStore, id: string, json: boolean, io: Io): Promise<number> {
+  const { decision, executions } = await findDecision(store, id);
+  if (!decision && executions.length === 0) {
+    io.err(`mapek explain: no decision or execution "${id}"`);
+    return EXIT.failed;
+  }
+  io.out(json ? JSON.stringify({ decision: decision ?? null, executions }, null, 2) : render(decision, executions));
+  return EXIT.ok;
+}
+
 export const command: Command = {
   name: 'explain',
-  summary: 'explain',
-  run: async (_argv, io) => {
-    io.err('mapek explain: not implemented yet');
-    return EXIT.internal;
+  summary: 'print one decision in full',
+  async run(argv, io) {
+    const parsed = parseCommandArgs(argv, { dir: { type: 'string' }, json: { type: 'boolean' } }, HELP, io);
+    if (!parsed) return EXIT.ok;
+    const [id, ...extra] = parsed.positionals;
+    if (id === undefined) throw new UsageError('expected a decision or execution ID');
+    if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"`);
+    let store: ExtendedKnowledgeStore;
+    try {
+      store = await openReadonlyView((parsed.values['dir'] as string | undefined) ?? 'knowledge');
+    } catch (err) {
+      io.err(`mapek explain: ${(err as Error).message}`);
+      return EXIT.unavailable;
+    }
+    return explain(store, id, parsed.values['json'] === true, io);
   },
 };

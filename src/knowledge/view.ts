@@ -1,0 +1,33 @@
+/**
+ * A read-only view of a knowledge directory for the CLI: the nedb files are parsed, never
+ * loaded by nedb (loading compacts, i.e. rewrites, the file the running service appends to).
+ */
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { MapekError } from '../types/errors.js';
+import type { ExtendedKnowledgeStore } from '../types/knowledge.js';
+import { MemoryCollection, type StoredDoc } from './collection.js';
+import { DocumentKnowledgeStore, type Collections } from './document-store.js';
+import { readDocuments } from './file-scan.js';
+import { resolveRetention } from './retention.js';
+
+export async function openReadonlyView(dir: string): Promise<ExtendedKnowledgeStore> {
+  try {
+    if (!(await stat(dir)).isDirectory()) throw new Error('not a directory');
+  } catch {
+    throw new MapekError(`no knowledge store at "${dir}"`, false);
+  }
+  const load = async (name: keyof Collections): Promise<MemoryCollection> => {
+    const c = new MemoryCollection(name);
+    for (const doc of (await readDocuments(join(dir, `${name}.db`))).values()) await c.upsert(doc as StoredDoc);
+    return c;
+  };
+  const collections: Collections = {
+    decisions: await load('decisions'),
+    executions: await load('executions'),
+    outcomes: await load('outcomes'),
+    weights: await load('weights'),
+    approvals: await load('approvals'),
+  };
+  return new DocumentKnowledgeStore(collections, resolveRetention({ retainEvery: Number.MAX_SAFE_INTEGER }));
+}

@@ -1,0 +1,114 @@
+import test from 'ava';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../../src/cli/main.js';
+import { createExecutor } from '../../../src/execute/index.js';
+import { openKnowledgeStore, relearn } from '../../../src/knowledge/index.js';
+import { captureIo } from '../../support/io.js';
+import { FakeCharter, FakeMonitor, alert, candidate, decision, ids, manualTime, snapshot } from '../../support/execute-fakes.js';
+
+async function fixture() {
+  const dir = await mkdtemp(join(tmpdir(), 'mapek-cli-'));
+  const store = await openKnowledgeStore(dir);
+  const time = manualTime();
+  const s = snapshot([alert('CommitteeOverloaded', { committee_id: 'c1' }), alert('TargetViolatingManyPolicies', { node_or_service: 'node-1' })]);
+  const ex = createExecutor({ charter: new FakeCharter(), store, monitor: new FakeMonitor(s), verify: () => ({ result: 'succeeded' }), clock: time.now, sleep: time.sleep, ids: ids(), options: { hysteresis: { minCycles: 1 }, cooldownMs: 0 } });
+  const d1 = { ...decision('committee:c1', ['CommitteeOverloaded'], [candidate()], [candidate({ ruleId: 'notify-oncall', type: 'notify', target: 'oncall', params: { message: 'x' }, priority: 10 })]), id: 'dec-scale' };
+  const d2 = { ...decision('target:node-1', ['TargetViolatingManyPolicies'], [candidate({ ruleId: 'quarantine', type: 'quarantine_target', target: 'node-1', risk: 'high' })]), id: 'dec-q' };
+  const [scaled, waiting] = await ex.execute([d1, d2], s, 'cycle-1');
+  await ex.drain();
+  await relearn(store, ['scale-committee', 'quarantine'], '2026-03-01T12:10:00.000Z');
+  await store.close();
+  return { dir, scaled: scaled!, waiting: waiting!, store };
+}
+
+test('knowledge weights: rule, weight, samples, success rate and why; --explain and --json', async (t) => {
+  const { dir } = await fixture();
+  const io = captureIo();
+  t.is(await main(['knowledge', 'weights', '--dir', dir], io), 0);
+  t.regex(io.stdout(), /^RULE\s+WEIGHT\s+SAMPLES\s+SUCCESS\s+WHY\nscale-committee\s+1\.25\s+1\s+100%\s+1\/1 succeeded \(100%\)/);
+  const ex = captureIo();
+  await main(['knowledge', 'weights', '--explain', '--dir', dir], ex);
+  t.regex(ex.stdout(), /\nscale-committee: weight 1\.25\n  recency-weighted success 67%, exploration bonus \+0\.12, target weight \d\.\d\d\n  CommitteeOverloaded: 1\/1 succeeded\n  last change: /);
+  const js = captureIo();
+  await main(['knowledge', 'weights', '--json', '--dir', dir], js);
+  t.like(JSON.parse(js.stdout())[0], { ruleId: 'scale-committee', weight: 1.25, samples: 1, successRate: 1 });
+});
+
+test('knowledge history lists recent executions, newest first; --limit; --json', async (t) => {
+  const { dir, waiting } = await fixture();
+  const io = captureIo();
+  t.is(await main(['knowledge', 'history', '--limit', '5', '--dir', dir], io), 0);
+  t.regex(io.stdout(), /^TIME\s+ID\s+STATUS\s+ACTION\s+RULE\s+WHY\n/);
+  t.regex(io.stdout(), new RegExp(`${waiting.id}\\s+awaiting_approval\\s+quarantine_target node-1\\s+quarantine\\s+approval_required: high-risk quarantine_target on "node-1" waits for mapek approve`));
+  t.regex(io.stdout(), /succeeded\s+scale_committee c1\s+scale-committee\s+verify succeeded/);
+  const js = captureIo();
+  await main(['knowledge', 'history', '--json', '--limit', '1', '--dir', dir], js);
+  t.is(JSON.parse(js.stdout()).length, 1);
+});
+
+test('knowledge: usage errors and a missing store', async (t) => {
+  const io = captureIo();
+  t.is(await main(['knowledge', 'frob'], io), 2);
+  t.is(io.stderr(), 'mapek knowledge: unknown subcommand "frob" (expected weights or history)\n');
+  const lim = captureIo();
+  t.is(await main(['knowledge', 'history', '--limit', '0'], lim), 2);
+  t.is(lim.stderr(), 'mapek knowledge: --limit: expected a positive integer, got "0"\n');
+  const none = captureIo();
+  t.is(await main(['knowledge', 'weights', '--dir', '/nonexistent/mapek'], none), 3);
+  t.is(none.stderr(), 'mapek knowledge: no knowledge store at "/nonexistent/mapek"\n');
+  const h = captureIo();
+  t.is(await main(['knowledge', '--help'], h), 0);
+  t.regex(h.stdout(), /^usage: mapek knowledge weights/);
+});
+
+test('explain prints a decision in full: facts, candidates, the guard that stopped it, the outcome', async (t) => {
+  const { dir, scaled, waiting } = await fixture();
+  const io = captureIo();
+  t.is(await main(['explain', 'dec-scale', '--dir', dir], io), 0);
+  const text = io.stdout();
+  t.regex(text, /^decision dec-scale {2}cycle cycle-1 {2}at 2026-03-01T12:00:00.000Z\nincident committee:c1 {2}alerts: CommitteeOverloaded/);
+  t.regex(text, /derived facts:\n {2}cause = "test"/);
+  t.regex(text, /chosen scale-committee@1: scale_committee "c1" priority 50 × weight 1\.00 = 50\.00/);
+  t.regex(text, /lost {3}notify-oncall@1: notify "oncall"/);
+  t.regex(text, new RegExp(`${scaled.id} {2}scale_committee "c1" {2}rule scale-committee {2}→ succeeded\\n {4}applied at .*\\n {4}verification succeeded at `));
+  const q = captureIo();
+  t.is(await main(['explain', waiting.id, '--dir', dir], q), 0); // by execution id
+  t.regex(q.stdout(), /stopped by approval_required: high-risk quarantine_target on "node-1" waits for mapek approve/);
+  const js = captureIo();
+  await main(['explain', 'dec-q', '--json', '--dir', dir], js);
+  t.is(JSON.parse(js.stdout()).executions[0].status, 'awaiting_approval');
+  const missing = captureIo();
+  t.is(await main(['explain', 'nope', '--dir', dir], missing), 1);
+  t.is(missing.stderr(), 'mapek explain: no decision or execution "nope"\n');
+  const usage = captureIo();
+  t.is(await main(['explain'], usage), 2);
+});
+
+test('approve / reject leave a verdict the service takes in on its next cycle', async (t) => {
+  const { dir, waiting } = await fixture();
+  const io = captureIo();
+  t.is(await main(['reject', waiting.id, '--dir', dir, '--by', 'dana', '--reason', 'not now'], io), 0);
+  t.is(io.stdout(), `rejected ${waiting.id}: quarantine_target "node-1" (rule quarantine); the service takes it in on its next cycle\n`);
+  const store = await openKnowledgeStore(dir);
+  const [a] = await store.syncApprovals();
+  t.like(a, { id: waiting.id, state: 'rejected', resolvedBy: 'dana', reason: 'not now' });
+  await store.close();
+  const again = captureIo();
+  t.is(await main(['approve', waiting.id, '--dir', dir], again), 1);
+  t.is(again.stderr(), `mapek approve: no action awaiting approval with id "${waiting.id}" (it was rejected)\n`);
+  const unknown = captureIo();
+  t.is(await main(['approve', 'zzz', '--dir', dir, '--json'], unknown), 1);
+  t.is(unknown.stderr(), 'mapek approve: no action awaiting approval with id "zzz"\n');
+  const usage = captureIo();
+  t.is(await main(['approve'], usage), 2);
+  t.is(usage.stderr(), 'mapek approve: expected the ID of an action awaiting approval\n');
+});
+
+test('approve --json prints the verdict', async (t) => {
+  const { dir, waiting } = await fixture();
+  const io = captureIo();
+  t.is(await main(['approve', waiting.id, '--dir', dir, '--by', 'erin', '--json'], io), 0);
+  t.like(JSON.parse(io.stdout()), { id: waiting.id, state: 'approved', by: 'erin' });
+});

@@ -13,7 +13,7 @@
  */
 import type { RuleTrace } from '../types/decision.js';
 import type { AnalyzeRule } from '../types/rules.js';
-import { renderTemplate, type TemplateLookup } from '../rules/template.js';
+import { isTemplate, parseTemplate, type ParsedTemplate, type TemplateLookup } from '../rules/template.js';
 import { evaluate, type FactLookup } from './compile.js';
 import type { CompiledRule } from './compiled-rules.js';
 import { deepEqual } from './equal.js';
@@ -29,9 +29,32 @@ export interface ChainResult {
   readonly passes: number;
 }
 
+const parsed = new Map<string, ParsedTemplate>();
+
+function stringify(v: unknown): string {
+  if (v === undefined || v === null) return '';
+  if (typeof v === 'object') return JSON.stringify(v);
+  return String(v);
+}
+
+/**
+ * src/rules/template.ts's renderTemplate with the parse memoised (rule sets reuse a handful
+ * of templates; parsing was a tenth of a cycle): exactly one `{{ref}}` renders to the raw
+ * value, otherwise references are interpolated; malformed templates are returned unchanged.
+ */
+export function renderString(s: string, lookup: TemplateLookup): unknown {
+  if (!isTemplate(s)) return s;
+  let t = parsed.get(s);
+  if (t === undefined) parsed.set(s, (t = parseTemplate(s)));
+  if (!t.ok) return s;
+  const [only] = t.parts;
+  if (t.parts.length === 1 && only !== undefined && 'ref' in only) return lookup(only.ref.fact, only.ref.path);
+  return t.parts.map((p) => ('ref' in p ? stringify(lookup(p.ref.fact, p.ref.path)) : p.text)).join('');
+}
+
 /** Render templates inside a value (strings, arrays, objects). */
 export function renderValue(v: unknown, lookup: TemplateLookup): unknown {
-  if (typeof v === 'string') return renderTemplate(v, lookup);
+  if (typeof v === 'string') return renderString(v, lookup);
   if (Array.isArray(v)) return v.map((x) => renderValue(x, lookup));
   if (v !== null && typeof v === 'object') {
     const out: Record<string, unknown> = {};
@@ -58,11 +81,11 @@ export function runChain(
   if (rules.length === 0) return { derived: {}, traces: [], passes: 0 };
   const own = Object.prototype.hasOwnProperty;
   let prev = new Map<string, unknown>();
-  let prevOutputs = new Map<string, string>();
+  let prevOutputs = new Map<string, Record<string, unknown>>();
   for (let pass = 1; pass <= maxPasses; pass++) {
     const curr = new Map<string, unknown>();
     const seen = new Map<string, unknown>();
-    const outputs = new Map<string, string>();
+    const outputs = new Map<string, Record<string, unknown>>();
     const lookup: FactLookup = (name) => {
       if (own.call(observed, name)) return observed[name];
       if (curr.has(name)) return curr.get(name);
@@ -83,7 +106,7 @@ export function runChain(
         out[fact] = value;
         if (!curr.has(fact) && !own.call(observed, fact)) curr.set(fact, value);
       }
-      outputs.set(c.rule.id, JSON.stringify(out));
+      outputs.set(c.rule.id, out);
     }
     let stable = true;
     for (const [name, v] of seen) if (!deepEqual(v, curr.get(name))) stable = false;
@@ -98,13 +121,13 @@ export function runChain(
 
 /** Rules whose derivations differ between the last two passes (sorted). */
 function changedRules(
-  before: Map<string, string>,
-  after: Map<string, string>,
+  before: Map<string, Record<string, unknown>>,
+  after: Map<string, Record<string, unknown>>,
   seen: Map<string, unknown>,
   curr: Map<string, unknown>,
 ): string[] {
   const ids = new Set([...before.keys(), ...after.keys()]);
-  const changed = [...ids].filter((id) => before.get(id) !== after.get(id)).sort();
+  const changed = [...ids].filter((id) => !deepEqual(before.get(id), after.get(id))).sort();
   if (changed.length > 0) return changed;
   // Same outputs but reads still unsettled: name the facts instead.
   return [...seen.keys()].filter((f) => !deepEqual(seen.get(f), curr.get(f))).map((f) => `(fact ${f})`);

@@ -37,6 +37,8 @@ export function lossReason(loser: Candidate, winner: Candidate): string {
 
 /** Annotate losers (input order kept) and return the winners, one per competition key, by key. */
 export function compete(candidates: readonly Candidate[]): { candidates: Candidate[]; chosen: Candidate[] } {
+  const [only] = candidates;
+  if (candidates.length <= 1) return { candidates: [...candidates], chosen: only !== undefined && only.rejected === undefined ? [only] : [] };
   const groups = new Map<string, Candidate[]>();
   for (const c of candidates) {
     if (c.rejected !== undefined) continue;

@@ -6,7 +6,7 @@ import type { FaultKind, PolicySpec } from '../types/charter.js';
 import { drawFor } from './rng.js';
 import { successProbability, type RemediationAction } from './remediation-table.js';
 
-export type FaultOrigin = 'code' | 'test_api' | 'cli' | 'reapplied';
+export type FaultOrigin = 'code' | 'test_api' | 'reapplied';
 
 export interface RemediationAttempt {
   readonly action: RemediationAction;

@@ -104,8 +104,8 @@ export class World {
   listPolicies(): Policy[] {
     return [...this.state.policies.values()].map((p) => this.state.policyView(p));
   }
-  getPolicy(id: string): Policy {
-    return this.state.policyView(this.#policy(id));
+  getPolicy(id: string, field?: string): Policy {
+    return this.state.policyView(this.#policy(id, field));
   }
   listTargets(): Target[] {
     return [...this.state.targets.values()].map((t) => this.state.targetView(t));

@@ -17,7 +17,7 @@ function getPolicy(ctx: Ctx): Reply {
 
 function applyPolicy(ctx: Ctx): Reply {
   const req = applyPolicyRequest(ctx.body);
-  const cur = ctx.world.getPolicy(req.policyId);
+  const cur = ctx.world.getPolicy(req.policyId, 'policyId');
   checkPreconditions(`policy "${cur.id}"`, etag(cur.id, cur.version), cur.version, ifMatchOf(ctx.headers), req.expectedVersion);
   const { policy, created } = ctx.world.applyPolicy(req, ctx.writeId);
   return versioned(policy, policy.id, created ? 201 : 200, created);

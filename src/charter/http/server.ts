@@ -100,7 +100,12 @@ export function createCharterServer(deps: CharterServerDeps): CharterServer {
         replayed = true;
         reply = { status: hit.response.status, body: hit.response.body, headers: { ...hit.response.headers, 'Idempotent-Replayed': 'true' } };
       } else {
-        reply = await match.route.handler({ ...base, body, writeId });
+        try {
+          reply = await match.route.handler({ ...base, body, writeId });
+        } catch (err) {
+          if (!(err instanceof CharterRequestError)) throw err;
+          reply = errorReply(err);
+        }
         if (key !== undefined && reply.status < 500) idempotency.store(key, fp, { status: reply.status, body: reply.body, headers: reply.headers ?? {} }, world.clock.now());
       }
     } catch (err) {

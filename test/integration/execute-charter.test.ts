@@ -1,0 +1,105 @@
+import test from 'ava';
+import { startCharter } from '../../src/charter/index.js';
+import { createExecutor } from '../../src/execute/index.js';
+import { CharterClient } from '../../src/integration/charter-client.js';
+import { MemoryKnowledgeStore, relearn } from '../../src/knowledge/index.js';
+import type { CharterApi } from '../../src/types/ports.js';
+import type { Decision } from '../../src/types/decision.js';
+import { alert, candidate, decision, manualTime, snapshot } from '../support/execute-fakes.js';
+
+async function setup(seed = 1) {
+  const charter = await startCharter({ port: 0, seed, tickMs: 0 });
+  const client = new CharterClient({ baseUrl: charter.url, retries: 0 });
+  return { charter, client };
+}
+
+test('against the reference Charter over HTTP: apply with If-Match and Idempotency-Key, verify, roll back', async (t) => {
+  const { charter, client } = await setup();
+  t.teardown(() => charter.close());
+  const store = new MemoryKnowledgeStore();
+  const time = manualTime();
+  const snap = snapshot([alert('CommitteeOverloaded', { committee_id: 'committee-ops' })]);
+  const ex = createExecutor({ charter: client, store, monitor: { observe: async () => snap }, verify: () => ({ result: 'failed' }), clock: time.now, sleep: time.sleep, options: { hysteresis: { minCycles: 1 }, cooldownMs: 0 } });
+  const before = (await client.getCommittee('committee-ops')).value.capacity;
+  const d = decision('committee:committee-ops', ['CommitteeOverloaded'], [candidate({ type: 'scale_committee', target: 'committee-ops' })]);
+  const [r] = await ex.execute([d], snap, 'c1');
+  t.is(r?.status, 'applied');
+  const [w] = charter.writes.applied('/api/v1/committees/committee-ops');
+  t.is(w?.idempotencyKey, r?.key);
+  t.truthy(w?.ifMatch);
+  t.is((await client.getCommittee('committee-ops')).value.capacity, before + 2);
+  const [v] = await ex.drain();
+  t.is(v?.status, 'rolled_back');
+  t.is((await client.getCommittee('committee-ops')).value.capacity, before);
+  // a duplicate trigger of the same episode writes nothing more
+  t.deepEqual(await ex.execute([{ ...d, id: 'again' }], snap, 'c2'), []);
+  t.is(charter.writes.applied('/api/v1/committees/committee-ops').length, 2);
+});
+
+test('against the reference Charter: a human change between read and write is a conflict, not overwritten', async (t) => {
+  const { charter, client } = await setup();
+  t.teardown(() => charter.close());
+  const human = new CharterClient({ baseUrl: charter.url, retries: 0 });
+  // a Charter whose committee write is preceded by a human's change (after our read)
+  const racing: CharterApi = Object.assign(Object.create(client) as CharterApi, {
+    putCommittee: async (id: string, body: { capacity: number }, opts?: import('../../src/types/ports.js').WriteOptions) => {
+      await human.putCommittee(id, { capacity: 20 });
+      return client.putCommittee(id, body, opts);
+    },
+  });
+  const snap = snapshot([alert('CommitteeOverloaded', { committee_id: 'committee-ops' })]);
+  const ex = createExecutor({ charter: racing, store: new MemoryKnowledgeStore(), monitor: { observe: async () => snap }, verify: () => ({ result: 'succeeded' }), options: { hysteresis: { minCycles: 1 }, cooldownMs: 0 } });
+  const [r] = await ex.execute([decision('committee:committee-ops', ['CommitteeOverloaded'], [candidate({ target: 'committee-ops' })])], snap, 'c');
+  t.is(r?.status, 'conflict');
+  t.regex(r?.error ?? '', /^committee-ops changed concurrently; not overwritten: /);
+  t.is((await client.getCommittee('committee-ops')).value.capacity, 20);
+});
+
+test('learner against the reference Charter’s fault model: validation_slowdown, reload (80) first, the cache rule (50) wins within 15 incidents', async (t) => {
+  const { charter, client } = await setup(3);
+  t.teardown(() => charter.close());
+  const store = new MemoryKnowledgeStore();
+  const time = manualTime();
+  const rules = [
+    { ruleId: 'reload-on-latency', type: 'reload_policies' as const, priority: 80 },
+    { ruleId: 'cache-on-latency', type: 'enable_validation_cache' as const, priority: 50 },
+  ];
+  let snap = snapshot([]);
+  const ex = createExecutor({
+    charter: client,
+    store,
+    monitor: { observe: async () => snap },
+    // ground truth from the reference Charter: did the fault clear?
+    verify: () => ({ result: charter.faults.active().some((f) => f.kind === 'validation_slowdown') ? 'failed' : 'succeeded' }),
+    clock: time.now,
+    sleep: time.sleep,
+    options: { hysteresis: { minCycles: 1 }, cooldownMs: 0, rateLimit: { perType: { burst: 100, perMinute: 100 } } },
+  });
+  const preferred: string[] = [];
+  for (let i = 0; i < 20; i += 1) {
+    time.advance(60_000);
+    charter.faults.inject('validation_slowdown');
+    snap = snapshot([alert('ValidationLatencySLA', {}, { startsAt: new Date(time.now()).toISOString() })]);
+    const weights = await store.currentWeights();
+    const cands = rules
+      .map((r) => {
+        const c = candidate({ ruleId: r.ruleId, type: r.type, target: 'charter', priority: r.priority, afterMs: 1_000 });
+        const w = weights[r.ruleId] ?? 1;
+        return { ...c, weight: w, effectivePriority: r.priority * w };
+      })
+      .sort((a, b) => b.effectivePriority - a.effectivePriority);
+    preferred.push(cands[0]!.ruleId);
+    const d: Decision = { ...decision('service:charter', ['ValidationLatencySLA'], [cands[0]!], [cands[1]!], `cycle-${i}`), id: `d-${i}` };
+    await ex.execute([d], snap, `cycle-${i}`);
+    await ex.drain();
+    for (const f of charter.faults.active()) charter.faults.clear(f.id);
+    if ((await client.getSettings()).value.validationCache) await client.putSettings({ validationCache: false });
+    await relearn(store, rules.map((r) => r.ruleId), new Date(time.now()).toISOString());
+  }
+  t.is(preferred[0], 'reload-on-latency');
+  const firstWin = preferred.indexOf('cache-on-latency');
+  t.true(firstWin >= 0 && firstWin < 15, preferred.join(','));
+  t.is(preferred.at(-1), 'cache-on-latency', preferred.join(','));
+  const history = await store.weightHistory(100);
+  t.true(history.every((c) => Math.abs(c.to - c.from) <= 0.25 + 1e-9 && c.reason.length > 0));
+});

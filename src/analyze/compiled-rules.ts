@@ -5,19 +5,11 @@
  */
 import type { AnalyzeRule, PlanRule, Rule, RuleSet } from '../types/rules.js';
 import { templateRefs } from '../rules/template.js';
-import { compileCondition, type CompiledCondition } from './compile.js';
+import { compileCondition } from './compile.js';
 import { RuleIndex } from './index-rules.js';
+import type { CompiledRule } from './compiled-rule.js';
 
-export interface CompiledRule<R extends Rule = Rule> {
-  readonly rule: R;
-  /** `id@version`. */
-  readonly ref: string;
-  /** Position in evaluation order within its stage. */
-  readonly order: number;
-  readonly condition: CompiledCondition;
-  /** Every fact the rule reads: conditions and templates. */
-  readonly reads: ReadonlySet<string>;
-}
+export type { CompiledRule } from './compiled-rule.js';
 
 export interface CompiledRuleSet {
   readonly ruleSet: RuleSet;

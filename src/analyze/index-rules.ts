@@ -7,7 +7,7 @@
  */
 import type { Rule } from '../types/rules.js';
 import type { SubjectKind } from '../types/snapshot.js';
-import type { CompiledRule } from './compiled-rules.js';
+import type { CompiledRule } from './compiled-rule.js';
 
 export class RuleIndex<R extends Rule> {
   readonly all: readonly CompiledRule<R>[];

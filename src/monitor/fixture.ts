@@ -8,6 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { CHARTER_ALERTS } from '../types/alert.js';
 import type { ValidationIssue } from '../types/errors.js';
+import type { Monitor } from '../types/ports.js';
 import type { RuleSet } from '../types/rules.js';
 import { formatPath } from '../rules/field-path.js';
 import { parseYaml, type FieldPath } from '../rules/yaml.js';
@@ -124,7 +125,7 @@ function sortIssues(issues: ValidationIssue[]): ValidationIssue[] {
 }
 
 /** Replays a fixture's snapshots as a Monitor would observe them, one per call. */
-export class FixtureSource {
+export class FixtureSource implements Monitor {
   private next = 0;
   constructor(private readonly fixture: Fixture) {}
   get done(): boolean {

@@ -1,0 +1,15 @@
+/** One rule compiled for evaluation (see compiled-rules.ts). */
+import type { Rule } from '../types/rules.js';
+import type { CompiledCondition } from './compile.js';
+
+export interface CompiledRule<R extends Rule = Rule> {
+  readonly rule: R;
+  /** `id@version`. */
+  readonly ref: string;
+  /** Position in evaluation order within its stage. */
+  readonly order: number;
+  readonly condition: CompiledCondition;
+  /** Every fact the rule reads: conditions and templates. */
+  readonly reads: ReadonlySet<string>;
+}
+

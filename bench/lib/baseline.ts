@@ -8,7 +8,8 @@ import { Engine, type RuleProperties, type TopLevelCondition } from 'json-rules-
 import type { Rule, RuleSet, Snapshot } from '../../src/types/index.js';
 
 export interface Baseline {
-  run(snapshot: Snapshot): Promise<number>;
+  /** Planned actions, as `policy|ruleId` (one per plan event), in order. */
+  run(snapshot: Snapshot): Promise<string[]>;
 }
 
 function toEngineRule(r: Rule): RuleProperties {
@@ -16,7 +17,7 @@ function toEngineRule(r: Rule): RuleProperties {
     name: r.id,
     priority: r.priority,
     conditions: r.conditions as unknown as TopLevelCondition,
-    event: r.stage === 'analyze' ? { type: 'derive', params: { derive: r.derive } } : { type: 'plan', params: { action: r.action } },
+    event: r.stage === 'analyze' ? { type: 'derive', params: { derive: r.derive } } : { type: 'plan', params: { rule: r.id, action: r.action } },
   };
 }
 
@@ -28,8 +29,8 @@ export function createBaseline(ruleSet: RuleSet): Baseline {
     if (derive) for (const [k, v] of Object.entries(derive)) almanac.addRuntimeFact(k, v);
   });
   return {
-    async run(snapshot: Snapshot): Promise<number> {
-      let planned = 0;
+    async run(snapshot: Snapshot): Promise<string[]> {
+      const planned: string[] = [];
       const byPolicy = (name: string, policy: string) =>
         snapshot.metrics[name]?.find((s) => s.labels['policy_id'] === policy)?.value ?? null;
       for (const alert of snapshot.alerts) {
@@ -44,7 +45,7 @@ export function createBaseline(ruleSet: RuleSet): Baseline {
           violations: { total: violations.length, critical: violations.filter((v) => v.severity === 'critical').length },
         };
         const result = await engine.run(facts);
-        planned += result.events.filter((e) => e.type === 'plan').length;
+        for (const e of result.events) if (e.type === 'plan') planned.push(`${policy}|${String(e.params?.['rule'])}`);
       }
       return planned;
     },

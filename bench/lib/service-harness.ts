@@ -1,0 +1,121 @@
+/**
+ * The `mapek run` composition in process (Service + buildClients + NedbKnowledgeStore), so
+ * that a bench can time the Charter writes at the client boundary. Guard rails are opened
+ * up (no cooldown, hysteresis of one cycle, no rate limit) and verification is pushed out of
+ * the measurement window: the bench measures the path, not the policy.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { buildClients } from '../../src/app/clients.js';
+import { Service } from '../../src/app/service.js';
+import type { RuleLoader } from '../../src/app/rules-holder.js';
+import { compileConfig } from '../../src/config/compile.js';
+import type { Config } from '../../src/config/options.js';
+import type { ExecutorOptionsInput } from '../../src/execute/options.js';
+import { NedbKnowledgeStore } from '../../src/knowledge/index.js';
+import type { CycleReport } from '../../src/loop/cycle.js';
+import { createLogger } from '../../src/observability/logger.js';
+import { loadRuleSet } from '../../src/rules/load.js';
+import type { CharterApi } from '../../src/types/ports.js';
+import type { Rule } from '../../src/types/rules.js';
+
+export const OPEN_EXECUTOR: ExecutorOptionsInput = {
+  cooldownMs: 0,
+  hysteresis: { minCycles: 1 },
+  rateLimit: { global: { burst: 1e6, perMinute: 1e6 }, perType: { burst: 1e6, perMinute: 1e6 } },
+  maxConcurrent: 1e6,
+  breaker: { failures: 1e6 },
+  approvalRisk: 'none',
+};
+
+/** The shipped rules with cooldowns off and verification `verifyAfterMs` later. */
+export function benchRuleLoader(verifyAfterMs: number): RuleLoader {
+  return async (paths) => {
+    const r = await loadRuleSet(paths);
+    if (!r.ok) return r;
+    const rules: Rule[] = r.ruleSet.rules.map((rule) =>
+      rule.stage !== 'plan' ? rule : { ...rule, action: { ...rule.action, cooldownMs: 0, verify: { ...rule.action.verify, afterMs: verifyAfterMs } } },
+    );
+    return { ...r, ruleSet: { ...r.ruleSet, rules } };
+  };
+}
+
+const WRITES = ['applyPolicy', 'putTarget', 'putCommittee', 'putSettings', 'reloadPolicies'] as const;
+
+/** Wraps a CharterApi: `onWrite(method, ms)` when a write's response has arrived (performance.now()). */
+export function timedCharter(api: CharterApi, onWrite: (method: string, at: number) => void): CharterApi {
+  return new Proxy(api, {
+    get(target, prop, receiver) {
+      const v = Reflect.get(target, prop, receiver) as unknown;
+      if (typeof v !== 'function') return v;
+      const f = v as (...a: unknown[]) => unknown;
+      if (!(WRITES as readonly (string | symbol)[]).includes(prop)) return f.bind(target);
+      return async (...args: unknown[]) => {
+        const r = await f.apply(target, args);
+        onWrite(String(prop), performance.now());
+        return r;
+      };
+    },
+  });
+}
+
+export interface BenchService {
+  readonly service: Service;
+  readonly webhookUrl: string;
+  readonly token: string;
+  stop(): Promise<void>;
+}
+
+export async function startBenchService(o: {
+  charterUrl: string;
+  alertmanagerUrl?: string;
+  prometheusUrl?: string;
+  onWrite: (method: string, at: number) => void;
+  onCycle?: (r: CycleReport) => void;
+  verifyAfterMs?: number;
+  intervalMs?: number;
+  listenPort?: number;
+}): Promise<BenchService> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'mapek-bench-svc-'));
+  const token = `bench-${process.pid}`;
+  const defaults: Partial<Config> = {
+    charterApiUrl: o.charterUrl,
+    intervalMs: o.intervalMs ?? 3_600_000,
+    listenPort: o.listenPort ?? 0,
+    webhookToken: token,
+    knowledgeDir: path.join(dir, 'knowledge'),
+    rules: ['rules'],
+    logLevel: 'warn',
+    ...(o.alertmanagerUrl ? { alertmanagerUrl: o.alertmanagerUrl } : {}),
+    ...(o.prometheusUrl ? { prometheusUrl: o.prometheusUrl } : {}),
+  };
+  const compiled = compileConfig({ defaults });
+  if (!compiled.ok) throw new Error(compiled.errors.join('\n'));
+  const config = compiled.config;
+  const store = await NedbKnowledgeStore.open(config.knowledgeDir);
+  const clients = buildClients(config);
+  const service = new Service({
+    config,
+    log: createLogger({ level: 'warn', write: (l) => process.stderr.write(`[service] ${l}\n`) }),
+    ...clients,
+    charter: timedCharter(clients.charter, o.onWrite),
+    store,
+    loadRules: benchRuleLoader(o.verifyAfterMs ?? 3_600_000),
+    executorOptions: OPEN_EXECUTOR,
+    watchRules: false,
+    ...(o.onCycle ? { onCycle: o.onCycle } : {}),
+  });
+  await service.start();
+  const port = service.address?.port;
+  if (port === undefined) throw new Error('service did not listen');
+  return {
+    service,
+    webhookUrl: `http://127.0.0.1:${port}/api/v1/alerts/webhook`,
+    token,
+    async stop() {
+      await service.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}

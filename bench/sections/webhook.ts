@@ -1,0 +1,101 @@
+/**
+ * 2. Webhook to action: the `mapek run` composition in process against the reference
+ * Charter and a real Alertmanager on loopback. Per incident: the alert is put into
+ * Alertmanager (as Prometheus would), then its v4 webhook is posted to the service; the
+ * time runs from just before the post until the service's Charter client has Charter's
+ * answer to the remediation write (so Charter has received it: an upper bound). The cycle
+ * in between is the real one: observe (Alertmanager, Charter violations and /metrics) →
+ * plan → execute (read, write) → record in the nedb store.
+ */
+import { SEED_COMMITTEES, startCharter } from '../../src/charter/index.js';
+import { AlertmanagerClient } from '../../src/integration/alertmanager.js';
+import type { CycleReport } from '../../src/loop/cycle.js';
+import { startAlertmanager } from '../../test/support/stack.js';
+import { startWebhookListener } from '../../test/support/webhook-listener.js';
+import { median, percentile, progress, type Figure } from '../lib/report.js';
+import type { Section, SectionResult } from '../lib/section.js';
+import { sleep } from '../lib/section.js';
+import { startBenchService } from '../lib/service-harness.js';
+import { post, webhookBody } from '../lib/webhook.js';
+
+const S = '2 webhook→action';
+
+export const webhookSection: Section = {
+  name: 'webhook',
+  title: 'Webhook to action: webhook arriving → Charter receiving the remediation write',
+  async run(ctx): Promise<SectionResult> {
+    const incidents = ctx.quick ? 40 : 220;
+    const warmup = 5;
+    const charter = await startCharter({ port: 0 });
+    const sink = await startWebhookListener(); // Alertmanager's own notifications go here, not to the service
+    const am = await startAlertmanager({ webhookUrl: sink.url });
+    let waiter: ((at: number) => void) | undefined;
+    const phases: Record<string, number>[] = [];
+    let lastCycle: CycleReport | undefined;
+    const svc = await startBenchService({
+      charterUrl: charter.url,
+      alertmanagerUrl: am.url,
+      onWrite: (method, at) => {
+        if (method === 'putCommittee') waiter?.(at);
+      },
+      onCycle: (r) => (lastCycle = r),
+    });
+    const amApi = new AlertmanagerClient({ baseUrl: am.url, timeoutMs: 5_000, retries: 0 });
+    const latencies: number[] = [];
+    const logLatencies: number[] = [];
+    let timeouts = 0;
+    try {
+      for (let i = 0; i < incidents + warmup; i++) {
+        const committee = SEED_COMMITTEES[i % SEED_COMMITTEES.length]?.id ?? 'committee-safety';
+        const startsAt = new Date(Date.now() - 1000).toISOString();
+        const labels = { alertname: 'CommitteeOverloaded', severity: 'warning', team: 'platform', committee_id: committee, incident: String(i) };
+        await amApi.postAlerts([{ labels, startsAt }]);
+        const body = webhookBody([{ labels, startsAt, fingerprint: `c${i.toString(16).padStart(15, '0')}` }]);
+        await svc.service.controller.idle();
+        const written = new Promise<number>((resolve, reject) => {
+          const t = setTimeout(() => reject(new Error('timeout')), 10_000);
+          waiter = (at) => {
+            clearTimeout(t);
+            resolve(at);
+          };
+        });
+        const wallBefore = Date.now();
+        const t0 = performance.now();
+        const r = await post(svc.webhookUrl, body, svc.token);
+        if (r.status !== 202) throw new Error(`webhook answered ${r.status}: ${r.body}`);
+        try {
+          const at = await written;
+          if (i >= warmup) {
+            latencies.push(at - t0);
+            const w = charter.writes.list().filter((x) => x.method === 'PUT' && x.path.includes(committee)).pop();
+            if (w) logLatencies.push(Date.parse(w.at) - wallBefore);
+          }
+        } catch {
+          timeouts++;
+        }
+        waiter = undefined;
+        await svc.service.controller.idle();
+        if (i >= warmup && lastCycle) phases.push({ ...lastCycle.durationsMs } as Record<string, number>);
+        await amApi.postAlerts([{ labels, startsAt, endsAt: new Date().toISOString() }]);
+        if ((i + 1) % 50 === 0) progress(`${S}: ${i + 1}/${incidents + warmup} incidents, p50 so far ${median(latencies).toFixed(1)} ms`);
+        await sleep(5);
+      }
+    } finally {
+      await svc.stop();
+      await am.stop();
+      await sink.close();
+      await charter.close();
+    }
+    const sorted = [...latencies].sort((a, b) => a - b);
+    const p50 = percentile(sorted, 50);
+    const p99 = percentile(sorted, 99);
+    const phase = (k: string): number => median(phases.map((p) => p[k] ?? NaN).filter((x) => Number.isFinite(x)));
+    progress(`${S}: ${latencies.length} incidents, p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, ${timeouts} timeouts; phases monitor ${phase('monitor').toFixed(1)} plan ${phase('plan').toFixed(2)} execute ${phase('execute').toFixed(1)} record ${phase('record').toFixed(1)} ms`);
+    const figures: Figure[] = [
+      { section: S, name: `p50 over ${latencies.length} incidents`, value: p50, unit: 'ms', note: `Charter write log (ms clock) p50 ${median(logLatencies).toFixed(0)} ms` },
+      { section: S, name: `p99 over ${latencies.length} incidents`, value: p99, unit: 'ms', target: '< 50 ms', met: p99 < 50 && timeouts === 0, note: `max ${sorted[sorted.length - 1]?.toFixed(1)} ms; ${timeouts} without a write` },
+      { section: S, name: 'cycle phases (median): monitor / plan / execute', value: phase('monitor'), unit: 'ms', note: `monitor ${phase('monitor').toFixed(1)} ms, plan ${phase('plan').toFixed(2)} ms, execute ${phase('execute').toFixed(1)} ms (incl. record of decision/intent), record ${phase('record').toFixed(1)} ms` },
+    ];
+    return { figures, extra: { latenciesMs: latencies, writeLogLatenciesMs: logLatencies, phases, timeouts } };
+  },
+};

@@ -15,16 +15,22 @@ const files = [];
   }
 })(root);
 
-const importRe = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"](\.[^'"]+)['"]/g;
+const importRe = /(?:^|\n)\s*(import|export)\s+(type\s)?[^'"]*?from\s+['"](\.[^'"]+)['"]/g;
+// Layering counts every import; cycles count only imports that exist at runtime
+// (`import type` vanishes when compiled, so a type-only loop cannot misorder modules).
 const graph = new Map();
+const runtime = new Map();
 for (const f of files) {
   const text = readFileSync(f, 'utf8');
   const deps = [];
+  const valueDeps = [];
   for (const m of text.matchAll(importRe)) {
-    // Type-only imports vanish at runtime but still shape the layering; keep them.
-    deps.push(resolve(dirname(f), m[1].replace(/\.js$/, '.ts')));
+    const target = resolve(dirname(f), m[3].replace(/\.js$/, '.ts'));
+    deps.push(target);
+    if (!m[2]) valueDeps.push(target);
   }
   graph.set(f, deps);
+  runtime.set(f, valueDeps);
 }
 
 const problems = [];
@@ -59,8 +65,8 @@ const stack = [];
 function visit(f) {
   state.set(f, 1);
   stack.push(f);
-  for (const d of graph.get(f) ?? []) {
-    if (!graph.has(d)) continue;
+  for (const d of runtime.get(f) ?? []) {
+    if (!runtime.has(d)) continue;
     if (state.get(d) === 1) {
       const cycle = stack.slice(stack.indexOf(d)).concat(d).map((x) => relative(process.cwd(), x));
       problems.push(`import cycle: ${cycle.join(' -> ')}`);

@@ -1,4 +1,5 @@
 /** `mapek charter`: run the reference Charter service until SIGINT/SIGTERM. */
+import { startCharter } from '../charter/index.js';
 import { FAULT_KINDS, type FaultKind } from '../types/charter.js';
 import { EXIT, parseCommandArgs, UsageError, type Command, type Io } from './command.js';
 
@@ -79,7 +80,6 @@ export async function runCharter(argv: readonly string[], io: Io, stop: StopSign
   const faults = ((values['fault'] as string[] | undefined) ?? []).map(parseFault);
   const testApi = values['enable-test-api'] === true;
 
-  const { startCharter } = await import('../charter/index.js');
   let charter;
   try {
     charter = await startCharter({ port, host, testApi, faults, ...(seed !== undefined ? { seed } : {}), ...(tickMs !== undefined ? { tickMs } : {}) });

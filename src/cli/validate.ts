@@ -6,6 +6,7 @@ import { stat } from 'node:fs/promises';
 import type { ValidationIssue } from '../types/errors.js';
 import { formatIssue } from '../types/errors.js';
 import type { RuleSet } from '../types/rules.js';
+import { loadFixtureFile } from '../monitor/fixture.js';
 import { compileRuleFiles, findYamlFiles, loadRuleSet, readTexts } from '../rules/load.js';
 import { EXIT, parseCommandArgs, type Command, type Io } from './command.js';
 
@@ -32,7 +33,7 @@ const FIXTURE_KIND = /^kind:[ \t]*["']?Fixture["']?[ \t]*(#.*)?$/m;
 /** How fixture files are loaded: src/monitor/fixture.ts, behind a seam for tests. */
 export type FixtureLoader = (file: string, ruleSet?: RuleSet) => Promise<{ ok: true; warnings?: ValidationIssue[] } | { ok: false; issues: ValidationIssue[] }>;
 
-const defaultFixtureLoader: FixtureLoader = async (file, ruleSet) => (await import('../monitor/fixture.js')).loadFixtureFile(file, ruleSet);
+const defaultFixtureLoader: FixtureLoader = (file, ruleSet) => loadFixtureFile(file, ruleSet);
 
 export interface ValidateReport {
   readonly ok: boolean;

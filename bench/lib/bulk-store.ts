@@ -1,0 +1,77 @@
+/**
+ * Knowledge store files as a long-running service leaves them: `n` execution records and
+ * `n` outcomes written in bulk straight into the nedb files, in exactly the shape the store
+ * writes (one record of each is written through the store first and used as the template).
+ */
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { NedbKnowledgeStore } from '../../src/knowledge/index.js';
+import type { ExecutionRecord } from '../../src/types/execution.js';
+
+const T0 = Date.parse('2026-01-01T00:00:00.000Z');
+
+function record(i: number): ExecutionRecord {
+  const at = new Date(T0 + i * 1000).toISOString();
+  return {
+    key: `TEMPLATEKEY`,
+    id: `TEMPLATEID`,
+    decisionId: `c-bench:policy:p-${i % 997}`,
+    cycleId: 'c-bench',
+    ruleId: 'rollback-bad-rollout',
+    incidentId: `policy:p-${i % 997}`,
+    incidentKind: 'CriticalViolationDetected',
+    action: {
+      type: 'rollback_policy',
+      target: `p-${i % 997}`,
+      params: {},
+      cost: 2,
+      benefit: 9,
+      risk: 'medium',
+      verify: { afterMs: 60_000, conditions: { all: [{ fact: 'alertnames', operator: 'doesNotContain', value: 'CriticalViolationDetected' }] } },
+      cooldownMs: 600_000,
+    },
+    status: 'succeeded',
+    verify: 'succeeded',
+    prior: { spec: { name: 'Access control', revision: '2026-01-01.1', enforcementMode: 'enforce', rules: ['require-mfa', 'deny-shared-accounts'] } },
+    createdAt: at,
+    updatedAt: at,
+    appliedAt: at,
+    verifiedAt: at,
+  };
+}
+
+async function templates(dir: string): Promise<{ execution: string; outcome: string }> {
+  const store = await NedbKnowledgeStore.open(dir);
+  await store.recordIntent(record(0));
+  await store.recordOutcome({ key: 'TEMPLATEKEY', ruleId: 'rollback-bad-rollout', incidentKind: 'CriticalViolationDetected', actionType: 'rollback_policy', result: 'succeeded', at: new Date(T0).toISOString() });
+  await store.close();
+  const line = async (file: string): Promise<string> => {
+    const lines = (await readFile(path.join(dir, file), 'utf8')).split('\n').filter((l) => l.includes('TEMPLATEKEY'));
+    const last = lines[lines.length - 1];
+    if (last === undefined) throw new Error(`${file}: template record not found`);
+    return last;
+  };
+  return { execution: await line('executions.db'), outcome: await line('outcomes.db') };
+}
+
+async function writeLines(file: string, n: number, make: (i: number) => string): Promise<void> {
+  const out = createWriteStream(file, { flags: 'a' });
+  for (let i = 1; i <= n; i++) {
+    if (!out.write(`${make(i)}\n`)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+}
+
+/** Appends `n` executions and `n` outcomes to the store files in `dir` (created). */
+export async function writeBulkStore(dir: string, n: number): Promise<void> {
+  const t = await templates(dir);
+  const iso = (i: number): string => new Date(T0 + i * 1000).toISOString();
+  const at0 = iso(0);
+  await writeLines(path.join(dir, 'executions.db'), n, (i) =>
+    t.execution.replaceAll('TEMPLATEKEY', `k-${i}`).replaceAll('TEMPLATEID', `e-${i}`).replaceAll(at0, iso(i)),
+  );
+  await writeLines(path.join(dir, 'outcomes.db'), n, (i) => t.outcome.replaceAll('TEMPLATEKEY', `k-${i}`).replaceAll(at0, iso(i)));
+}

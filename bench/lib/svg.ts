@@ -1,0 +1,49 @@
+/** A line chart as plain SVG (axes, grid, polylines, legend) — no dependency. */
+export interface Series {
+  readonly name: string;
+  readonly color: string;
+  /** y values in [0, 1], one per x = 1, 2, … */
+  readonly values: readonly number[];
+}
+
+const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+export function learningCurveSvg(o: { title: string; xLabel: string; yLabel: string; series: readonly Series[] }): string {
+  const W = 720;
+  const H = 420;
+  const m = { l: 70, r: 150, t: 40, b: 55 };
+  const pw = W - m.l - m.r;
+  const ph = H - m.t - m.b;
+  const n = Math.max(1, ...o.series.map((s) => s.values.length));
+  const x = (i: number): number => m.l + (n === 1 ? 0 : (i / (n - 1)) * pw);
+  const y = (v: number): number => m.t + (1 - v) * ph;
+  const out: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
+    `<rect width="${W}" height="${H}" fill="white"/>`,
+    `<text x="${W / 2 - m.r / 2}" y="22" text-anchor="middle" font-size="14">${esc(o.title)}</text>`,
+  ];
+  for (let k = 0; k <= 4; k++) {
+    const v = k / 4;
+    out.push(`<line x1="${m.l}" y1="${y(v)}" x2="${m.l + pw}" y2="${y(v)}" stroke="#ddd"/>`);
+    out.push(`<text x="${m.l - 8}" y="${y(v) + 4}" text-anchor="end">${Math.round(v * 100)}%</text>`);
+  }
+  const step = n > 20 ? 10 : 5;
+  for (let i = 1; i <= n; i++) {
+    if (i !== 1 && i % step !== 0) continue;
+    out.push(`<line x1="${x(i - 1)}" y1="${m.t + ph}" x2="${x(i - 1)}" y2="${m.t + ph + 5}" stroke="black"/>`);
+    out.push(`<text x="${x(i - 1)}" y="${m.t + ph + 18}" text-anchor="middle">${i}</text>`);
+  }
+  out.push(`<line x1="${m.l}" y1="${m.t}" x2="${m.l}" y2="${m.t + ph}" stroke="black"/>`);
+  out.push(`<line x1="${m.l}" y1="${m.t + ph}" x2="${m.l + pw}" y2="${m.t + ph}" stroke="black"/>`);
+  out.push(`<text x="${m.l + pw / 2}" y="${H - 15}" text-anchor="middle">${esc(o.xLabel)}</text>`);
+  out.push(`<text x="18" y="${m.t + ph / 2}" text-anchor="middle" transform="rotate(-90 18 ${m.t + ph / 2})">${esc(o.yLabel)}</text>`);
+  o.series.forEach((s, k) => {
+    const pts = s.values.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ');
+    out.push(`<polyline fill="none" stroke="${s.color}" stroke-width="2.5" points="${pts}"/>`);
+    const ly = m.t + 20 + k * 22;
+    out.push(`<line x1="${m.l + pw + 15}" y1="${ly}" x2="${m.l + pw + 40}" y2="${ly}" stroke="${s.color}" stroke-width="2.5"/>`);
+    out.push(`<text x="${m.l + pw + 46}" y="${ly + 4}">${esc(s.name)}</text>`);
+  });
+  out.push('</svg>');
+  return `${out.join('\n')}\n`;
+}

@@ -1,6 +1,6 @@
 /**
  * A snapshot for the SHIPPED rules: `alertCount` alerts spread round-robin over Charter's
- * eleven alert names, each on its own subject (policy, target, committee or the service,
+ * alert names (CharterDown at most once, as the last alert), each on its own subject (policy, target, committee or the service,
  * by the alert's label), with metrics and violations in the ranges the fixtures use, so
  * that the analysis chains and the plan rules actually fire.
  */
@@ -24,7 +24,10 @@ const SEVERITY: Readonly<Record<string, Severity>> = {
   TargetViolatingManyPolicies: 'critical',
 };
 
-export function shippedSnapshot(alertCount: number, at = '2026-11-26T12:00:00.000Z'): Snapshot {
+export function shippedSnapshot(alertCount: number, opts: { charterDown?: boolean; at?: string } = {}): Snapshot {
+  const at = opts.at ?? '2026-11-26T12:00:00.000Z';
+  // CharterDown holds every remediation back (rules/common.yaml charterReachable): once, or never.
+  const names = CHARTER_ALERTS.filter((n) => n !== 'CharterDown');
   const alerts: Alert[] = [];
   const metrics: Record<string, MetricSample[]> = {};
   const add = (name: string, labels: Record<string, string>, value: number): void => {
@@ -32,8 +35,7 @@ export function shippedSnapshot(alertCount: number, at = '2026-11-26T12:00:00.00
   };
   const violations: Violation[] = [];
   for (let i = 0; i < alertCount; i++) {
-    // CharterDown only once: it would turn every other service-level rule off.
-    const name = CHARTER_ALERTS[i % (CHARTER_ALERTS.length - (i >= CHARTER_ALERTS.length ? 1 : 0))] ?? 'CriticalViolationDetected';
+    const name = opts.charterDown !== false && i === alertCount - 1 ? 'CharterDown' : names[i % names.length] ?? 'CriticalViolationDetected';
     const label = SUBJECT_LABEL[name];
     const id = label === 'policy_id' ? `p-${i}` : label === 'node_or_service' ? `node-${i}` : label === 'committee_id' ? `committee-${i}` : undefined;
     const labels: Record<string, string> = { alertname: name, severity: SEVERITY[name] ?? 'warning', team: 'policy' };

@@ -107,7 +107,9 @@ async function loaded(quick: boolean, tmp: string): Promise<{ figures: Figure[];
 }
 
 async function store(quick: boolean, tmp: string): Promise<{ figures: Figure[]; extra: Record<string, unknown> }> {
-  const n = quick ? 50_000 : 1_000_000;
+  // BENCH_STORE_RECORDS overrides the count (e.g. to measure a slow store at a smaller size).
+  const override = Number(process.env['BENCH_STORE_RECORDS'] ?? '');
+  const n = Number.isInteger(override) && override > 0 ? override : quick ? 50_000 : 1_000_000;
   const dir = path.join(tmp, 'store');
   const t0 = performance.now();
   await writeBulkStore(dir, n);

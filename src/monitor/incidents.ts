@@ -1,10 +1,10 @@
 /**
  * Group a snapshot into incidents, one per subject that has at least one alert.
  *
- * Subject of an alert: label `policy_id` → policy; else `node_or_service` → target; else
- * `committee_id` → committee; else the service "charter". Resolved, silenced and inhibited
- * alerts stay in their incident (the explanation says why nothing was done); only "active"
- * alerts (firing, not silenced, not inhibited) count as firing for rules.
+ * Subject of an alert: src/types/subject.ts (label `policy_id` → policy; else
+ * `node_or_service` → target; else `committee_id` → committee; else the service). Resolved,
+ * silenced and inhibited alerts stay in their incident (the explanation says why nothing was
+ * done); only "active" alerts (firing, not silenced, not inhibited) count as firing for rules.
  *
  * Violations join the policy incident of their policyId and the target incident of their
  * nodeOrService; the service incident sees all of them. Metric samples join by the named
@@ -15,27 +15,12 @@ import type { Alert } from '../types/alert.js';
 import type { Violation } from '../types/charter.js';
 import { NAMED_QUERIES } from '../types/facts.js';
 import type { Incident, MetricSample, Snapshot, Subject, SubjectKind } from '../types/snapshot.js';
-
-export const SERVICE_ID = 'charter';
+import { SERVICE_ID, incidentId, isActive, subjectOf } from '../types/subject.js';
 
 const KIND_ORDER: Readonly<Record<SubjectKind, number>> = { policy: 0, target: 1, committee: 2, service: 3 };
 
-/** True when rules may act on the alert. */
-export function isActive(a: Alert): boolean {
-  return a.state === 'firing' && !a.silenced && !a.inhibited;
-}
-
-export function subjectOf(a: Alert): Subject {
-  const l = a.labels;
-  if (l['policy_id']) return { kind: 'policy', id: l['policy_id'] };
-  if (l['node_or_service']) return { kind: 'target', id: l['node_or_service'] };
-  if (l['committee_id']) return { kind: 'committee', id: l['committee_id'] };
-  return { kind: 'service', id: SERVICE_ID };
-}
-
-export function incidentId(s: Subject): string {
-  return `${s.kind}:${s.id}`;
-}
+// The alert → subject mapping is shared with Execute (which must not import Monitor).
+export { SERVICE_ID, incidentId, isActive, subjectOf };
 
 export function compareSubjects(a: Subject, b: Subject): number {
   return KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);

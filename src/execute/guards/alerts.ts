@@ -1,19 +1,11 @@
 /**
- * Which of a snapshot's alerts belong to a decision's incident. Mirrors the grouping of
- * src/monitor/incidents.ts (policy_id → policy, node_or_service → target, committee_id →
- * committee, else the service "charter"); Execute must not import Monitor.
+ * Which of a snapshot's alerts belong to a decision's incident: the same alert → incident
+ * mapping as Monitor's grouping (src/types/subject.ts, shared by both).
  */
 import type { Alert } from '../../types/alert.js';
 import type { Decision } from '../../types/decision.js';
 import type { Snapshot } from '../../types/snapshot.js';
-
-export function incidentOfAlert(a: Alert): string {
-  const l = a.labels;
-  if (l['policy_id']) return `policy:${l['policy_id']}`;
-  if (l['node_or_service']) return `target:${l['node_or_service']}`;
-  if (l['committee_id']) return `committee:${l['committee_id']}`;
-  return 'service:charter';
-}
+import { incidentOfAlert } from '../../types/subject.js';
 
 export function incidentAlerts(d: Decision, s: Snapshot): Alert[] {
   return s.alerts.filter((a) => incidentOfAlert(a) === d.incidentId && (d.alerts.length === 0 || d.alerts.includes(a.name)));

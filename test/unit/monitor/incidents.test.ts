@@ -1,5 +1,7 @@
 import test from 'ava';
 import { groupIncidents, subjectOf } from '../../../src/monitor/incidents.js';
+import { incidentAlerts } from '../../../src/execute/guards/alerts.js';
+import * as shared from '../../../src/types/subject.js';
 import { globalFacts, metricValue, observedFacts, violationSummary } from '../../../src/analyze/facts.js';
 import { alert, snapshot, violation } from '../../support/engine-builders.js';
 
@@ -13,6 +15,25 @@ test('alerts group by subject label precedence, deterministic order', (t) => {
   ]);
   t.deepEqual(groupIncidents(s).map((i) => i.id), ['policy:p-1', 'policy:p-9', 'target:node-2', 'committee:c-1', 'service:charter']);
   t.deepEqual(subjectOf(alert('X', { committee_id: 'c', node_or_service: 'n' })), { kind: 'target', id: 'n' });
+});
+
+test('Monitor and Execute share one alert → incident mapping (src/types/subject.ts)', (t) => {
+  t.is(subjectOf, shared.subjectOf);
+  const alerts = [
+    alert('CharterDown'),
+    alert('CommitteeOverloaded', { committee_id: 'c-1' }),
+    alert('TargetViolatingManyPolicies', { node_or_service: 'node-2' }),
+    alert('CriticalViolationDetected', { policy_id: 'p-9', node_or_service: 'node-2' }),
+  ];
+  t.deepEqual(alerts.map(shared.incidentOfAlert), ['service:charter', 'committee:c-1', 'target:node-2', 'policy:p-9']);
+  // every incident Monitor groups is the set of alerts Execute's guards attribute to it
+  const s = snapshot(alerts);
+  for (const inc of groupIncidents(s)) {
+    const d = { incidentId: inc.id, alerts: inc.alerts.map((a) => a.name) } as unknown as Parameters<typeof incidentAlerts>[0];
+    t.deepEqual(incidentAlerts(d, s).map((a) => a.fingerprint), inc.alerts.map((a) => a.fingerprint), inc.id);
+  }
+  t.false(shared.isActive(alert('A', {}, { state: 'resolved' })));
+  t.true(shared.isActive(alert('A')));
 });
 
 test('violations and metric samples join their subject; the service sees every violation and the global queries', (t) => {

@@ -55,7 +55,7 @@ export async function checkGuards(st: ExecState, g: GuardInput): Promise<Block |
   if (!g.fallback) {
     const h = hysteresisBlock(st.hysteresis.get(d.incidentId), oldestFiring(alerts), now, st.o.hysteresis);
     if (h) return block('hysteresis', h);
-    const cd = await cooldownBlock(st.store, a.target, Math.max(st.o.cooldownMs, a.cooldownMs), now);
+    const cd = await cooldownBlock(st.store, a.type, a.target, Math.max(st.o.cooldownMs, a.cooldownMs), now);
     if (cd) return block('cooldown', cd);
   }
   if (!st.breaker.allow(now)) {

@@ -27,6 +27,28 @@ test('per-target cooldown: the proposal’s cooldown or the floor, whichever is 
   t.deepEqual(brief(await h.executor.execute([dec(other, 'cycle-3')], snap, 'cycle-3')), [['applied', undefined, undefined]]);
 });
 
+test('cooldown is per target and per kind of action: a notification never blocks the remediation of the same policy, nor the reverse', async (t) => {
+  // shipped-like: notify-policy-high-risk (cooldown 30m) and a rollback (5m) on one policy
+  const h = harness({ cooldownMs: 60_000 });
+  const crit = snapshot([alert('CriticalViolationDetected', { policy_id: 'p1' })]);
+  const notify = candidate({ ruleId: 'notify-policy-high-risk', type: 'notify', target: 'p1', params: { message: 'p1 is bad' }, cooldownMs: 30 * 60_000, afterMs: 30 * 60_000 });
+  const rollback = candidate({ ruleId: 'rollback-bad-rollout', type: 'rollback_policy', target: 'p1', cooldownMs: 5 * 60_000 });
+  const onP1 = (cs: ReturnType<typeof candidate>[], cycle: string) => decision('policy:p1', ['CriticalViolationDetected'], cs, [], cycle);
+  const out = await h.executor.execute([onP1([notify, rollback], 'cycle-1')], crit, 'cycle-1');
+  t.deepEqual(out.map((r) => [r.action.type, r.status]), [['notify', 'applied'], ['rollback_policy', 'applied']]);
+  t.is(h.charter.writes.filter((w) => w.op === 'applyPolicy').length, 1);
+
+  // a later episode, 10 minutes on: the remediation's cooldown is over, the notification's is not
+  h.time.advance(10 * 60_000);
+  const later = snapshot([alert('CriticalViolationDetected', { policy_id: 'p1' }, { startsAt: '2026-03-01T12:05:00.000Z' })]);
+  const rollback2 = candidate({ ruleId: 'rollback-bad-rollout', type: 'rollback_policy', target: 'p1', params: { toVersion: 2 }, cooldownMs: 5 * 60_000 });
+  const out2 = await h.executor.execute([onP1([notify, rollback2], 'cycle-2')], later, 'cycle-2');
+  t.deepEqual(brief(out2.filter((r) => r.cycleId === 'cycle-2')), [
+    ['blocked', 'cooldown', '"p1" was notified about 600s ago; cooldown 1800s'],
+    ['applied', undefined, undefined],
+  ]);
+});
+
 test('hysteresis: acts only after N consecutive cycles; a gap starts over; or once the alert is old enough', async (t) => {
   const h = harness({ hysteresis: { minCycles: 3, minFiringMs: 0 } });
   const c = candidate();

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startCharter, type CharterHandle } from '../../src/charter/index.js';
 import type { ExecutionRecord } from '../../src/types/execution.js';
-import { freePort, PROMETHEUS_RULES, REPO_ROOT, startStack, waitUntil, type Stack } from './stack.js';
+import { fastAlertRules, freePort, PROMETHEUS_RULES, REPO_ROOT, startStack, waitUntil, type Stack } from './stack.js';
 
 export const E2E_TOKEN = 'e2e-webhook-token';
 
@@ -110,7 +110,7 @@ export async function startE2e(opts: { intervalSeconds?: number; seed?: number }
   const rulesDir = path.join(dir, 'rules');
   await fastRules(rulesDir);
   const alertRules = path.join(dir, 'charter-alerts.yml');
-  await writeFile(alertRules, (await readFile(PROMETHEUS_RULES, 'utf8')).replace(/\[30s\]/g, '[5s]').replace(/for: 1[05]s/g, 'for: 3s'));
+  await writeFile(alertRules, fastAlertRules(await readFile(PROMETHEUS_RULES, 'utf8')));
   await writeFile(path.join(dir, 'mapek.yaml'), MAPEK_CONFIG);
   const charter = await startCharter({ port: 0, seed: opts.seed ?? 7, testApi: true, tickMs: 250 });
   const mapekPort = await freePort();

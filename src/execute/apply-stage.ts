@@ -27,6 +27,7 @@ export async function apply(st: ExecState, r: ExecutionRecord): Promise<Executio
   const retry = <T>(fn: () => Promise<T>): Promise<T> => withRetry(fn, st.o.retry, st.sleep);
   let stage = 'read';
   try {
+    await st.hooks.afterIntent?.(r.key);
     const params = parseParams(r.action.type, r.action.params);
     const current = await retry(() => m.read(ctx, r.action.target));
     const desired = m.desired(current.value, params, r.action.target);
@@ -35,6 +36,7 @@ export async function apply(st: ExecState, r: ExecutionRecord): Promise<Executio
     }
     r = await update(st, r, { prior: current.value });
     stage = 'write';
+    await st.hooks.beforeWrite?.(r.key);
     await retry(() => m.write(ctx, r.action.target, desired, writeOptions(current.etag, r.key)));
     await st.hooks.afterWrite?.(r.key);
     return await update(st, r, { status: 'applied', appliedAt: iso(st.now()) });

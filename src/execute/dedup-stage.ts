@@ -1,7 +1,8 @@
 /**
- * Deduplicate: an intent key seen before is never applied again. The one exception is an
- * intent waiting for approval: once approved it may proceed (exactly once, by a
- * compare-and-set in the store); once rejected it is closed.
+ * Deduplicate: an intent key seen before is never applied again. The exceptions: an intent
+ * waiting for approval (once approved it may proceed, exactly once, by a compare-and-set in
+ * the store; once rejected it is closed), and an intent that crash recovery released
+ * because its write was never sent (it may run again under its key, also by compare-and-set).
  */
 import type { ExecutionRecord } from '../types/execution.js';
 import type { ExecState } from './state.js';
@@ -12,11 +13,16 @@ export type DedupResult =
   | { readonly kind: 'duplicate'; readonly record: ExecutionRecord }
   | { readonly kind: 'waiting'; readonly record: ExecutionRecord }
   | { readonly kind: 'approved'; readonly record: ExecutionRecord }
+  | { readonly kind: 'released'; readonly record: ExecutionRecord; readonly approved: boolean }
   | { readonly kind: 'closed'; readonly record: ExecutionRecord };
 
 export async function dedup(st: ExecState, key: string): Promise<DedupResult> {
   const record = await st.store.getExecution(key);
   if (!record) return { kind: 'new' };
+  if (record.status === 'released') {
+    // A high-risk intent was approved before it ran: the approval still stands.
+    return { kind: 'released', record, approved: (await st.store.getApproval(record.id))?.state === 'approved' };
+  }
   if (record.status !== 'awaiting_approval') return { kind: 'duplicate', record };
   const approval = await st.store.getApproval(record.id);
   const now = st.now();

@@ -24,8 +24,13 @@ export interface ExecLog {
   error(msg: string, fields?: Readonly<Record<string, unknown>>): void;
 }
 
+/** Test-only pause points for the crash-recovery tests (a child process is killed there). */
 export interface ExecutorHooks {
-  /** Test-only: runs after a write was sent and before it is recorded as applied. */
+  /** After the intent was recorded, before Charter is read (no prior state yet). */
+  afterIntent?(key: string): Promise<void>;
+  /** After the prior state was recorded, just before the write is sent. */
+  beforeWrite?(key: string): Promise<void>;
+  /** After a write was sent and before it is recorded as applied. */
   afterWrite?(key: string): Promise<void>;
 }
 

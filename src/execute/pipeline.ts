@@ -56,13 +56,19 @@ export async function runCandidate(st: ExecState, x: RunInput): Promise<Executio
   const seen = await dedup(st, key);
   if (seen.kind === 'duplicate' || seen.kind === 'waiting') return [];
   if (seen.kind === 'closed') return [seen.record];
-  const approved = seen.kind === 'approved';
+  const approved = seen.kind === 'approved' || (seen.kind === 'released' && seen.approved);
 
   const block = await checkGuards(st, { decision: x.decision, candidate: x.candidate, snapshot: x.snapshot, fallback: x.fallback, approved });
   if (block) return recordBlock(st, x, key, block);
 
   let r: ExecutionRecord;
-  if (approved) {
+  if (seen.kind === 'released') {
+    // Runs again under its key; the compare-and-set lets one trigger through.
+    const { error: _dropped, ...rest } = seen.record;
+    const patch = { status: 'pending' as const, cycleId: x.cycleId, decisionId: x.decision.id, attempts: (seen.record.attempts ?? 1) + 1, updatedAt: iso(st.now()) };
+    r = { ...rest, ...patch };
+    if (!(await st.store.transition(key, ['released'], { ...patch, error: undefined }))) return [];
+  } else if (approved) {
     const patch = { status: 'pending' as const, cycleId: x.cycleId, updatedAt: iso(st.now()) };
     if (!(await st.store.transition(key, ['awaiting_approval'], patch))) return [];
     r = { ...seen.record, ...patch };

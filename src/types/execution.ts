@@ -18,6 +18,7 @@ export type GuardReason =
 
 export type ExecutionStatus =
   | 'pending' // intent recorded, Charter not yet confirmed
+  | 'released' // a crash interrupted it before its write was sent; the next cycle may run it again (same key)
   | 'applied' // write landed, verification pending
   | 'unchanged' // desired already held, nothing written
   | 'succeeded' // verified
@@ -55,6 +56,8 @@ export interface ExecutionRecord {
   readonly updatedAt: string;
   readonly appliedAt?: string;
   readonly verifiedAt?: string;
+  /** Times this intent was started (1 when absent); a released intent runs again under its key. */
+  readonly attempts?: number;
 }
 
 /** A weight change made by the learner, with its reason. */

@@ -161,9 +161,15 @@ export class DocumentKnowledgeStore implements ExtendedKnowledgeStore {
 
   async currentWeights(): Promise<Weights> {
     const out: Record<string, number> = {};
+    for (const [id, w] of Object.entries(await this.latestWeightChanges())) out[id] = w.to;
+    return out;
+  }
+
+  async latestWeightChanges(): Promise<Readonly<Record<string, WeightChange>>> {
+    const out: Record<string, WeightChange> = {};
     for (const d of await this.c.weights.find({}, { sort: { field: '_id', dir: 1 } })) {
       const w = parse<WeightChange>(d);
-      out[w.ruleId] = w.to;
+      out[w.ruleId] = w;
     }
     return out;
   }

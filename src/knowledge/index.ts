@@ -4,6 +4,6 @@ export { NedbKnowledgeStore, openKnowledgeStore, SCHEMA_VERSION, type NedbStoreO
 export { StoreWriteError } from './nedb-collection.js';
 export { DEFAULT_RETENTION, type RetentionOptions } from './retention.js';
 export { writeVerdict, takeVerdicts, type Verdict } from './approval-inbox.js';
-export { learn, ruleStats, trendOf, DEFAULT_LEARNER_OPTIONS, type LearnerOptions, type LearnInput, type LearnResult, type RuleStats } from './learner.js';
+export { learn, ruleStats, trendOf, markOf, isNewOutcome, DEFAULT_LEARNER_OPTIONS, type LearnerOptions, type LearnInput, type LearnResult, type RuleStats } from './learner.js';
 export { relearn, planRuleIds, LEARN_WINDOW } from './relearn.js';
 export { openReadonlyView } from './view.js';

@@ -8,9 +8,13 @@
  * starved after an early bad streak. The target weight is that score over the baseline
  * success rate, clamped to [minWeight, maxWeight]; each update moves a weight by at most
  * `maxStep`. Analysis rules are never touched; every change carries its reason.
+ *
+ * A weight moves only when its rule has outcomes the weight does not reflect yet (newer
+ * than the `upTo` mark of the rule's last change): learning is idempotent, so calling it
+ * again without a new outcome changes nothing, however often the service calls it.
  */
 import { SimpleLinearRegression } from 'ml-regression';
-import type { WeightChange } from '../types/execution.js';
+import type { OutcomeMark, WeightChange } from '../types/execution.js';
 import type { Outcome } from '../types/knowledge.js';
 import type { Weights } from '../types/rules.js';
 
@@ -74,6 +78,8 @@ export interface LearnInput {
   readonly planRules: readonly string[];
   /** ISO-8601 time stamped on the changes. */
   readonly at: string;
+  /** Per rule, the newest outcome its weight already reflects (the last change's `upTo`). */
+  readonly learned?: Readonly<Record<string, OutcomeMark>>;
   readonly options?: Partial<LearnerOptions>;
 }
 
@@ -81,6 +87,20 @@ export interface LearnResult {
   readonly weights: Readonly<Record<string, number>>;
   readonly changes: readonly WeightChange[];
   readonly stats: readonly RuleStats[];
+  /** `learned` after this step: moved rules carry their new mark. */
+  readonly learned: Readonly<Record<string, OutcomeMark>>;
+}
+
+/** The newest of `outcomes` (all at the newest time). */
+export function markOf(outcomes: readonly Outcome[]): OutcomeMark | undefined {
+  let at: string | undefined;
+  for (const o of outcomes) if (at === undefined || o.at > at) at = o.at;
+  return at === undefined ? undefined : { at, keys: outcomes.filter((o) => o.at === at).map((o) => o.key).sort() };
+}
+
+/** True when `o` is newer than what `mark` reflects. */
+export function isNewOutcome(o: Outcome, mark: OutcomeMark | undefined): boolean {
+  return mark === undefined || o.at > mark.at || (o.at === mark.at && !mark.keys.includes(o.key));
 }
 
 const clamp = (x: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, x));
@@ -158,15 +178,21 @@ export function learn(input: LearnInput): LearnResult {
   for (const [k, v] of Object.entries(input.current)) if (plan.has(k)) weights[k] = v;
   const changes: WeightChange[] = [];
   const stats: RuleStats[] = [];
+  const learned: Record<string, OutcomeMark> = { ...input.learned };
   for (const ruleId of [...byRule.keys()].sort()) {
-    const s = ruleStats(ruleId, byRule.get(ruleId) ?? [], relevant.length, o);
+    const mine = byRule.get(ruleId) ?? [];
+    const s = ruleStats(ruleId, mine, relevant.length, o);
     stats.push(s);
+    const mark = input.learned?.[ruleId];
+    if (!mine.some((x) => isNewOutcome(x, mark))) continue; // nothing new to learn from
+    const upTo = markOf(mine);
     const from = input.current[ruleId] ?? 1;
     const delta = s.target - from;
     const to = round(from + clamp(delta, -o.maxStep, o.maxStep));
     if (Math.abs(to - from) < 0.001) continue;
     weights[ruleId] = to;
-    changes.push({ ruleId, from, to, samples: s.samples, successRate: s.successRate, reason: reasonOf(s, from, to, Math.abs(delta) > o.maxStep), at: input.at });
+    if (upTo) learned[ruleId] = upTo;
+    changes.push({ ruleId, from, to, samples: s.samples, successRate: s.successRate, reason: reasonOf(s, from, to, Math.abs(delta) > o.maxStep), at: input.at, ...(upTo ? { upTo } : {}) });
   }
-  return { weights, changes, stats };
+  return { weights, changes, stats, learned };
 }

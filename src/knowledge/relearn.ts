@@ -1,5 +1,5 @@
 /** One learning step against a store: read outcomes and weights, learn, save every change. */
-import type { WeightChange } from '../types/execution.js';
+import type { OutcomeMark, WeightChange } from '../types/execution.js';
 import type { ExtendedKnowledgeStore } from '../types/knowledge.js';
 import type { RuleSet } from '../types/rules.js';
 import { learn, type LearnerOptions } from './learner.js';
@@ -11,10 +11,20 @@ export function planRuleIds(ruleSet: Pick<RuleSet, 'rules'>): string[] {
   return ruleSet.rules.filter((r) => r.stage === 'plan').map((r) => r.id);
 }
 
+/**
+ * Idempotent: a rule's weight moves only when it has outcomes newer than its last change's
+ * `upTo` mark, so calling this after every cycle never re-applies the same outcomes.
+ */
 export async function relearn(store: ExtendedKnowledgeStore, planRules: readonly string[], at: string, options?: Partial<LearnerOptions>): Promise<readonly WeightChange[]> {
   const outcomes = await store.outcomes({ limit: LEARN_WINDOW });
-  const current = await store.currentWeights();
-  const { changes } = learn({ outcomes, current, planRules, at, ...(options ? { options } : {}) });
+  const latest = await store.latestWeightChanges();
+  const current: Record<string, number> = {};
+  const learned: Record<string, OutcomeMark> = {};
+  for (const [id, w] of Object.entries(latest)) {
+    current[id] = w.to;
+    if (w.upTo) learned[id] = w.upTo;
+  }
+  const { changes } = learn({ outcomes, current, planRules, at, learned, ...(options ? { options } : {}) });
   for (const c of changes) await store.saveWeightChange(c);
   return changes;
 }

@@ -60,6 +60,14 @@ export interface ExecutionRecord {
   readonly attempts?: number;
 }
 
+/** The newest outcome(s) a weight reflects: outcomes after this are new to the learner. */
+export interface OutcomeMark {
+  /** ISO-8601 time of the newest outcome learned from. */
+  readonly at: string;
+  /** Keys of the outcomes at exactly that time (ties are possible). */
+  readonly keys: readonly string[];
+}
+
 /** A weight change made by the learner, with its reason. */
 export interface WeightChange {
   readonly ruleId: string;
@@ -69,4 +77,6 @@ export interface WeightChange {
   readonly successRate: number;
   readonly reason: string;
   readonly at: string;
+  /** The newest of the rule's outcomes this change learned from (absent in old records). */
+  readonly upTo?: OutcomeMark;
 }

@@ -5,7 +5,7 @@
  */
 import type { ActionProposal } from './decision.js';
 import type { ActionType } from './catalog.js';
-import type { ExecutionRecord, ExecutionStatus, VerifyResult } from './execution.js';
+import type { ExecutionRecord, ExecutionStatus, VerifyResult, WeightChange } from './execution.js';
 import type { KnowledgeStore } from './ports.js';
 
 /** findExecutions' query, widened; every field optional, all given ones must match. */
@@ -75,6 +75,8 @@ export interface ExtendedKnowledgeStore extends KnowledgeStore {
    */
   transition(key: string, from: readonly ExecutionStatus[], patch: Partial<ExecutionRecord>): Promise<boolean>;
   recordOutcome(o: Outcome): Promise<void>;
+  /** The newest weight change of every rule (what each weight last learned from). */
+  latestWeightChanges(): Promise<Readonly<Record<string, WeightChange>>>;
   outcomes(q?: { ruleId?: string; since?: string; limit?: number }): Promise<readonly Outcome[]>;
   requestApproval(a: Approval): Promise<void>;
   getApproval(id: string): Promise<Approval | undefined>;

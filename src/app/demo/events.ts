@@ -39,7 +39,13 @@ function brief(v: unknown): string {
   return s === undefined ? 'undefined' : s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
 
-/** One readable line per event (the summary is several). */
+/** `rule-id 1.00→1.25 (3/4 ok)`: the sample count is read from the learner's reason. */
+export function weightLine(c: { rule: string; from: number; to: number; reason: string }): string {
+  const m = /^(\d+)\/(\d+) succeeded/.exec(c.reason);
+  return `${c.rule} ${c.from.toFixed(2)}→${c.to.toFixed(2)}${m ? ` (${m[1]}/${m[2]} ok)` : ''}`;
+}
+
+/** One readable line per event (the summary and weight changes are several). */
 export function formatEvent(e: DemoEvent): string {
   const at = `[${secs(e.t).padStart(6)}]`;
   switch (e.kind) {
@@ -64,7 +70,8 @@ export function formatEvent(e: DemoEvent): string {
         ? `${at} 🎯 outcome          ${e.fault} on ${e.subject} cleared by ${e.by ?? '?'} — detected in ${secs(e.detectMs)}, remediated in ${secs(e.remediateMs)}\n`
         : `${at} ❌ outcome          ${e.fault} on ${e.subject} NOT remediated in time\n`;
     case 'weights':
-      return `${at} ⚖️  weights          ${e.changes.map((c) => `${c.rule} ${c.from.toFixed(2)}→${c.to.toFixed(2)} (${brief(c.reason)})`).join('; ')}`;
+      // one short line per rule; the full reason stays in the store (`mapek knowledge weights --explain`)
+      return e.changes.map((c) => `${at} ⚖️  weight           ${weightLine(c)}`).join('\n');
     case 'summary': {
       const s = e.summary;
       const rows = s.incidents.map(

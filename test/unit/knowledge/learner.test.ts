@@ -1,8 +1,9 @@
 import test from 'ava';
-import { learn, trendOf, relearn, planRuleIds, MemoryKnowledgeStore } from '../../../src/knowledge/index.js';
+import { learn, trendOf, relearn, planRuleIds, MemoryKnowledgeStore, type LearnResult } from '../../../src/knowledge/index.js';
 import { successProbability, type RemediationAction } from '../../../src/charter/remediation-table.js';
 import { mulberry32 } from '../../../src/charter/rng.js';
 import type { Outcome } from '../../../src/types/knowledge.js';
+import { formatEvent, weightLine } from '../../../src/app/demo/events.js';
 import type { FaultKind } from '../../../src/types/charter.js';
 
 const out = (ruleId: string, result: Outcome['result'], i: number, kind = 'ValidationLatencySLA'): Outcome => ({
@@ -17,6 +18,7 @@ function simulate(seed: number, fault: FaultKind, rules: { id: string; action: R
   const rnd = mulberry32(seed);
   let outcomes: Outcome[] = [];
   let weights: Record<string, number> = {};
+  let learned: LearnResult['learned'] = {};
   const preferred: string[] = [];
   let n = 0;
   for (let i = 0; i < incidents; i += 1) {
@@ -27,7 +29,9 @@ function simulate(seed: number, fault: FaultKind, rules: { id: string; action: R
       outcomes = [...outcomes, out(r.id, ok ? 'succeeded' : 'failed', (n += 1))];
       if (ok) break;
     }
-    weights = { ...learn({ outcomes, current: weights, planRules: rules.map((r) => r.id), at: 'now' }).weights };
+    const step = learn({ outcomes, current: weights, planRules: rules.map((r) => r.id), at: 'now', learned });
+    weights = { ...step.weights };
+    learned = step.learned;
   }
   return { preferred, weights };
 }
@@ -103,4 +107,44 @@ test('relearn reads the store, saves the changes, and currentWeights reflects th
   t.is(changes.length, 1);
   t.deepEqual(await store.currentWeights(), { r: 1.25 });
   t.deepEqual((await store.weightHistory(5)).map((c) => c.to), [1.25]);
+});
+
+test('relearn is idempotent: without a new outcome nothing moves, however often it is called; a new outcome moves the weight one step', async (t) => {
+  const store = new MemoryKnowledgeStore();
+  await store.recordOutcome(out('r', 'succeeded', 1));
+  const first = await relearn(store, ['r', 'q'], '2026-01-02T00:00:00.000Z');
+  t.deepEqual(first.map((c) => [c.ruleId, c.from, c.to, c.upTo]), [['r', 1, 1.25, { at: '2026-01-01T00:01:00.000Z', keys: ['r-1'] }]]);
+  // the service calls relearn after every cycle with verification results
+  t.deepEqual(await relearn(store, ['r', 'q'], '2026-01-02T00:01:00.000Z'), []);
+  t.deepEqual(await relearn(store, ['r', 'q'], '2026-01-02T00:02:00.000Z'), []);
+  t.deepEqual(await store.currentWeights(), { r: 1.25 });
+  // an outcome of another rule is not an outcome of r: r stays
+  await store.recordOutcome(out('q', 'failed', 2));
+  t.deepEqual((await relearn(store, ['r', 'q'], '2026-01-02T00:03:00.000Z')).map((c) => c.ruleId), ['q']);
+  // a new outcome of r (same time as another one: ties are told apart by key) moves it once
+  await store.recordOutcome({ ...out('r', 'succeeded', 2), key: 'r-2b' });
+  const next = await relearn(store, ['r', 'q'], '2026-01-02T00:04:00.000Z');
+  t.deepEqual(next.map((c) => [c.ruleId, c.from, c.to, c.upTo]), [['r', 1.25, 1.5, { at: '2026-01-01T00:02:00.000Z', keys: ['r-2b'] }]]);
+  await store.recordOutcome({ ...out('r', 'succeeded', 2), key: 'r-2c' });
+  t.deepEqual((await relearn(store, ['r', 'q'], '2026-01-02T00:05:00.000Z')).map((c) => [c.ruleId, c.upTo?.keys]), [['r', ['r-2b', 'r-2c']]]);
+  t.deepEqual(await relearn(store, ['r', 'q'], '2026-01-02T00:06:00.000Z'), []);
+});
+
+test('learn: a rule whose mark covers its outcomes does not move, even when other rules gather evidence', (t) => {
+  const outcomes = [out('a', 'succeeded', 1), out('b', 'failed', 2), out('b', 'failed', 3)];
+  const r = learn({ outcomes, current: { a: 1.25, b: 1 }, planRules: ['a', 'b'], at: 'now', learned: { a: { at: outcomes[0]!.at, keys: ['a-1'] } } });
+  t.deepEqual(r.changes.map((c) => c.ruleId), ['b']);
+  t.is(r.weights['a'], 1.25);
+  t.deepEqual(r.learned['a'], { at: outcomes[0]!.at, keys: ['a-1'] });
+  t.deepEqual(r.learned['b'], { at: outcomes[2]!.at, keys: ['b-3'] });
+  // the same step again: nothing new
+  t.deepEqual(learn({ outcomes, current: r.weights, planRules: ['a', 'b'], at: 'now', learned: r.learned }).changes, []);
+});
+
+test('the demo prints one short line per changed rule, the sample count read from the learner’s reason', (t) => {
+  const outcomes = [out('r', 'failed', 1), out('r', 'failed', 2), out('r', 'succeeded', 3), out('q', 'succeeded', 4)];
+  const { changes } = learn({ outcomes, current: {}, planRules: ['r', 'q'], at: 'now' });
+  const e = { kind: 'weights' as const, t: 12_300, changes: changes.map((c) => ({ rule: c.ruleId, from: c.from, to: c.to, reason: c.reason })) };
+  t.deepEqual(formatEvent(e).split('\n'), ['[ 12.3s] ⚖️  weight           q 1.00→1.25 (1/1 ok)', '[ 12.3s] ⚖️  weight           r 1.00→1.13 (1/3 ok)']);
+  t.is(weightLine({ rule: 'x', from: 1, to: 2, reason: 'by hand' }), 'x 1.00→2.00');
 });

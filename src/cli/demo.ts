@@ -4,8 +4,10 @@ import { EXIT, parseCommandArgs, type Command } from './command.js';
 import { FAULT_KINDS, type FaultKind } from '../types/charter.js';
 import { createLogger, silentLogger } from '../observability/logger.js';
 import { formatEvent } from '../app/demo/events.js';
-import { runDemo } from '../app/demo/scenario.js';
-import { startDemoStack, StackUnavailableError } from '../app/demo/stack.js';
+import { formatMetricLines } from '../app/demo/metrics.js';
+import { runDemo, type DemoStack } from '../app/demo/scenario.js';
+import { demoStack } from '../app/demo/stack.js';
+import { StackUnavailableError } from '../app/stack/binaries.js';
 
 const HELP = `usage: mapek demo [--seed N] [--faults K1,K2,...] [--json] [--stack] [--verbose]
 
@@ -27,6 +29,11 @@ exit codes: 0 every fault remediated, 1 some fault was not, 2 usage, 3 --stack b
 
 /** Repository root: this file runs from dist/src/cli/. */
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+/** The end of the output with --stack: the service's own /metrics lines (a JSON line with --json). */
+function printMetrics(lines: readonly string[], json: boolean, out: (s: string) => void): void {
+  out(json ? JSON.stringify({ kind: 'metrics', lines }) : `\n${formatMetricLines(lines)}`);
+}
 
 export const command: Command = {
   name: 'demo',
@@ -53,19 +60,19 @@ export const command: Command = {
     }
     const json = v['json'] === true;
     const log = v['verbose'] === true ? createLogger({ level: 'info', write: (l) => io.err(l) }) : silentLogger;
-    let stack;
+    let stack: DemoStack | undefined;
     if (v['stack'] === true) {
       try {
-        stack = await startDemoStack(ROOT);
+        stack = demoStack();
       } catch (err) {
         if (err instanceof StackUnavailableError) {
-          io.err(`mapek demo --stack: ${err.message}`);
+          io.err(`mapek demo --stack: ${err.message}; or run plain \`mapek demo\``);
           return EXIT.unavailable;
         }
         throw err;
       }
     }
-    const summary = await runDemo({
+    const { summary, metrics } = await runDemo({
       seed,
       rulesDir: typeof v['rules'] === 'string' ? v['rules'] : join(ROOT, 'rules'),
       faults: faults as FaultKind[],
@@ -73,6 +80,7 @@ export const command: Command = {
       emit: (e) => io.out(json ? JSON.stringify(e) : formatEvent(e)),
       ...(stack ? { stack } : {}),
     });
+    if (metrics) printMetrics(metrics, json, io.out);
     return summary.remediated === summary.incidents.length ? EXIT.ok : EXIT.failed;
   },
 };

@@ -1,4 +1,5 @@
 /** Counts a failure on the breaker; when that opens it, says so loudly (log + Alertmanager). */
+import { saveBreaker } from './breaker-store.js';
 import { errorText } from './retry.js';
 import type { ExecState } from './state.js';
 
@@ -6,7 +7,9 @@ export const BREAKER_ALERT = 'MapekCircuitOpen';
 
 export async function recordFailure(st: ExecState, detail: string): Promise<void> {
   const now = st.now();
-  if (!st.breaker.failure(now)) return;
+  const opened = st.breaker.failure(now);
+  await saveBreaker(st);
+  if (!opened) return;
   const s = st.breaker.state(now);
   const summary = `mapek stopped acting: ${s.failures} failure(s) within ${Math.round(st.o.breaker.windowMs / 1000)}s`;
   st.log.warn('circuit breaker opened', { failures: s.failures, last: detail });

@@ -3,6 +3,7 @@ import type { Decision } from '../types/decision.js';
 import type { ExecutionRecord } from '../types/execution.js';
 import type { BreakerState, Executor, PendingVerification } from '../types/executor.js';
 import type { Snapshot } from '../types/snapshot.js';
+import { loadBreaker } from './breaker-store.js';
 import { closeRejected } from './dedup-stage.js';
 import type { ExecutorDeps } from './deps.js';
 import { nextBest, runCandidate } from './pipeline.js';
@@ -38,8 +39,12 @@ async function verifyDue(st: ExecState): Promise<ExecutionRecord[]> {
 export function createExecutor(deps: ExecutorDeps): Executor & { readonly options: ExecState['o'] } {
   const st = createState(deps);
   let recoverAgain = false;
+  let breakerLoaded: Promise<void> | undefined;
+  // Once, before the executor first acts or verifies: a restart keeps an open breaker open.
+  const loadOnce = (): Promise<void> => (breakerLoaded ??= loadBreaker(st));
 
   const doRecover = async (): Promise<ExecutionRecord[]> => {
+    await loadOnce();
     const { records, incomplete } = await recover(st);
     recoverAgain = incomplete;
     return records;
@@ -50,6 +55,7 @@ export function createExecutor(deps: ExecutorDeps): Executor & { readonly option
 
     async execute(decisions: readonly Decision[], snapshot: Snapshot, cycleId: string): Promise<readonly ExecutionRecord[]> {
       const out: ExecutionRecord[] = [];
+      await loadOnce();
       try {
         if (recoverAgain) out.push(...(await doRecover()));
         await st.store.syncApprovals();
@@ -77,7 +83,10 @@ export function createExecutor(deps: ExecutorDeps): Executor & { readonly option
       return out;
     },
 
-    verifyDue: () => verifyDue(st),
+    verifyDue: async () => {
+      await loadOnce();
+      return verifyDue(st);
+    },
 
     recover: doRecover,
 

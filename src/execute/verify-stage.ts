@@ -11,6 +11,7 @@ import { actionModule, isEmptyCondition } from './actions/index.js';
 import { parseParams } from './actions/params.js';
 import { actionContext, writeOptions } from './apply-stage.js';
 import { recordFailure } from './breaker-alert.js';
+import { saveBreaker } from './breaker-store.js';
 import { update } from './record.js';
 import { errorText, withRetry } from './retry.js';
 import { iso, type ExecState } from './state.js';
@@ -68,7 +69,9 @@ export async function verifyOne(st: ExecState, key: string, s: Snapshot): Promis
   r = await update(st, r, { verify: result, verifiedAt: iso(now), ...(error ? { error } : {}) });
   if (r.status === 'applied') {
     if (result === 'succeeded') {
+      const was = st.breaker.state(now).mode;
       st.breaker.success(now);
+      if (was !== 'closed') await saveBreaker(st);
       r = await update(st, r, { status: 'succeeded' });
     } else if (result === 'inconclusive') {
       r = await update(st, r, { status: 'inconclusive' });

@@ -16,6 +16,8 @@ export interface Collections {
   readonly outcomes: Collection;
   readonly weights: Collection;
   readonly approvals: Collection;
+  /** Small named values of the controller (circuit breaker state). */
+  readonly controller: Collection;
 }
 
 /** Indexed fields per collection (nedb builds an index for each). */
@@ -25,6 +27,7 @@ export const INDEXES: Readonly<Record<keyof Collections, readonly string[]>> = {
   outcomes: ['ruleId', 'at'],
   weights: ['ruleId', 'at'],
   approvals: ['state'],
+  controller: [],
 };
 
 function parse<T>(d: StoredDoc): T {
@@ -203,6 +206,17 @@ export class DocumentKnowledgeStore implements ExtendedKnowledgeStore {
 
   async syncApprovals(): Promise<readonly Approval[]> {
     return [];
+  }
+
+  // ------------------------------------------------------------ controller state
+
+  async loadControllerState(name: string): Promise<unknown> {
+    const d = await this.c.controller.get(name);
+    return d ? JSON.parse(d.body) : undefined;
+  }
+
+  async saveControllerState(name: string, value: unknown): Promise<void> {
+    await this.c.controller.upsert({ _id: name, body: JSON.stringify(value) });
   }
 
   // ------------------------------------------------------------ retention

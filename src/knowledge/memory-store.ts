@@ -12,6 +12,7 @@ export class MemoryKnowledgeStore extends DocumentKnowledgeStore {
         outcomes: new MemoryCollection('outcomes'),
         weights: new MemoryCollection('weights'),
         approvals: new MemoryCollection('approvals'),
+        controller: new MemoryCollection('controller'),
       },
       resolveRetention(retention),
     );

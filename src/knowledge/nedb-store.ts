@@ -1,7 +1,7 @@
 /**
  * The durable knowledge store: one nedb-promises datastore per collection under a directory
  * (default `knowledge/`): decisions.db, executions.db, outcomes.db, weights.db, approvals.db,
- * plus schema.json, the schema version stamp.
+ * controller.db (the circuit breaker's state), plus schema.json, the schema version stamp.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -69,6 +69,7 @@ export class NedbKnowledgeStore extends DocumentKnowledgeStore {
       outcomes: await open('outcomes'),
       weights: await open('weights'),
       approvals: await open('approvals'),
+      controller: await open('controller'),
     };
     const store = new NedbKnowledgeStore(dir, c, resolveRetention(opts.retention), reports);
     await store.retain();

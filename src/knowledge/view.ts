@@ -28,6 +28,7 @@ export async function openReadonlyView(dir: string): Promise<ExtendedKnowledgeSt
     outcomes: await load('outcomes'),
     weights: await load('weights'),
     approvals: await load('approvals'),
+    controller: await load('controller'),
   };
   return new DocumentKnowledgeStore(collections, resolveRetention({ retainEvery: Number.MAX_SAFE_INTEGER }));
 }

@@ -84,6 +84,12 @@ export interface ExtendedKnowledgeStore extends KnowledgeStore {
   resolveApproval(id: string, state: 'approved' | 'rejected', by: string, reason?: string, at?: string): Promise<Approval | undefined>;
   /** Takes in decisions that `mapek approve/reject` left for the service (no-op in memory). */
   syncApprovals(): Promise<readonly Approval[]>;
+  /**
+   * The controller's own small state that must survive a restart (e.g. the circuit
+   * breaker), one JSON value per name; undefined when never saved.
+   */
+  loadControllerState(name: string): Promise<unknown>;
+  saveControllerState(name: string, value: unknown): Promise<void>;
   /** Enforces the retention limits and compacts the files. */
   retain(): Promise<RetentionResult>;
   /** What loading found wrong (empty when every file was clean). */

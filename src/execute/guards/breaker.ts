@@ -4,12 +4,34 @@
  */
 import type { BreakerState } from '../../types/executor.js';
 
+/** What survives a restart (the store keeps it): failure times and when it opened. */
+export interface BreakerMemory {
+  readonly failures: readonly number[];
+  readonly openedAt?: number;
+}
+
+export function isBreakerMemory(v: unknown): v is BreakerMemory {
+  if (v === null || typeof v !== 'object') return false;
+  const m = v as { failures?: unknown; openedAt?: unknown };
+  return Array.isArray(m.failures) && m.failures.every((t) => typeof t === 'number') && (m.openedAt === undefined || typeof m.openedAt === 'number');
+}
+
 export class CircuitBreaker {
   private failures: number[] = [];
   private openedAt: number | undefined;
   private trialRunning = false;
 
   constructor(private readonly o: { failures: number; windowMs: number; openMs: number }) {}
+
+  memory(): BreakerMemory {
+    return { failures: [...this.failures], ...(this.openedAt !== undefined ? { openedAt: this.openedAt } : {}) };
+  }
+
+  /** Takes over what a previous process left (a half-open trial in flight is not carried over). */
+  restore(m: BreakerMemory): void {
+    this.failures = [...m.failures];
+    this.openedAt = m.openedAt;
+  }
 
   state(now: number): BreakerState {
     this.failures = this.failures.filter((t) => t > now - this.o.windowMs);

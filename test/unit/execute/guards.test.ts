@@ -1,6 +1,10 @@
 import test from 'ava';
 import { alert, candidate, decision, snapshot } from '../../support/execute-fakes.js';
 import { harness } from './harness.js';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MemoryKnowledgeStore, openKnowledgeStore } from '../../../src/knowledge/index.js';
 import type { ExecutionRecord } from '../../../src/types/execution.js';
 
 const overload = alert('CommitteeOverloaded', { committee_id: 'c1' });
@@ -128,6 +132,67 @@ test('a failure in half-open state reopens the breaker', async (t) => {
   await h.executor.execute([reload('b')], svc(2), 'b');
   await h.executor.drain();
   t.is(h.executor.breaker().mode, 'open');
+});
+
+test('the circuit breaker is kept in the store: a restart (crash loop) keeps it open; a closing success is kept too', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'mapek-breaker-'));
+  const opts = { breaker: { failures: 2, windowMs: 600_000, openMs: 60_000 } };
+  const svc = (n: number) => snapshot([alert('ValidationLatencySLA', {}, { startsAt: `2026-03-01T11:0${n}:00.000Z` })]);
+  const reload = (cycle: string) => decision('service:charter', ['ValidationLatencySLA'], [candidate({ ruleId: 'reload', type: 'reload_policies', target: 'charter', afterMs: 0 })], [], cycle);
+  const start = async (at: number, verify: Record<string, ('succeeded' | 'failed')[]>) => {
+    const store = await openKnowledgeStore(dir);
+    const h = harness(opts, { store, verify });
+    h.time.advance(at - h.time.now());
+    await h.executor.recover();
+    return h;
+  };
+  const h1 = await start(Date.parse('2026-03-01T12:00:00.000Z'), { '*': ['failed', 'failed'] });
+  await h1.executor.execute([reload('a')], svc(1), 'a');
+  await h1.executor.drain();
+  await h1.executor.execute([reload('b')], svc(2), 'b');
+  await h1.executor.drain();
+  t.like(h1.executor.breaker(), { mode: 'open', failures: 2 });
+  await h1.store.close();
+
+  // restarted 10 s later: still open, so the next action is refused
+  const h2 = await start(h1.time.now() + 10_000, { '*': ['succeeded'] });
+  t.like(h2.executor.breaker(), { mode: 'open', failures: 2 });
+  t.true(h2.logs.includes('info circuit breaker restored'));
+  const blocked = await h2.executor.execute([reload('c')], svc(3), 'c');
+  t.deepEqual(blocked.map((r) => r.guard), ['circuit_open']);
+  t.is(h2.charter.reloads, 0);
+  // after openMs the trial succeeds and closes it; that is kept as well
+  h2.time.advance(60_000);
+  t.is((await h2.executor.execute([reload('d')], svc(4), 'd'))[0]?.status, 'applied');
+  await h2.executor.drain();
+  t.is(h2.executor.breaker().mode, 'closed');
+  await h2.store.close();
+  const h3 = await start(h2.time.now() + 1_000, {});
+  t.like(h3.executor.breaker(), { mode: 'closed', failures: 0 });
+  t.deepEqual(await h3.store.loadControllerState('circuit-breaker'), { failures: [] });
+  await h3.store.close();
+});
+
+test('a stored breaker state that is not understood is ignored with a warning; a store that cannot be read starts closed', async (t) => {
+  const store = new MemoryKnowledgeStore();
+  await store.saveControllerState('circuit-breaker', { failures: 'many' });
+  const h = harness({}, { store });
+  await h.executor.recover();
+  t.true(h.logs.includes('warn stored circuit-breaker state ignored: not { failures: number[], openedAt?: number }'));
+  t.is(h.executor.breaker().mode, 'closed');
+  const broken = new MemoryKnowledgeStore();
+  broken.loadControllerState = async () => {
+    throw new Error('EIO');
+  };
+  broken.saveControllerState = async () => {
+    throw new Error('ENOSPC');
+  };
+  const h2 = harness({}, { store: broken, verify: { '*': ['failed'] } });
+  await h2.executor.execute([dec()], snap, 'c');
+  t.true(h2.logs.includes('error could not load the circuit-breaker state; starting closed'));
+  await h2.executor.drain();
+  t.true(h2.logs.includes('error could not save the circuit-breaker state'));
+  t.is(h2.executor.breaker().failures, 1, 'the breaker still counts in memory');
 });
 
 test('blast radius: never quarantine beyond the share, from Charter’s target list or else the metric', async (t) => {

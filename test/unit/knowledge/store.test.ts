@@ -60,7 +60,7 @@ test('NedbKnowledgeStore honours the contract and keeps everything across a reop
   t.deepEqual(await again.currentWeights(), { r1: 1.5 });
   t.deepEqual(again.loadReports(), []);
   t.like(JSON.parse(await readFile(join(dir, 'schema.json'), 'utf8')), { schemaVersion: 1 });
-  t.deepEqual((await readdir(dir)).filter((f) => f.endsWith('.db')).sort(), ['approvals.db', 'decisions.db', 'executions.db', 'outcomes.db', 'weights.db']);
+  t.deepEqual((await readdir(dir)).filter((f) => f.endsWith('.db')).sort(), ['approvals.db', 'controller.db', 'decisions.db', 'executions.db', 'outcomes.db', 'weights.db']);
 });
 
 test('a truncated or corrupt file: the store still opens, reports what it dropped, keeps a backup of the original', async (t) => {

@@ -13,7 +13,6 @@ import type { MonitorSource } from '../monitor/source.js';
 import { createPlanner } from '../analyze/index.js';
 import { loadRuleSet } from '../rules/load.js';
 import { formatIssue } from '../types/errors.js';
-import { parseValue } from '../config/values.js';
 
 const HELP = `usage: mapek record --duration DURATION --out fixtures/NAME.yaml [options]
 
@@ -71,11 +70,8 @@ export async function record(v: Record<string, unknown>, env: Readonly<Record<st
     return EXIT.failed;
   }
   const config = cfg.config;
-  let intervalMs = config.intervalMs;
-  if (v['interval'] !== undefined) {
-    const p = parseValue('seconds', v['interval']);
-    if (p.ok) intervalMs = p.value as number;
-  }
+  // --interval is an ordinary option flag: compileConfig validated it into intervalMs.
+  const intervalMs = config.intervalMs;
   const rules = await loadRuleSet(config.rules);
   if (!rules.ok) {
     for (const i of rules.issues) io.err(formatIssue(i));

@@ -114,3 +114,20 @@ test('the executor mapping passes through from the file; a scalar is rejected', 
   t.true(r.ok && (r.config.executor as { cooldownMs: number }).cooldownMs === 1000);
   t.deepEqual(compileConfig({ file: { path: 'm.yaml', text: 'executor: 3\n' } }), { ok: false, errors: ['m.yaml:1: executor: must be a mapping, got 3'] });
 });
+
+test('config file lines come from the YAML parser: quoted keys, comments, flow mappings and CRLF', (t) => {
+  const text = '# mapek config\r\n\r\n"intervall": 3\r\nlogLevel: info\r\n';
+  t.deepEqual(compileConfig({ file: { path: 'q.yaml', text } }), { ok: false, errors: ['q.yaml:3: unknown key "intervall"'] });
+  const flow = '{ interval: 3,\n  bogus: 1 }\n';
+  t.deepEqual(compileConfig({ file: { path: 'f.yaml', text: flow } }), { ok: false, errors: ['f.yaml:2: unknown key "bogus"'] });
+  const nested = 'executor:\n  interval: 1\nretries: 2\n';
+  t.deepEqual(compileConfig({ file: { path: 'n.yaml', text: nested } }), { ok: false, errors: ['n.yaml:3: unknown key "retries"'] });
+});
+
+test('invalid YAML: the exact message with the 1-based line', (t) => {
+  t.deepEqual(compileConfig({ file: { path: 'm.yaml', text: 'interval: 1\nrules: [a,\n' } }), {
+    ok: false,
+    errors: ['m.yaml:3: invalid YAML: unexpected end of the stream within a flow collection'],
+  });
+  t.deepEqual(compileConfig({ file: { path: 'd.yaml', text: 'a: 1\na: 2\n' } }), { ok: false, errors: ['d.yaml:2: invalid YAML: duplicated mapping key'] });
+});

@@ -49,6 +49,8 @@ export const webhookSection: Section = {
         const committee = SEED_COMMITTEES[i % SEED_COMMITTEES.length]?.id ?? 'committee-safety';
         const startsAt = new Date(Date.now() - 1000).toISOString();
         const labels = { alertname: 'CommitteeOverloaded', severity: 'warning', team: 'platform', committee_id: committee, incident: String(i) };
+        // scale_committee never raises capacity above 64: start each incident from the seed's capacity.
+        charter.world.setCommittee(committee, { capacity: SEED_COMMITTEES[i % SEED_COMMITTEES.length]?.capacity ?? 4 });
         await amApi.postAlerts([{ labels, startsAt }]);
         const body = webhookBody([{ labels, startsAt, fingerprint: `c${i.toString(16).padStart(15, '0')}` }]);
         await svc.service.controller.idle();

@@ -3,6 +3,7 @@
  * lines below its threshold) and for the CLI, which must not load — loading rewrites the
  * file the running service appends to.
  */
+import { createReadStream } from 'node:fs';
 import { copyFile, readFile } from 'node:fs/promises';
 import type { LoadReport } from '../types/knowledge.js';
 
@@ -38,13 +39,51 @@ export function scanText(text: string): ScanResult {
 }
 
 /**
+ * scanText over a file, streamed line by line (split on "\n" only, as scanText does): a
+ * file larger than the longest string V8 allows (~512 MiB) can still be scanned. Undefined
+ * when the file does not exist.
+ */
+export async function scanFile(file: string): Promise<ScanResult | undefined> {
+  const corrupt: number[] = [];
+  let lines = 0;
+  let index = 0;
+  const line = (buf: Buffer): void => {
+    index += 1;
+    if (buf.length === 0) return;
+    lines += 1;
+    try {
+      JSON.parse(buf.toString('utf8'));
+    } catch {
+      corrupt.push(index);
+    }
+  };
+  let rest: Buffer = Buffer.alloc(0);
+  try {
+    for await (const chunk of createReadStream(file)) {
+      let buf = rest.length > 0 ? Buffer.concat([rest, chunk as Buffer]) : (chunk as Buffer);
+      let nl = buf.indexOf(0x0a);
+      while (nl !== -1) {
+        line(buf.subarray(0, nl));
+        buf = buf.subarray(nl + 1);
+        nl = buf.indexOf(0x0a);
+      }
+      rest = Buffer.from(buf);
+    }
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+  line(rest);
+  return { lines, corrupt };
+}
+
+/**
  * Scans `file`; when some lines are unparsable, copies the original to
  * `FILE.corrupt-<stamp>.bak` first and reports what will be dropped. Undefined when clean.
  */
 export async function backupIfCorrupt(file: string, stamp: string): Promise<LoadReport | undefined> {
-  const text = await readIfExists(file);
-  if (text === undefined) return undefined;
-  const scan = scanText(text);
+  const scan = await scanFile(file);
+  if (scan === undefined) return undefined;
   if (scan.corrupt.length === 0) return undefined;
   const backup = `${file}.corrupt-${stamp.replace(/[:.]/g, '-')}.bak`;
   await copyFile(file, backup);

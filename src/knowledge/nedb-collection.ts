@@ -7,6 +7,10 @@ import { backupIfCorrupt } from './file-scan.js';
 
 type Db = ReturnType<typeof Datastore.create>;
 
+/** Ids per nedb remove call, and the removal size above which indexes are rebuilt (see remove()). */
+const REMOVE_CHUNK = 500;
+const REBUILD_INDEXES_ABOVE = 5_000;
+
 /** A write the store could not make durable (disk full, permissions): never retryable here. */
 export class StoreWriteError extends MapekError {
   readonly file: string;
@@ -22,6 +26,7 @@ export class NedbCollection implements Collection {
     readonly name: string,
     readonly file: string,
     private readonly db: Db,
+    private readonly indexes: readonly string[] = [],
   ) {}
 
   /**
@@ -38,7 +43,7 @@ export class NedbCollection implements Collection {
     } catch (err) {
       throw new MapekError(`cannot load knowledge store file "${file}": ${err instanceof Error ? err.message : String(err)}`, false, { cause: err });
     }
-    return report ? { collection: new NedbCollection(name, file, db), report } : { collection: new NedbCollection(name, file, db) };
+    return report ? { collection: new NedbCollection(name, file, db, indexes), report } : { collection: new NedbCollection(name, file, db, indexes) };
   }
 
   async insert(doc: StoredDoc): Promise<boolean> {
@@ -76,7 +81,19 @@ export class NedbCollection implements Collection {
   async remove(ids: readonly string[]): Promise<number> {
     if (ids.length === 0) return 0;
     try {
-      return await this.db.remove({ _id: { $in: [...ids] } }, { multi: true });
+      // Two costs of nedb grow with the square of a large removal: `$in` scans its list once
+      // per matched document, and a secondary index with few distinct values (status, ruleId)
+      // copies its whole value list for every document taken out of it. So: chunks of ids,
+      // and for a large removal (a first open after retention was off) drop the secondary
+      // indexes and rebuild them over what is left. Same documents removed, same indexes after.
+      const large = ids.length > REBUILD_INDEXES_ABOVE && this.indexes.length > 0;
+      if (large) for (const fieldName of this.indexes) await this.db.removeIndex(fieldName);
+      let removed = 0;
+      for (let i = 0; i < ids.length; i += REMOVE_CHUNK) {
+        removed += await this.db.remove({ _id: { $in: ids.slice(i, i + REMOVE_CHUNK) } }, { multi: true });
+      }
+      if (large) for (const fieldName of this.indexes) await this.db.ensureIndex({ fieldName });
+      return removed;
     } catch (err) {
       throw new StoreWriteError(this.file, err);
     }

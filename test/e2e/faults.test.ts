@@ -7,7 +7,7 @@
  */
 import anyTest, { type TestFn } from 'ava';
 import type { FaultKind } from '../../src/types/charter.js';
-import { metric, readExecutions, startE2e, type E2eWorld } from '../support/e2e-service.js';
+import { metric, readExecutions, scrapeHealth, startE2e, type E2eWorld } from '../support/e2e-service.js';
 import { waitUntil } from '../support/stack.js';
 
 const test = anyTest as TestFn<{ w: E2eWorld }>;
@@ -42,6 +42,7 @@ for (const c of CASES) {
     try {
       await waitUntil(() => (charter.faults.get(f.id)?.state === 'cleared' ? true : undefined), 45_000, `${c.kind} cleared`);
     } catch (err) {
+      t.log(await scrapeHealth(stack.prometheusUrl));
       t.log(mapek.logs().filter((l) => l['msg'] !== 'cycle done' && l['msg'] !== 'planned').slice(-12).map((l) => JSON.stringify(l)).join('\n'));
       throw err;
     }
@@ -68,6 +69,7 @@ for (const c of CASES) {
     const keys = applied.map((w) => w.idempotencyKey).filter((k) => k !== undefined);
     t.is(new Set(keys).size, keys.length, 'no write applied twice');
     t.true((await metric(mapek.url, 'mapek_actions_total', { type: c.action, result: 'succeeded' })) >= 1);
+    t.log(await scrapeHealth(stack.prometheusUrl, '30s'));
     t.log(`${c.kind}: webhook after ${detectedMs} ms, remediated (fault cleared) after ${remediatedMs} ms, alert resolved after ${resolvedMs} ms`);
   });
 }

@@ -121,7 +121,9 @@ export async function startE2e(opts: { intervalSeconds?: number; seed?: number }
     ALERTMANAGER_URL: stack.alertmanagerUrl,
     CHARTER_API_URL: charter.url,
     MAPE_K_INTERVAL: String(opts.intervalSeconds ?? 1),
-    MAPEK_REQUEST_TIMEOUT: '1',
+    // 2 s, not 1: Charter shares its process with the test; on a loaded 2-core machine a
+    // 1 s timeout turned slow answers into 'charter down' cycles (plan only) and partial verify snapshots.
+    MAPEK_REQUEST_TIMEOUT: '2',
     MAPEK_WEBHOOK_TOKEN: E2E_TOKEN,
     MAPEK_KNOWLEDGE_DIR: knowledgeDir,
     MAPEK_LISTEN_PORT: String(mapekPort),
@@ -146,6 +148,9 @@ export async function startE2e(opts: { intervalSeconds?: number; seed?: number }
     },
   };
   try {
+    // Prometheus first scrapes a new target ~5 s after start: until it has a few samples,
+    // rate()/increase() see nothing and the first test's detection time would include that.
+    await waitUntil(async () => ((await promScalar(stack.prometheusUrl, 'count_over_time(up{job="charter"}[10s])')) >= 3 ? true : undefined), 30_000, 'Prometheus to have scraped Charter three times', 250);
     await world.startMapek();
   } catch (err) {
     await stack.stop();
@@ -190,4 +195,29 @@ export async function metric(url: string, name: string, labels: Readonly<Record<
     if (Object.entries(labels).every(([k, v]) => l.includes(`${k}="${v}"`))) sum += Number(m[4]);
   }
   return sum;
+}
+
+/** One number from a Prometheus instant query (NaN when empty or unreachable). */
+export async function promScalar(prometheusUrl: string, promql: string): Promise<number> {
+  try {
+    const r = (await (await fetch(`${prometheusUrl}/api/v1/query?query=${encodeURIComponent(promql)}`)).json()) as { data?: { result?: { value: [number, string] }[] } };
+    const v = r.data?.result?.[0]?.value[1];
+    return v === undefined ? NaN : Number(v);
+  } catch {
+    return NaN;
+  }
+}
+
+/**
+ * How healthy Prometheus' view of the in-process Charter was over the last `window`: the
+ * slowest scrape, whether any scrape failed, and whether CharterDown fired. A loaded test
+ * machine shows here first (the Charter shares its process with the test).
+ */
+export async function scrapeHealth(prometheusUrl: string, window = '2m'): Promise<string> {
+  const [slowest, minUp, down] = await Promise.all([
+    promScalar(prometheusUrl, `max_over_time(scrape_duration_seconds{job="charter"}[${window}])`),
+    promScalar(prometheusUrl, `min_over_time(up{job="charter"}[${window}])`),
+    promScalar(prometheusUrl, `max_over_time(ALERTS{alertname="CharterDown",alertstate="firing"}[${window}])`),
+  ]);
+  return `charter scrapes over ${window}: slowest ${Number.isNaN(slowest) ? '?' : `${Math.round(slowest * 1000)} ms`}, ${minUp === 0 ? 'some FAILED' : 'all up'}, CharterDown ${down === 1 ? 'FIRED' : 'never fired'}`;
 }

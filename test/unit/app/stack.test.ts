@@ -7,6 +7,7 @@ import { mkdtemp, rm, writeFile, chmod } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import yaml from 'js-yaml';
+import { readFileSync } from 'node:fs';
 import { DEPLOY, StackUnavailableError, alertmanagerTestConfig, fastAlertRules, freePort, prometheusTestConfig, requireBinary, startAlertmanager, startManaged, waitUntil } from '../../../src/app/stack/index.js';
 
 test('requireBinary: a missing binary names itself and says how to install it', (t) => {
@@ -64,9 +65,9 @@ test('alertmanagerTestConfig: every route gets the fast timings, the mapek recei
   t.deepEqual(mapek?.['webhook_configs'], [{ url: 'http://127.0.0.1:9/api/v1/alerts/webhook', send_resolved: true, max_alerts: 0, http_config: { authorization: { type: 'Bearer', credentials: 'tok' } } }]);
 });
 
-test('fastAlertRules: 30 s windows and 10/15 s for-clauses shortened, thresholds untouched', (t) => {
+test('fastAlertRules: 30 s windows and 15 s for-clauses shortened; CharterDown keeps its 10 s; thresholds untouched', (t) => {
   const text = 'expr: increase(x[30s]) > 3\nfor: 15s\n---\nexpr: rate(y[30s]) > 0.05\nfor: 10s\nfor: 0s\n';
-  t.is(fastAlertRules(text), 'expr: increase(x[5s]) > 3\nfor: 3s\n---\nexpr: rate(y[5s]) > 0.05\nfor: 3s\nfor: 0s\n');
+  t.is(fastAlertRules(text), 'expr: increase(x[5s]) > 3\nfor: 3s\n---\nexpr: rate(y[5s]) > 0.05\nfor: 10s\nfor: 0s\n');
   t.is(fastAlertRules('rate(z[30s])', '8s', '2s'), 'rate(z[8s])');
 });
 
@@ -104,4 +105,11 @@ test('startAlertmanager: the real binary on a free port answers /-/ready; stop i
   await Promise.all([am.stop(), am.stop()]);
   t.not(am.child.exitCode ?? am.child.signalCode, null);
   await t.throwsAsync(import('node:fs/promises').then((fs) => fs.access(am.dir)));
+});
+
+test('fastAlertRules on the shipped rules: only CharterDown keeps a for-clause above 3 s', (t) => {
+  const doc = yaml.load(fastAlertRules(readFileSync(DEPLOY.prometheusRules, 'utf8'))) as { groups: { rules: { alert: string; for: string; expr: string }[] }[] };
+  const rules = doc.groups.flatMap((g) => g.rules);
+  t.deepEqual(rules.filter((r) => !['0s', '3s'].includes(r.for)).map((r) => `${r.alert} ${r.for}`), ['CharterDown 10s']);
+  t.false(rules.some((r) => r.expr.includes('[30s]')));
 });

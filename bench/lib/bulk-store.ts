@@ -56,22 +56,26 @@ async function templates(dir: string): Promise<{ execution: string; outcome: str
   return { execution: await line('executions.db'), outcome: await line('outcomes.db') };
 }
 
-async function writeLines(file: string, n: number, make: (i: number) => string): Promise<void> {
+async function writeLines(file: string, n: number, number: (j: number) => number, make: (i: number) => string): Promise<void> {
   const out = createWriteStream(file, { flags: 'a' });
-  for (let i = 1; i <= n; i++) {
-    if (!out.write(`${make(i)}\n`)) await once(out, 'drain');
+  for (let j = 1; j <= n; j++) {
+    if (!out.write(`${make(number(j))}\n`)) await once(out, 'drain');
   }
   out.end();
   await once(out, 'finish');
 }
 
-/** Appends `n` executions and `n` outcomes to the store files in `dir` (created). */
-export async function writeBulkStore(dir: string, n: number): Promise<void> {
+/**
+ * Appends executions and outcomes number `from`..`n` to the store files in `dir` (created):
+ * from = 1 is a backlog of n un-pruned records; from = n − (kept + retainEvery) + 1 is what
+ * retention leaves on disk after n recorded executions.
+ */
+export async function writeBulkStore(dir: string, n: number, from = 1): Promise<void> {
   const t = await templates(dir);
   const iso = (i: number): string => new Date(T0 + i * 1000).toISOString();
   const at0 = iso(0);
-  await writeLines(path.join(dir, 'executions.db'), n, (i) =>
+  await writeLines(path.join(dir, 'executions.db'), n - from + 1, (j) => j + from - 1, (i) =>
     t.execution.replaceAll('TEMPLATEKEY', `k-${i}`).replaceAll('TEMPLATEID', `e-${i}`).replaceAll(at0, iso(i)),
   );
-  await writeLines(path.join(dir, 'outcomes.db'), n, (i) => t.outcome.replaceAll('TEMPLATEKEY', `k-${i}`).replaceAll(at0, iso(i)));
+  await writeLines(path.join(dir, 'outcomes.db'), n - from + 1, (j) => j + from - 1, (i) => t.outcome.replaceAll('TEMPLATEKEY', `k-${i}`).replaceAll(at0, iso(i)));
 }

@@ -70,3 +70,10 @@ export function percentile(sorted: readonly number[], p: number): number {
 export function median(xs: readonly number[]): number {
   return percentile([...xs].sort((a, b) => a - b), 50);
 }
+
+/** The same figures as a Markdown table (docs/PERFORMANCE.md). */
+export function markdownTable(figures: readonly Figure[]): string {
+  const cell = (s: string): string => s.replace(/\|/g, '\\|');
+  const rows = figures.map((f) => `| ${cell(f.name)} | ${fmt(f.value, f.unit)} | ${fmt(f.baseline, f.unit)} | ${cell(f.target ?? '')} | ${f.met === undefined ? '' : f.met ? 'met' : '**missed**'} | ${cell(f.note ?? '')} |`);
+  return ['| figure | value | baseline | target | | note |', '|---|---|---|---|---|---|', ...rows].join('\n');
+}

@@ -76,6 +76,8 @@ export async function startBenchService(o: {
   verifyAfterMs?: number;
   intervalMs?: number;
   listenPort?: number;
+  /** performance.now() at the start and end of each knowledge-store retention pass. */
+  onRetain?: (start: number, end: number) => void;
 }): Promise<BenchService> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'mapek-bench-svc-'));
   const token = `bench-${process.pid}`;
@@ -94,6 +96,16 @@ export async function startBenchService(o: {
   if (!compiled.ok) throw new Error(compiled.errors.join('\n'));
   const config = compiled.config;
   const store = await NedbKnowledgeStore.open(config.knowledgeDir);
+  // Time the store's retention passes (they run inside the write that triggers them).
+  const retain = store.retain.bind(store);
+  store.retain = async () => {
+    const t0 = performance.now();
+    try {
+      return await retain();
+    } finally {
+      o.onRetain?.(t0, performance.now());
+    }
+  };
   const clients = buildClients(config);
   const service = new Service({
     config,

@@ -94,9 +94,15 @@ async function security(): Promise<Record<string, unknown>> {
   let counts: Record<string, number> = {};
   let summary: string;
   try {
-    const doc = JSON.parse(r.stdout) as { metadata?: { vulnerabilities?: Record<string, number>; dependencies?: Record<string, number> } };
-    counts = doc.metadata?.vulnerabilities ?? {};
-    summary = `vulnerabilities: ${Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(', ')}; dependencies: ${JSON.stringify(doc.metadata?.dependencies ?? {})}`;
+    const doc = JSON.parse(r.stdout) as { message?: string; metadata?: { vulnerabilities?: Record<string, number>; dependencies?: Record<string, number> } };
+    if (doc.metadata === undefined) {
+      // e.g. a registry mirror without the advisory endpoint (405): say so, do not report "0".
+      summary = `audit unavailable: ${doc.message ?? 'npm audit returned no metadata'} — no vulnerability data; rerun where the npm advisory database is reachable`;
+      counts = {};
+    } else {
+      counts = doc.metadata.vulnerabilities ?? {};
+      summary = `vulnerabilities: ${Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(', ')}; dependencies: ${JSON.stringify(doc.metadata.dependencies ?? {})}`;
+    }
   } catch {
     summary = `npm audit did not answer JSON (exit ${r.code}): ${(r.stderr || r.stdout).slice(0, 500)}`;
   }

@@ -35,49 +35,94 @@ interface RawNode {
   result: unknown;
   kind: string | null;
   children: RawNode[];
+  /** Children were not recorded (deeper than the shallow pass records). */
+  cut: boolean;
 }
 
 interface LocNode {
   readonly start: number;
   readonly keyStart: number;
+  /** Children unknown: a path below this node needs the full tree. */
+  readonly cut?: true;
   readonly items?: readonly (LocNode | undefined)[];
   readonly entries?: ReadonlyMap<string, LocNode>;
 }
 
+/**
+ * Raw nesting depth (js-yaml listener events, which count a plain scalar twice) recorded on
+ * the first parse: enough for the document's top keys and the items of a top-level list
+ * (`rules[i]`, `steps[i]`), which loaders locate for every item. Anything deeper is located
+ * from a full tree, built by parsing again on the first such request — normally only when an
+ * issue is reported. A 22 MiB fixture costs ~1.7 s to parse and the full position tree
+ * (millions of nodes) ~1.5 s more; most loads never ask for it.
+ */
+const SHALLOW_DEPTH = 4;
+
+export interface ParseYamlOptions {
+  /** Raw depth recorded on the first parse (tests: 0 = all lazy, Infinity = all eager). */
+  readonly shallowDepth?: number;
+}
+
 /** Parse `text` (named `file` in messages). Never throws for bad YAML: returns issues. */
-export function parseYaml(text: string, file: string): ParseYamlResult {
-  const roots: RawNode[] = [];
-  const stack: RawNode[] = [];
-  let value: unknown;
+export function parseYaml(text: string, file: string, opts: ParseYamlOptions = {}): ParseYamlResult {
+  let first: Recorded;
   try {
-    value = yaml.load(text, {
-      filename: file,
-      listener(event, state) {
-        if (event === 'open') {
-          stack.push({ start: state.position, end: state.position, result: undefined, kind: null, children: [] });
-          return;
-        }
-        const node = stack.pop();
-        if (node === undefined) return;
-        node.end = state.position;
-        node.result = state.result;
-        node.kind = state.kind;
-        const parent = stack[stack.length - 1];
-        (parent === undefined ? roots : parent.children).push(node);
-      },
-    });
+    first = record(text, file, Math.max(1, opts.shallowDepth ?? SHALLOW_DEPTH));
   } catch (err) {
     return { ok: false, issues: [yamlIssue(err, file)] };
   }
-  const lines = lineStarts(text);
-  const root = roots[0] === undefined ? undefined : build(roots[0], text, undefined);
-  const toPos = (offset: number): Position => offsetToPosition(lines, offset);
+  let lines: number[] | undefined;
+  const toPos = (offset: number): Position => offsetToPosition((lines ??= lineStarts(text)), offset);
+  const shallow = first.root === undefined ? undefined : build(first.root, text, undefined);
+  let full: LocNode | undefined;
+  const find = (path: FieldPath): { start: number; keyStart: number } => {
+    const hit = walk(shallow, path);
+    if (hit !== undefined) return hit;
+    if (full === undefined) {
+      // Same text, same events: this parse cannot fail where the first one succeeded.
+      const again = record(text, file, Infinity);
+      full = again.root === undefined ? { start: 0, keyStart: 0 } : build(again.root, text, undefined);
+    }
+    return walk(full, path) ?? { start: 0, keyStart: 0 };
+  };
   return {
     ok: true,
-    value,
-    locate: (path) => toPos(walk(root, path).start),
-    locateKey: (path) => toPos(walk(root, path).keyStart),
+    value: first.value,
+    locate: (path) => toPos(find(path).start),
+    locateKey: (path) => toPos(find(path).keyStart),
   };
+}
+
+interface Recorded {
+  readonly value: unknown;
+  readonly root: RawNode | undefined;
+}
+
+/** js-yaml's load, recording composed nodes down to `maxDepth`. */
+function record(text: string, file: string, maxDepth: number): Recorded {
+  const roots: RawNode[] = [];
+  const stack: RawNode[] = [];
+  let depth = 0;
+  const value = yaml.load(text, {
+    filename: file,
+    listener(event, state) {
+      if (event === 'open') {
+        depth++;
+        if (depth <= maxDepth) stack.push({ start: state.position, end: state.position, result: undefined, kind: null, children: [], cut: depth === maxDepth });
+        return;
+      }
+      depth--;
+      if (depth >= maxDepth) return;
+      const node = stack.pop();
+      if (node === undefined) return;
+      node.end = state.position;
+      node.result = state.result;
+      node.kind = state.kind;
+      const parent = stack[stack.length - 1];
+      (parent === undefined ? roots : parent.children).push(node);
+    },
+  });
+  return { value, root: roots[0] };
 }
 
 function yamlIssue(err: unknown, file: string): ValidationIssue {
@@ -128,7 +173,7 @@ function contentStart(text: string, pos: number, end: number): number {
 /** A plain scalar in block context is composed twice (outer node wraps the inner). */
 function unwrap(node: RawNode): RawNode {
   let n = node;
-  while (n.children.length === 1 && n.children[0] !== undefined && n.children[0].kind === n.kind && Object.is(n.children[0].result, n.result)) {
+  while (!n.cut && n.children.length === 1 && n.children[0] !== undefined && n.children[0].kind === n.kind && Object.is(n.children[0].result, n.result)) {
     n = n.children[0];
   }
   return n;
@@ -139,6 +184,7 @@ function build(raw: RawNode, text: string, keyStart: number | undefined): LocNod
   const start = node.result === null ? raw.start : contentStart(text, raw.start, Math.max(raw.end, raw.start));
   const ks = keyStart ?? start;
   const result = node.result;
+  if (node.cut) return { start, keyStart: ks, cut: true };
   if (Array.isArray(result) && node.kind === 'sequence') {
     const items: (LocNode | undefined)[] = [];
     let j = 0;
@@ -168,10 +214,12 @@ function build(raw: RawNode, text: string, keyStart: number | undefined): LocNod
   return { start, keyStart: ks };
 }
 
-function walk(root: LocNode | undefined, path: FieldPath): { start: number; keyStart: number } {
+/** The node at `path` or its nearest existing ancestor; undefined when a cut node hides it. */
+function walk(root: LocNode | undefined, path: FieldPath): { start: number; keyStart: number } | undefined {
   if (root === undefined) return { start: 0, keyStart: 0 };
   let node = root;
   for (const seg of path) {
+    if (node.cut === true) return undefined;
     const next = typeof seg === 'number' ? node.items?.[seg] : node.entries?.get(seg);
     if (next === undefined) return { start: node.start, keyStart: node.keyStart };
     node = next;

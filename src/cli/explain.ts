@@ -9,7 +9,8 @@ const HELP = `usage: mapek explain ID [--json] [--dir DIR]
 
 Prints one decision in full: the incident and its alerts, the facts analysis derived, every
 rule evaluated with each condition's fact value and result, the candidates and why they
-lost, and each action's execution — the guard that stopped it, if any, and the outcome.
+lost, and each action's execution — the guard that stopped it, if any, and the outcome; an
+action not run again because its intent already existed names the execution that holds it.
 ID is a decision id, an execution id or an execution key.
 
 options:
@@ -67,8 +68,14 @@ export function render(d: Decision | undefined, executions: readonly ExecutionRe
     }
   }
   out.push('', 'executions:');
-  if (executions.length === 0) out.push('  (none)');
+  const duplicates = d?.duplicates ?? [];
+  if (executions.length === 0 && duplicates.length === 0) out.push('  (none)');
   for (const r of executions) out.push(...renderExecution(r));
+  for (const x of duplicates) {
+    const c = d?.chosen.find((k) => k.ruleId === x.ruleId && k.action.target === x.target);
+    out.push(`  not run again: ${c?.action.type ?? 'action'} "${x.target}" rule ${x.ruleId} — intent exists: execution ${x.executionId} (${x.status}, cycle ${x.cycleId})`);
+    out.push(`    key ${x.key}`);
+  }
   return out.join('\n');
 }
 

@@ -1,16 +1,26 @@
 /** The composition root of Execute: the stages wired by plain composition. */
-import type { Decision } from '../types/decision.js';
+import type { Candidate, Decision, DuplicateIntent } from '../types/decision.js';
 import type { ExecutionRecord } from '../types/execution.js';
 import type { BreakerState, Executor, PendingVerification } from '../types/executor.js';
 import type { Snapshot } from '../types/snapshot.js';
 import { loadBreaker } from './breaker-store.js';
 import { closeRejected } from './dedup-stage.js';
 import type { ExecutorDeps } from './deps.js';
-import { nextBest, runCandidate } from './pipeline.js';
+import { isDuplicate, nextBest, runCandidate, screen, type Screened } from './pipeline.js';
 import { recover } from './recover.js';
 import { errorText } from './retry.js';
 import { createState, type ExecState } from './state.js';
-import { dueKeys, verifyOne } from './verify-stage.js';
+import { dueKeys, verifyOne, VERIFY_RETRY_MS } from './verify-stage.js';
+
+/**
+ * Moves due verifications VERIFY_RETRY_MS ahead: they are checked again later, and the
+ * controller (which wakes up for the next due one) does not spin on a time in the past.
+ */
+function postpone(st: ExecState, due: readonly string[], msg: string, fields: Readonly<Record<string, unknown>>): void {
+  const at = st.now() + VERIFY_RETRY_MS;
+  for (const key of due) st.queue.set(key, at);
+  st.log.warn(msg, { ...fields, due: due.length, retryInMs: VERIFY_RETRY_MS });
+}
 
 async function verifyDue(st: ExecState): Promise<ExecutionRecord[]> {
   const due = dueKeys(st, st.now());
@@ -19,7 +29,12 @@ async function verifyDue(st: ExecState): Promise<ExecutionRecord[]> {
   try {
     snapshot = await st.monitor.observe();
   } catch (err) {
-    st.log.warn('verification postponed: monitor failed', { error: errorText(err) });
+    postpone(st, due, 'verification postponed: monitor failed', { error: errorText(err) });
+    return [];
+  }
+  if (snapshot.sources.charter?.ok === false) {
+    // A verdict on a partial view would teach the learner noise (facts missing → inconclusive).
+    postpone(st, due, 'verification postponed: Charter unavailable', { error: snapshot.sources.charter.error });
     return [];
   }
   const out: ExecutionRecord[] = [];
@@ -34,6 +49,11 @@ async function verifyDue(st: ExecState): Promise<ExecutionRecord[]> {
     }
   }
   return out;
+}
+
+function duplicateOf(c: Candidate, s: Screened): DuplicateIntent {
+  const r = s.seen.kind === 'new' ? undefined : s.seen.record;
+  return { ruleId: c.ruleId, target: c.action.target, key: s.key, executionId: r?.id ?? '', status: r?.status ?? 'unknown', cycleId: r?.cycleId ?? '' };
 }
 
 export function createExecutor(deps: ExecutorDeps): Executor & { readonly options: ExecState['o'] } {
@@ -56,27 +76,49 @@ export function createExecutor(deps: ExecutorDeps): Executor & { readonly option
     async execute(decisions: readonly Decision[], snapshot: Snapshot, cycleId: string): Promise<readonly ExecutionRecord[]> {
       const out: ExecutionRecord[] = [];
       await loadOnce();
+      // Charter down: reconciling and verifying would rest on a partial view; both wait for
+      // a cycle that sees Charter. Each chosen action is still recorded (charter_unavailable).
+      const charterDown = snapshot.sources.charter?.ok === false;
       try {
-        if (recoverAgain) out.push(...(await doRecover()));
+        if (recoverAgain && !charterDown) out.push(...(await doRecover()));
         await st.store.syncApprovals();
         await closeRejected(st);
       } catch (err) {
         st.log.error('execute: housekeeping failed', { cycleId, error: errorText(err) });
       }
-      out.push(...(await verifyDue(st)));
+      if (charterDown) {
+        const due = dueKeys(st, st.now());
+        if (due.length > 0) postpone(st, due, 'verification postponed: Charter unavailable', { cycleId, error: snapshot.sources.charter?.error });
+      } else {
+        out.push(...(await verifyDue(st)));
+      }
       st.hysteresis.observe(cycleId, decisions.filter((d) => d.chosen.length > 0).map((d) => d.incidentId), st.now());
       for (const d of decisions) {
-        try {
-          await st.store.saveDecision(d);
-        } catch (err) {
-          st.log.error('decision not recorded; its actions are skipped', { decision: d.id, error: errorText(err) });
-          continue;
-        }
+        // Screen first, so that the stored decision says which chosen actions already have
+        // an intent (and whose): every chosen action is accounted for.
+        const screened: { c: Candidate; s?: Screened }[] = [];
         for (const c of d.chosen) {
           try {
-            out.push(...(await runCandidate(st, { decision: d, candidate: c, snapshot, cycleId, fallback: false })));
+            screened.push({ c, s: await screen(st, d, c, snapshot) });
           } catch (err) {
-            st.log.error('action failed to run', { decision: d.id, rule: c.ruleId, error: errorText(err) });
+            st.log.error('action failed to run', { cycleId, decision: d.id, rule: c.ruleId, error: errorText(err) });
+          }
+        }
+        const duplicates = screened.flatMap(({ c, s }) => (s && isDuplicate(s) ? [duplicateOf(c, s)] : []));
+        const stored = duplicates.length > 0 ? { ...d, duplicates } : d;
+        try {
+          await st.store.saveDecision(stored);
+        } catch (err) {
+          st.log.error('decision not recorded; its actions are skipped', { cycleId, decision: d.id, error: errorText(err) });
+          continue;
+        }
+        for (const { c, s } of screened) {
+          if (s?.seen.kind === 'closed') out.push(s.seen.record); // an approval rejected or expired just now
+          if (!s || isDuplicate(s)) continue;
+          try {
+            out.push(...(await runCandidate(st, { decision: d, candidate: c, snapshot, cycleId, fallback: false }, s)));
+          } catch (err) {
+            st.log.error('action failed to run', { cycleId, decision: d.id, rule: c.ruleId, error: errorText(err) });
           }
         }
       }

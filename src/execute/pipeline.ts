@@ -8,7 +8,7 @@ import type { Candidate, Decision } from '../types/decision.js';
 import type { ExecutionRecord } from '../types/execution.js';
 import type { Snapshot } from '../types/snapshot.js';
 import { apply } from './apply-stage.js';
-import { dedup } from './dedup-stage.js';
+import { dedup, type DedupResult } from './dedup-stage.js';
 import { admit, checkGuards, type Block } from './guard-stage.js';
 import { incidentAlerts, oldestFiring } from './guards/alerts.js';
 import { blockedKey, episodeOf, intentKey } from './key.js';
@@ -51,9 +51,28 @@ async function recordBlock(st: ExecState, x: RunInput, key: string, b: Block): P
   return (await st.store.recordIntent(r)) ? [r] : [];
 }
 
-export async function runCandidate(st: ExecState, x: RunInput): Promise<ExecutionRecord[]> {
-  const key = keyFor(st, x.decision, x.candidate, x.snapshot);
-  const seen = await dedup(st, key);
+/** What deduplication found for a candidate: its key, and whether it may go on. */
+export interface Screened {
+  readonly key: string;
+  readonly seen: DedupResult;
+}
+
+export async function screen(st: ExecState, d: Decision, c: Candidate, s: Snapshot): Promise<Screened> {
+  const key = keyFor(st, d, c, s);
+  return { key, seen: await dedup(st, key) };
+}
+
+/** True when the candidate's intent exists and it is not run in this cycle. */
+export function isDuplicate(s: Screened): boolean {
+  return s.seen.kind === 'duplicate' || s.seen.kind === 'waiting' || s.seen.kind === 'closed';
+}
+
+/**
+ * Runs one candidate; `screened` is the dedup result when the caller already has it (the
+ * executor screens a decision's candidates before storing the decision).
+ */
+export async function runCandidate(st: ExecState, x: RunInput, screened?: Screened): Promise<ExecutionRecord[]> {
+  const { key, seen } = screened ?? (await screen(st, x.decision, x.candidate, x.snapshot));
   if (seen.kind === 'duplicate' || seen.kind === 'waiting') return [];
   if (seen.kind === 'closed') return [seen.record];
   const approved = seen.kind === 'approved' || (seen.kind === 'released' && seen.approved);
@@ -75,7 +94,11 @@ export async function runCandidate(st: ExecState, x: RunInput): Promise<Executio
   } else {
     r = newRecord(st, x.decision, x.candidate, key, x.cycleId, 'pending');
     try {
-      if (!(await st.store.recordIntent(r))) return []; // an overlapping trigger won
+      if (!(await st.store.recordIntent(r))) {
+        // An overlapping trigger inserted the same key first; its record is the execution.
+        st.log.info('intent already recorded by an overlapping trigger; not run twice', { key, cycleId: x.cycleId, decision: x.decision.id });
+        return [];
+      }
     } catch (err) {
       // No Charter write without a recorded intent.
       st.log.error('intent not recorded; action not applied', { key, error: errorText(err) });

@@ -16,6 +16,9 @@ import { update } from './record.js';
 import { errorText, withRetry } from './retry.js';
 import { iso, type ExecState } from './state.js';
 
+/** How far a verification that could not run (monitor failed, Charter down) is put off. */
+export const VERIFY_RETRY_MS = 10_000;
+
 export function schedule(st: ExecState, r: ExecutionRecord): void {
   const base = Date.parse(r.appliedAt ?? r.updatedAt);
   st.queue.set(r.key, base + r.action.verify.afterMs);

@@ -34,7 +34,7 @@ export interface CycleReport {
   readonly weights?: Weights;
   readonly decisions: readonly Decision[];
   readonly executions: readonly ExecutionRecord[];
-  /** True when Charter was unreachable: planned, not executed (retried next cycle). */
+  /** True when Charter was unreachable: planned, recorded as blocked, not executed (retried next cycle). */
   readonly executionSkipped: boolean;
   readonly durationsMs: Readonly<Partial<Record<Phase, number>>>;
 }
@@ -78,17 +78,14 @@ export async function runCycle(deps: CycleDeps, cycleId: string, triggers: reado
   }
   const decisions = await timed('plan', () => deps.planner().plan(snapshot, weights, cycleId));
   const charterDown = snapshot.sources.charter?.ok === false;
-  let executions: readonly ExecutionRecord[] = [];
   if (charterDown) {
     const chosen = decisions.reduce((n, d) => n + d.chosen.length, 0);
-    for (let i = 0; i < chosen; i++) deps.metrics?.guardStops.inc({ reason: 'charter_unavailable' });
     if (chosen > 0) log.warn('charter unavailable: planned, not executed; retrying next cycle', { chosen });
-  } else {
-    executions = await timed('execute', () => deps.executor.execute(decisions, snapshot, cycleId));
   }
+  // With Charter down too: the executor records each chosen action as blocked
+  // (charter_unavailable) so that no planned action goes unrecorded; notify still goes.
+  const executions = await timed('execute', () => deps.executor.execute(decisions, snapshot, cycleId));
   await timed('record', async () => {
-    // The executor records each decision before acting on it; when it did not run, do it here.
-    if (charterDown) for (const d of decisions) await deps.store.saveDecision(d);
     recordMetrics(deps, snapshot, decisions, executions, weights);
     await deps.afterRecord?.(executions);
   });

@@ -49,6 +49,22 @@ export interface Candidate {
   readonly rejected?: string;
 }
 
+/**
+ * A chosen action that was not run in this decision's cycle because its intent key (rule,
+ * target, incident, episode) already exists: a duplicate trigger, or a later cycle of the
+ * same episode. Execute adds it to the decision before storing it, so that every chosen
+ * action is accounted for: by an execution of its own, or by the one that holds its key.
+ */
+export interface DuplicateIntent {
+  readonly ruleId: string;
+  readonly target: string;
+  readonly key: string;
+  /** The execution that holds the key, and its status when this decision was made. */
+  readonly executionId: string;
+  readonly status: string;
+  readonly cycleId: string;
+}
+
 /** The planner's output for one incident in one cycle, with its full explanation. */
 export interface Decision {
   readonly id: string;
@@ -66,4 +82,6 @@ export interface Decision {
   readonly candidates: readonly Candidate[];
   /** One winner per target; usually one. */
   readonly chosen: readonly Candidate[];
+  /** Chosen actions not run again because their intent already exists (set by Execute). */
+  readonly duplicates?: readonly DuplicateIntent[];
 }

@@ -1,6 +1,7 @@
 import test from 'ava';
 import { alert, candidate, decision, snapshot, FakeError } from '../../support/execute-fakes.js';
 import { harness } from './harness.js';
+import { VERIFY_RETRY_MS } from '../../../src/execute/verify-stage.js';
 
 const overload = alert('CommitteeOverloaded', { committee_id: 'c1' });
 const snap = snapshot([overload]);
@@ -167,14 +168,17 @@ test('a failed rollback is recorded failed with its error', async (t) => {
   t.is(r?.error, 'rollback failed: charter 503');
 });
 
-test('verification waits when the monitor fails and runs on a later call', async (t) => {
+test('verification waits when the monitor fails and runs on a later call, put off by VERIFY_RETRY_MS (the controller does not spin on a past due time)', async (t) => {
   const h = harness();
   await h.executor.execute([decision('committee:c1', ['CommitteeOverloaded'], [candidate()])], snap, 'cycle-1');
   h.time.advance(5_000);
   h.monitor.fail = true;
   t.deepEqual(await h.executor.verifyDue(), []);
   t.true(h.logs.includes('warn verification postponed: monitor failed'));
+  t.deepEqual(h.executor.pending().map((p) => p.dueAt - h.time.now()), [VERIFY_RETRY_MS]);
   h.monitor.fail = false;
+  t.deepEqual(await h.executor.verifyDue(), [], 'not due again yet');
+  h.time.advance(VERIFY_RETRY_MS);
   const [r] = await h.executor.verifyDue();
   t.is(r?.status, 'succeeded');
 });

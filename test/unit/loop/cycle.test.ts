@@ -69,14 +69,16 @@ test('a cycle reads weights, observes, plans, executes, then records — in that
   t.true(lines.some((l) => l['msg'] === 'execution' && l['status'] === 'succeeded'));
 });
 
-test('with Charter down the cycle plans but does not execute', async (t) => {
+test('with Charter down the cycle plans, and the executor records each chosen action (no planned action goes unrecorded)', async (t) => {
   const calls: string[] = [];
   const { d, metrics, logs } = deps(false, calls);
+  const blocked: ExecutionRecord = { ...record, status: 'blocked', guard: 'charter_unavailable', guardDetail: 'Charter unavailable: connect ECONNREFUSED', verify: undefined, verifiedAt: undefined };
+  d.executor.execute = async (ds, s, id) => { calls.push(`execute ${ds.length} ${String(s.sources.charter?.ok)} ${id}`); return [blocked]; };
   const r = await runCycle(d, 'c2', ['timer']);
   t.true(r.executionSkipped);
-  t.false(calls.some((c) => c.startsWith('execute')));
-  t.true(calls.includes('save d1'));
-  t.deepEqual(r.executions, []);
+  t.true(calls.includes('execute 1 false c2'));
+  t.false(calls.some((c) => c.startsWith('save')), 'the executor stores the decision');
+  t.deepEqual(r.executions.map((e) => [e.status, e.guard]), [['blocked', 'charter_unavailable']]);
   t.regex(await metrics.registry.metrics(), /mapek_guard_stops_total\{reason="charter_unavailable"\} 1/);
   t.true(logs.some((l) => JSON.parse(l).msg === 'charter unavailable: planned, not executed; retrying next cycle'));
 });

@@ -120,6 +120,7 @@ export class Service {
           triggers,
           signal,
         ),
+      afterCycle: (cycleId) => this.maintainStore(cycleId),
       onCycle: (r) => {
         if (r.snapshot) this.lastSources = r.snapshot.sources;
         this.lastCycle = { id: r.cycleId, status: r.status, at: new Date(timers.now()).toISOString() };
@@ -140,6 +141,14 @@ export class Service {
       }
     }
     await this.p.afterRecord?.(records);
+  }
+
+  /** Knowledge-store retention when due: after a cycle, never during one (its writes are done). */
+  private async maintainStore(cycleId: string): Promise<void> {
+    if (this.p.store.maintain === undefined) return;
+    const t0 = performance.now();
+    const r = await this.p.store.maintain();
+    if (r) this.p.log.info('knowledge store retention', { afterCycle: cycleId, removed: r.removed, ms: Math.round(performance.now() - t0) });
   }
 
   ready(): { ready: boolean; reasons: string[] } {

@@ -56,6 +56,30 @@ function duplicateOf(c: Candidate, s: Screened): DuplicateIntent {
   return { ruleId: c.ruleId, target: c.action.target, key: s.key, executionId: r?.id ?? '', status: r?.status ?? 'unknown', cycleId: r?.cycleId ?? '' };
 }
 
+/** Stores the cycle's decisions (one write when the store can batch); resolves the ids stored. */
+async function saveDecisions(st: ExecState, ds: readonly Decision[], cycleId: string): Promise<Set<string>> {
+  const saved = new Set<string>();
+  if (ds.length === 0) return saved;
+  if (st.store.saveDecisions) {
+    try {
+      await st.store.saveDecisions(ds);
+      for (const d of ds) saved.add(d.id);
+    } catch (err) {
+      st.log.error('decisions not recorded; their actions are skipped', { cycleId, decisions: ds.length, error: errorText(err) });
+    }
+    return saved;
+  }
+  for (const d of ds) {
+    try {
+      await st.store.saveDecision(d);
+      saved.add(d.id);
+    } catch (err) {
+      st.log.error('decision not recorded; its actions are skipped', { cycleId, decision: d.id, error: errorText(err) });
+    }
+  }
+  return saved;
+}
+
 export function createExecutor(deps: ExecutorDeps): Executor & { readonly options: ExecState['o'] } {
   const st = createState(deps);
   let recoverAgain = false;
@@ -93,10 +117,12 @@ export function createExecutor(deps: ExecutorDeps): Executor & { readonly option
         out.push(...(await verifyDue(st)));
       }
       st.hysteresis.observe(cycleId, decisions.filter((d) => d.chosen.length > 0).map((d) => d.incidentId), st.now());
+      // Screen every chosen action first, so that each stored decision says which already
+      // have an intent (and whose); then store the cycle's decisions in one write, before
+      // any intent: every chosen action is accounted for, and no action runs unrecorded.
+      const plans: { d: Decision; screened: { c: Candidate; s: Screened }[] }[] = [];
       for (const d of decisions) {
-        // Screen first, so that the stored decision says which chosen actions already have
-        // an intent (and whose): every chosen action is accounted for.
-        const screened: { c: Candidate; s?: Screened }[] = [];
+        const screened: { c: Candidate; s: Screened }[] = [];
         for (const c of d.chosen) {
           try {
             screened.push({ c, s: await screen(st, d, c, snapshot) });
@@ -104,17 +130,15 @@ export function createExecutor(deps: ExecutorDeps): Executor & { readonly option
             st.log.error('action failed to run', { cycleId, decision: d.id, rule: c.ruleId, error: errorText(err) });
           }
         }
-        const duplicates = screened.flatMap(({ c, s }) => (s && isDuplicate(s) ? [duplicateOf(c, s)] : []));
-        const stored = duplicates.length > 0 ? { ...d, duplicates } : d;
-        try {
-          await st.store.saveDecision(stored);
-        } catch (err) {
-          st.log.error('decision not recorded; its actions are skipped', { cycleId, decision: d.id, error: errorText(err) });
-          continue;
-        }
+        const duplicates = screened.flatMap(({ c, s }) => (isDuplicate(s) ? [duplicateOf(c, s)] : []));
+        plans.push({ d: duplicates.length > 0 ? { ...d, duplicates } : d, screened });
+      }
+      const saved = await saveDecisions(st, plans.map((p) => p.d), cycleId);
+      for (const { d, screened } of plans) {
+        if (!saved.has(d.id)) continue;
         for (const { c, s } of screened) {
-          if (s?.seen.kind === 'closed') out.push(s.seen.record); // an approval rejected or expired just now
-          if (!s || isDuplicate(s)) continue;
+          if (s.seen.kind === 'closed') out.push(s.seen.record); // an approval rejected or expired just now
+          if (isDuplicate(s)) continue;
           try {
             out.push(...(await runCandidate(st, { decision: d, candidate: c, snapshot, cycleId, fallback: false }, s)));
           } catch (err) {

@@ -23,6 +23,8 @@ export interface Collection {
   /** Resolves false (and writes nothing) when the _id exists. Throws when the write fails. */
   insert(doc: StoredDoc): Promise<boolean>;
   upsert(doc: StoredDoc): Promise<void>;
+  /** Writes all of `docs` at once (one append for nedb); an existing _id is replaced. */
+  upsertMany(docs: readonly StoredDoc[]): Promise<void>;
   get(id: string): Promise<StoredDoc | undefined>;
   find(filter: Filter, opts?: FindOptions): Promise<StoredDoc[]>;
   remove(ids: readonly string[]): Promise<number>;
@@ -70,6 +72,9 @@ export class MemoryCollection implements Collection {
   }
   async upsert(doc: StoredDoc): Promise<void> {
     this.docs.set(doc._id, { ...doc });
+  }
+  async upsertMany(docs: readonly StoredDoc[]): Promise<void> {
+    for (const d of docs) this.docs.set(d._id, { ...d });
   }
   async get(id: string): Promise<StoredDoc | undefined> {
     const d = this.docs.get(id);

@@ -34,6 +34,10 @@ function parse<T>(d: StoredDoc): T {
   return JSON.parse(d.body) as T;
 }
 
+function decisionDoc(d: Decision): StoredDoc {
+  return { _id: d.id, at: d.at, cycleId: d.cycleId, incidentId: d.incidentId, body: JSON.stringify(d) };
+}
+
 function executionDoc(r: ExecutionRecord): StoredDoc {
   return {
     _id: r.key,
@@ -50,14 +54,20 @@ function executionDoc(r: ExecutionRecord): StoredDoc {
 
 export class DocumentKnowledgeStore implements ExtendedKnowledgeStore {
   private chain: Promise<unknown> = Promise.resolve();
+  /** Writes since the last retention pass. */
   private writes = 0;
   private weightSeq = 0;
+  /** Collections written since the last pass: the only ones retention scans and compacts. */
+  private readonly dirty = new Set<keyof Collections>();
+  private retaining: Promise<RetentionResult> | undefined;
 
   constructor(
     protected readonly c: Collections,
     private readonly retention: RetentionOptions,
     private readonly reports: readonly LoadReport[] = [],
-  ) {}
+  ) {
+    for (const name of Object.keys(c) as (keyof Collections)[]) this.dirty.add(name); // the first pass sees everything
+  }
 
   /** Serialises read-modify-write sequences within this process. */
   protected exclusive<T>(fn: () => Promise<T>): Promise<T> {
@@ -66,9 +76,25 @@ export class DocumentKnowledgeStore implements ExtendedKnowledgeStore {
     return next;
   }
 
-  private async wrote(): Promise<void> {
-    this.writes += 1;
-    if (this.writes % this.retention.retainEvery === 0) await this.retain();
+  /**
+   * Counts a write. Retention does not run here (it would run inside the cycle's write that
+   * happened to be the 500th): the owner runs `maintain()` between cycles. Only a store
+   * whose owner never does reaches the backstop, so that it still stays bounded.
+   */
+  private async wrote(collection: keyof Collections, n = 1): Promise<void> {
+    this.dirty.add(collection);
+    this.writes += n;
+    if (this.writes >= this.retention.backstopEvery) await this.retain();
+  }
+
+  /** True when enough writes happened since the last pass that retention should run. */
+  retentionDue(): boolean {
+    return this.writes >= this.retention.retainEvery;
+  }
+
+  /** Runs retention if it is due (the service calls this after every cycle). */
+  async maintain(): Promise<RetentionResult | undefined> {
+    return this.retentionDue() ? this.retain() : undefined;
   }
 
   loadReports(): readonly LoadReport[] {
@@ -78,8 +104,15 @@ export class DocumentKnowledgeStore implements ExtendedKnowledgeStore {
   // ------------------------------------------------------------ decisions
 
   async saveDecision(d: Decision): Promise<void> {
-    await this.c.decisions.upsert({ _id: d.id, at: d.at, cycleId: d.cycleId, incidentId: d.incidentId, body: JSON.stringify(d) });
-    await this.wrote();
+    await this.c.decisions.upsert(decisionDoc(d));
+    await this.wrote('decisions');
+  }
+
+  /** A cycle's decisions in one write (one append for nedb). */
+  async saveDecisions(ds: readonly Decision[]): Promise<void> {
+    if (ds.length === 0) return;
+    await this.c.decisions.upsertMany(ds.map(decisionDoc));
+    await this.wrote('decisions', ds.length);
   }
 
   async getDecision(id: string): Promise<Decision | undefined> {
@@ -95,7 +128,7 @@ export class DocumentKnowledgeStore implements ExtendedKnowledgeStore {
 
   async recordIntent(r: ExecutionRecord): Promise<boolean> {
     const ok = await this.c.executions.insert(executionDoc(r));
-    if (ok) await this.wrote();
+    if (ok) await this.wrote('executions');
     return ok;
   }
 
@@ -104,6 +137,7 @@ export class DocumentKnowledgeStore implements ExtendedKnowledgeStore {
       const d = await this.c.executions.get(key);
       if (!d) throw new MapekError(`no execution with key "${key}"`, false);
       await this.c.executions.upsert(executionDoc({ ...parse<ExecutionRecord>(d), ...patch, key }));
+      this.dirty.add('executions'); // a superseded line to compact away, not a new record
     });
   }
 
@@ -114,6 +148,7 @@ export class DocumentKnowledgeStore implements ExtendedKnowledgeStore {
       const r = parse<ExecutionRecord>(d);
       if (!from.includes(r.status)) return false;
       await this.c.executions.upsert(executionDoc({ ...r, ...patch, key }));
+      this.dirty.add('executions');
       return true;
     });
   }
@@ -140,7 +175,7 @@ export class DocumentKnowledgeStore implements ExtendedKnowledgeStore {
 
   async recordOutcome(o: Outcome): Promise<void> {
     await this.c.outcomes.upsert({ _id: o.key, ruleId: o.ruleId, at: o.at, body: JSON.stringify(o) });
-    await this.wrote();
+    await this.wrote('outcomes');
   }
 
   async outcomes(q: { ruleId?: string; since?: string; limit?: number } = {}): Promise<readonly Outcome[]> {
@@ -155,7 +190,7 @@ export class DocumentKnowledgeStore implements ExtendedKnowledgeStore {
     this.weightSeq += 1;
     const id = `${w.at}|${String(this.weightSeq).padStart(9, '0')}|${w.ruleId}`;
     await this.c.weights.insert({ _id: id, ruleId: w.ruleId, at: w.at, body: JSON.stringify(w) });
-    await this.wrote();
+    await this.wrote('weights');
   }
 
   async weightHistory(limit: number): Promise<readonly WeightChange[]> {
@@ -181,7 +216,7 @@ export class DocumentKnowledgeStore implements ExtendedKnowledgeStore {
 
   async requestApproval(a: Approval): Promise<void> {
     await this.c.approvals.upsert({ _id: a.id, state: a.state, requestedAt: a.requestedAt, body: JSON.stringify(a) });
-    await this.wrote();
+    await this.wrote('approvals');
   }
 
   async getApproval(id: string): Promise<Approval | undefined> {
@@ -200,6 +235,7 @@ export class DocumentKnowledgeStore implements ExtendedKnowledgeStore {
       if (!a || a.state !== 'waiting') return undefined;
       const next: Approval = { ...a, state, resolvedAt: at, resolvedBy: by, ...(reason !== undefined ? { reason } : {}) };
       await this.c.approvals.upsert({ _id: id, state, requestedAt: a.requestedAt, body: JSON.stringify(next) });
+      this.dirty.add('approvals');
       return next;
     });
   }
@@ -217,36 +253,47 @@ export class DocumentKnowledgeStore implements ExtendedKnowledgeStore {
 
   async saveControllerState(name: string, value: unknown): Promise<void> {
     await this.c.controller.upsert({ _id: name, body: JSON.stringify(value) });
+    this.dirty.add('controller');
   }
 
   // ------------------------------------------------------------ retention
 
-  async retain(): Promise<RetentionResult> {
+  /**
+   * Enforces the limits and compacts the files. Only collections written since the last pass
+   * are scanned and compacted (one that was not written cannot have grown). Overlapping calls
+   * share one pass.
+   */
+  retain(): Promise<RetentionResult> {
+    this.retaining ??= this.retainPass().finally(() => (this.retaining = undefined));
+    return this.retaining;
+  }
+
+  private async retainPass(): Promise<RetentionResult> {
     const r = this.retention;
+    const todo = new Set(this.dirty);
+    this.dirty.clear();
+    this.writes = 0;
     const byAge = async (c: Collection, field: string): Promise<{ id: string; doc: StoredDoc }[]> =>
       (await c.find({}, { sort: { field, dir: 1 } })).map((doc) => ({ id: doc._id, doc }));
     const removed: Record<string, number> = {};
+    const prune = async (name: Exclude<keyof Collections, 'controller'>, f: () => Promise<string[]>): Promise<void> => {
+      removed[name] = todo.has(name) ? await this.c[name].remove(await f()) : 0;
+    };
 
-    const decisions = await byAge(this.c.decisions, 'at');
-    removed['decisions'] = await this.c.decisions.remove(overflow(decisions, r.maxDecisions));
-
+    await prune('decisions', async () => overflow(await byAge(this.c.decisions, 'at'), r.maxDecisions));
     const live: readonly string[] = LIVE_STATUSES;
-    const executions = await byAge(this.c.executions, 'createdAt');
-    removed['executions'] = await this.c.executions.remove(overflow(executions, r.maxExecutions, (e) => live.includes(e.doc['status'] as string)));
+    await prune('executions', async () => overflow(await byAge(this.c.executions, 'createdAt'), r.maxExecutions, (e) => live.includes(e.doc['status'] as string)));
+    await prune('outcomes', async () => overflow(await byAge(this.c.outcomes, 'at'), r.maxOutcomes));
+    await prune('weights', async () => {
+      const weights = await byAge(this.c.weights, '_id');
+      const newest = new Map<string, string>();
+      for (const w of weights) newest.set(w.doc['ruleId'] as string, w.id);
+      const newestIds = new Set(newest.values());
+      return overflow(weights, r.maxWeightChanges, (w) => newestIds.has(w.id));
+    });
+    await prune('approvals', async () => overflow(await byAge(this.c.approvals, 'requestedAt'), r.maxApprovals, (a) => a.doc['state'] === 'waiting'));
 
-    const outcomes = await byAge(this.c.outcomes, 'at');
-    removed['outcomes'] = await this.c.outcomes.remove(overflow(outcomes, r.maxOutcomes));
-
-    const weights = await byAge(this.c.weights, '_id');
-    const newest = new Map<string, string>();
-    for (const w of weights) newest.set(w.doc['ruleId'] as string, w.id);
-    const newestIds = new Set(newest.values());
-    removed['weights'] = await this.c.weights.remove(overflow(weights, r.maxWeightChanges, (w) => newestIds.has(w.id)));
-
-    const approvals = await byAge(this.c.approvals, 'requestedAt');
-    removed['approvals'] = await this.c.approvals.remove(overflow(approvals, r.maxApprovals, (a) => a.doc['state'] === 'waiting'));
-
-    for (const c of Object.values(this.c) as Collection[]) await c.compact();
+    for (const name of todo) await this.c[name].compact();
     return { removed };
   }
 

@@ -66,6 +66,22 @@ export class NedbCollection implements Collection {
     }
   }
 
+  async upsertMany(docs: readonly StoredDoc[]): Promise<void> {
+    if (docs.length === 0) return;
+    try {
+      // One insert of the array: nedb appends all lines in one write.
+      await this.db.insert([...docs]);
+      return;
+    } catch (err) {
+      if ((err as { errorType?: string }).errorType !== 'uniqueViolated') {
+        await this.db.remove({ _id: { $in: docs.map((d) => d._id) } }, { multi: true }).catch(() => undefined);
+        throw new StoreWriteError(this.file, err);
+      }
+    }
+    // Some ids exist already (nedb inserted none of them): one upsert each.
+    for (const d of docs) await this.upsert(d);
+  }
+
   async get(id: string): Promise<StoredDoc | undefined> {
     const d = await this.db.findOne<StoredDoc>({ _id: id });
     return (d ?? undefined) as StoredDoc | undefined;

@@ -11,8 +11,16 @@ export interface RetentionOptions {
   readonly maxWeightChanges: number;
   /** Resolved approvals kept. Default 1,000. */
   readonly maxApprovals: number;
-  /** Run retention (and compaction) after this many writes. Default 500. */
+  /**
+   * Retention (and compaction) is due after this many writes; the owner runs it between
+   * cycles with `maintain()`, never inside a write. Default 500.
+   */
   readonly retainEvery: number;
+  /**
+   * Backstop for a store whose owner never calls `maintain()` (a tool, a test): the write
+   * that reaches this many writes since the last pass runs it. Default 10 × retainEvery.
+   */
+  readonly backstopEvery: number;
 }
 
 export const DEFAULT_RETENTION: RetentionOptions = Object.freeze({
@@ -22,10 +30,12 @@ export const DEFAULT_RETENTION: RetentionOptions = Object.freeze({
   maxWeightChanges: 5_000,
   maxApprovals: 1_000,
   retainEvery: 500,
+  backstopEvery: 5_000,
 });
 
 export function resolveRetention(o: Partial<RetentionOptions> = {}): RetentionOptions {
-  return Object.freeze({ ...DEFAULT_RETENTION, ...o });
+  const retainEvery = o.retainEvery ?? DEFAULT_RETENTION.retainEvery;
+  return Object.freeze({ ...DEFAULT_RETENTION, backstopEvery: Math.max(retainEvery, Math.min(Number.MAX_SAFE_INTEGER, retainEvery * 10)), ...o });
 }
 
 /** Execution statuses that are still in flight. */

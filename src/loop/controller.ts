@@ -15,6 +15,12 @@ export interface ControllerOptions {
   readonly log: Logger;
   readonly metrics?: ServiceMetrics;
   readonly onCycle?: (report: CycleReport) => void;
+  /**
+   * Housekeeping after each cycle (knowledge-store retention): runs in the cycle's slot, so
+   * never at the same time as a cycle's writes; triggers arriving meanwhile wait and coalesce.
+   * Skipped once stopping.
+   */
+  readonly afterCycle?: (cycleId: string) => Promise<void>;
 }
 
 /**
@@ -108,17 +114,28 @@ export class Controller {
     this.pending.clear();
     this.timer.cancel();
     const cycleId = this.o.newCycleId();
-    this.inFlight = this.runOne(cycleId, triggers).finally(() => {
-      this.inFlight = undefined;
-      this.cycles++;
-      if (!this.stopped) {
-        this.timer.arm(this.o.timers.now() + this.o.intervalMs);
-        const due = this.o.nextVerificationAt?.();
-        if (due !== undefined) this.verifyAlarm.armEarliest(due);
-        if (this.pending.size > 0) this.kick();
-      }
-      if (this.inFlight === undefined && this.pending.size === 0) this.notifyIdle();
-    });
+    this.inFlight = this.runOne(cycleId, triggers)
+      .then(() => this.housekeeping(cycleId))
+      .finally(() => {
+        this.inFlight = undefined;
+        this.cycles++;
+        if (!this.stopped) {
+          this.timer.arm(this.o.timers.now() + this.o.intervalMs);
+          const due = this.o.nextVerificationAt?.();
+          if (due !== undefined) this.verifyAlarm.armEarliest(due);
+          if (this.pending.size > 0) this.kick();
+        }
+        if (this.inFlight === undefined && this.pending.size === 0) this.notifyIdle();
+      });
+  }
+
+  private async housekeeping(cycleId: string): Promise<void> {
+    if (this.stopped || this.o.afterCycle === undefined) return;
+    try {
+      await this.o.afterCycle(cycleId);
+    } catch (err) {
+      this.o.log.error('after-cycle housekeeping failed', { cycleId, error: err instanceof Error ? err.message : String(err) });
+    }
   }
 
   private notifyIdle(): void {

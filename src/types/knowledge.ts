@@ -3,7 +3,7 @@
  * wider execution queries, outcomes for the learner, the approval queue and retention.
  * Implemented by NedbKnowledgeStore and MemoryKnowledgeStore (src/knowledge/).
  */
-import type { ActionProposal } from './decision.js';
+import type { ActionProposal, Decision } from './decision.js';
 import type { ActionType } from './catalog.js';
 import type { ExecutionRecord, ExecutionStatus, VerifyResult, WeightChange } from './execution.js';
 import type { KnowledgeStore } from './ports.js';
@@ -92,6 +92,13 @@ export interface ExtendedKnowledgeStore extends KnowledgeStore {
   saveControllerState(name: string, value: unknown): Promise<void>;
   /** Enforces the retention limits and compacts the files. */
   retain(): Promise<RetentionResult>;
+  /**
+   * Runs retention if enough writes happened since the last pass (optional: stores without
+   * it retain by themselves). The service calls it after each cycle, never during one.
+   */
+  maintain?(): Promise<RetentionResult | undefined>;
+  /** Stores a cycle's decisions in one write (optional: else one saveDecision each). */
+  saveDecisions?(ds: readonly Decision[]): Promise<void>;
   /** What loading found wrong (empty when every file was clean). */
   loadReports(): readonly LoadReport[];
 }

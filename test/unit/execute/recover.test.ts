@@ -112,13 +112,23 @@ test('recover: reload_policies cannot be told from a read, so it is replayed und
   t.is(h.charter.reloads, 1);
 });
 
-test('a decision that cannot be saved skips its actions', async (t) => {
+test('a decision that cannot be saved skips its actions (batched and one by one)', async (t) => {
   const h = harness();
-  (h.store as unknown as { saveDecision: () => Promise<void> }).saveDecision = async () => {
+  (h.store as unknown as { saveDecisions: () => Promise<void> }).saveDecisions = async () => {
     throw new Error('EACCES');
   };
   const out = await h.executor.execute([decision('committee:c1', ['CommitteeOverloaded'], [candidate()])], snap, 'c');
   t.deepEqual(out, []);
   t.is(h.charter.writes.length, 0);
-  t.true(h.logs.includes('error decision not recorded; its actions are skipped'));
+  t.true(h.logs.includes('error decisions not recorded; their actions are skipped'));
+
+  const h2 = harness();
+  const s2 = h2.store as unknown as { saveDecision: () => Promise<void>; saveDecisions?: unknown };
+  s2.saveDecisions = undefined; // a store that cannot batch
+  s2.saveDecision = async () => {
+    throw new Error('EACCES');
+  };
+  t.deepEqual(await h2.executor.execute([decision('committee:c1', ['CommitteeOverloaded'], [candidate()])], snap, 'c'), []);
+  t.is(h2.charter.writes.length, 0);
+  t.true(h2.logs.includes('error decision not recorded; its actions are skipped'));
 });

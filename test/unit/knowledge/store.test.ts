@@ -3,6 +3,7 @@ import { appendFile, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/p
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MemoryKnowledgeStore, openKnowledgeStore, writeVerdict } from '../../../src/knowledge/index.js';
+import { resolveRetention } from '../../../src/knowledge/retention.js';
 import type { ExtendedKnowledgeStore } from '../../../src/types/knowledge.js';
 import type { ExecutionRecord } from '../../../src/types/execution.js';
 import { candidate, decision } from '../../support/execute-fakes.js';
@@ -116,13 +117,46 @@ test('retention keeps the store bounded, never drops in-flight records or a rule
   t.deepEqual(await s.currentWeights(), { r1: 2, r2: 3 });
 });
 
-test('nedb retention runs every N writes and compacts the file', async (t) => {
+test('nedb retention: never inside a write; due after N writes, run by maintain(), which compacts the file', async (t) => {
   const dir = await tmp();
   const s = await openKnowledgeStore(dir, { retention: { maxExecutions: 3, retainEvery: 5 } });
+  let passes = 0;
+  const retain = s.retain.bind(s);
+  s.retain = async () => {
+    passes++;
+    return retain();
+  };
   for (let i = 0; i < 10; i += 1) await s.recordIntent(rec(`k${i}`, { status: 'succeeded', createdAt: `2026-01-01T00:00:${String(i).padStart(2, '0')}.000Z` }));
+  t.is(passes, 0, 'no write ran retention');
+  t.is((await s.findExecutions({})).length, 10);
+  t.true(s.retentionDue());
+  t.deepEqual((await s.maintain())?.removed, { decisions: 0, executions: 7, outcomes: 0, weights: 0, approvals: 0 });
+  t.false(s.retentionDue());
+  t.is(await s.maintain(), undefined, 'not due: nothing runs');
   t.deepEqual((await s.findExecutions({})).map((e) => e.key), ['k9', 'k8', 'k7']);
   const lines = (await readFile(join(dir, 'executions.db'), 'utf8')).trim().split('\n').length;
   t.true(lines <= 3 + 6 + 1, `${lines} lines`); // indexes + live docs, superseded lines compacted away
+});
+
+test('a store whose owner never calls maintain() stays bounded by the backstop', async (t) => {
+  const s = new MemoryKnowledgeStore({ maxExecutions: 3, retainEvery: 2, backstopEvery: 6 });
+  for (let i = 0; i < 6; i += 1) await s.recordIntent(rec(`k${i}`, { status: 'succeeded', createdAt: `2026-01-01T00:00:0${i}.000Z` }));
+  t.is((await s.findExecutions({})).length, 3, 'the 6th write ran the backstop pass');
+  t.is(resolveRetention({ retainEvery: 7 }).backstopEvery, 70);
+});
+
+test("saveDecisions: a cycle's decisions in one append; an id already stored is replaced, not duplicated", async (t) => {
+  const dir = await tmp();
+  const s = await openKnowledgeStore(dir);
+  const ds = ['d1', 'd2', 'd3'].map((id, i) => ({ ...decision('i:x', [], []), id, at: `2026-01-01T00:00:0${i}.000Z` }));
+  await s.saveDecisions(ds);
+  const before = (await readFile(join(dir, 'decisions.db'), 'utf8')).trim().split('\n').filter((l) => !l.includes('$$indexCreated'));
+  t.is(before.length, 3);
+  await s.saveDecisions([{ ...ds[0]!, derived: { again: true } }, { ...decision('i:x', [], []), id: 'd4', at: '2026-01-01T00:00:09.000Z' }]);
+  t.deepEqual((await s.recentDecisions(10)).map((d) => d.id), ['d4', 'd3', 'd2', 'd1']);
+  t.deepEqual((await s.getDecision('d1'))?.derived, { again: true });
+  await s.saveDecisions([]);
+  await s.close();
 });
 
 test('verdicts left by the CLI are taken in by syncApprovals on the service side', async (t) => {

@@ -12,7 +12,7 @@ import type { Monitor } from '../types/ports.js';
 import type { RuleSet } from '../types/rules.js';
 import { formatPath } from '../rules/field-path.js';
 import { parseYaml, type FieldPath } from '../rules/yaml.js';
-import { SnapshotBuilder, fingerprint, stepTime } from './fixture-build.js';
+import { Fingerprints, SnapshotBuilder, stepTime } from './fixture-build.js';
 import { fixtureSchemaIssues } from './fixture-schema.js';
 import type { Fixture, FixtureExpect, FixtureStep } from './fixture-types.js';
 
@@ -63,7 +63,7 @@ export function parseFixture(text: string, file: string, ruleSet?: RuleSet): Loa
     if (t === null) return at(issues, ['steps', i, 'at'], `invalid time ${JSON.stringify(step['at'])}: use an offset such as +30s or an ISO time`);
     if (t < lastMs) at(issues, ['steps', i, 'at'], `time ${JSON.stringify(step['at'])} is earlier than the previous step`);
     lastMs = Math.max(lastMs, t);
-    checkAlerts(step, i, knownAlerts, (p, m, w) => at(w ? warnings : issues, p, m));
+    checkAlerts(step, i, knownAlerts, builder.fingerprints, (p, m, w) => at(w ? warnings : issues, p, m));
     if (ruleSet !== undefined) checkExpect(step, i, ruleSet, (p, m) => at(issues, p, m));
     const pos = doc.locate(['steps', i]);
     const snapshot = builder.next(step, i, new Date(t).toISOString());
@@ -87,7 +87,7 @@ export function parseFixture(text: string, file: string, ruleSet?: RuleSet): Loa
   return { ok: true, fixture, warnings: sortIssues(warnings) };
 }
 
-function checkAlerts(step: Raw, i: number, known: ReadonlySet<string>, report: (p: FieldPath, m: string, warning: boolean) => void): void {
+function checkAlerts(step: Raw, i: number, known: ReadonlySet<string>, fps: Fingerprints, report: (p: FieldPath, m: string, warning: boolean) => void): void {
   const alerts = step['alerts'];
   if (!Array.isArray(alerts)) return;
   const seen = new Map<string, number>();
@@ -96,7 +96,7 @@ function checkAlerts(step: Raw, i: number, known: ReadonlySet<string>, report: (
     if (!known.has(name)) report(['steps', i, 'alerts', j, 'name'], `unknown alert "${name}": not a Charter alert and no rule names it`, true);
     if (a['count'] !== undefined) return;
     const labels = { alertname: name, severity: (a['severity'] as string | undefined) ?? 'warning', ...((a['labels'] as Record<string, string> | undefined) ?? {}) };
-    const fp = fingerprint(labels);
+    const fp = fps.of(labels).fingerprint;
     const first = seen.get(fp);
     if (first !== undefined) report(['steps', i, 'alerts', j], `duplicate alert "${name}": same labels as alerts[${first}]`, false);
     else seen.set(fp, j);

@@ -46,3 +46,10 @@ test('expectations that hold give no failures; params match as a subset', (t) =>
     derived: { 'policy:p-1': { rootCause: 'bad_rollout' } },
   }, decisions), []);
 });
+
+test('an empty expectation holds whatever was planned; an empty list too', (t) => {
+  t.true(decisions.some((d) => d.chosen.length > 0));
+  t.deepEqual(checkExpect({}, decisions), []);
+  t.deepEqual(checkExpect({ actions: [], rulesFired: [] }, decisions), []);
+  t.deepEqual(checkExpect({ noActionsAtAll: true }, decisions).length, 1);
+});

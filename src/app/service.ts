@@ -217,22 +217,26 @@ export class Service {
 
   /**
    * Graceful stop: refuse triggers (the webhook answers 503 so Alertmanager retries
-   * elsewhere or later), let the cycle in flight finish within the grace period — an action
-   * that is still unverified stays recorded as applied and the next start verifies it —
-   * then flush and close the store and the server.
+   * elsewhere or later) and tell the cycle in flight to stop: no new phase and no new action
+   * starts; actions not yet started are recorded `released` for the next start; the action
+   * in flight may finish within the grace period. Then the store is flushed and closed: its
+   * fence waits for the write in progress and refuses any later one, so an action that
+   * outlives the grace period stays recorded as its intent (crash recovery reconciles it at
+   * the next start) and nothing is written after the flush. An unverified action stays
+   * recorded as applied; the next start verifies it.
    */
   async stop(): Promise<boolean> {
     if (this.stopping) return true;
     this.stopping = true;
     this.stopWatch?.();
     const finished = await this.controller.stop(this.p.config.shutdownGraceMs);
-    if (!finished) this.p.log.warn('cycle still running at shutdown; its intent stays recorded for recovery');
+    if (!finished) this.p.log.warn('cycle still running at shutdown; its intent stays recorded for recovery', { graceMs: this.p.config.shutdownGraceMs });
     const pending = this.executor.pending().length;
     if (pending > 0) this.p.log.info('unverified actions left for the next start to verify', { pending });
     if (this.server) await closeServer(this.server);
     await this.p.store.close();
     this.storeOpen = false;
-    this.p.log.info('stopped');
+    this.p.log.info('stopped', { cycleFinished: finished });
     return finished;
   }
 }

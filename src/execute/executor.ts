@@ -6,7 +6,7 @@ import type { Snapshot } from '../types/snapshot.js';
 import { loadBreaker } from './breaker-store.js';
 import { closeRejected } from './dedup-stage.js';
 import type { ExecutorDeps } from './deps.js';
-import { isDuplicate, nextBest, runCandidate, screen, type Screened } from './pipeline.js';
+import { isDuplicate, nextBest, releaseUnstarted, runCandidate, screen, type Screened } from './pipeline.js';
 import { recover } from './recover.js';
 import { errorText } from './retry.js';
 import { createState, type ExecState } from './state.js';
@@ -22,7 +22,7 @@ function postpone(st: ExecState, due: readonly string[], msg: string, fields: Re
   st.log.warn(msg, { ...fields, due: due.length, retryInMs: VERIFY_RETRY_MS });
 }
 
-async function verifyDue(st: ExecState): Promise<ExecutionRecord[]> {
+async function verifyDue(st: ExecState, signal?: AbortSignal): Promise<ExecutionRecord[]> {
   const due = dueKeys(st, st.now());
   if (due.length === 0) return [];
   let snapshot: Snapshot;
@@ -39,6 +39,7 @@ async function verifyDue(st: ExecState): Promise<ExecutionRecord[]> {
   }
   const out: ExecutionRecord[] = [];
   for (const key of due) {
+    if (signal?.aborted === true) break; // the rest stay queued (and are re-queued by recover() after a restart)
     try {
       const r = await verifyOne(st, key, snapshot);
       if (!r) continue;
@@ -49,6 +50,11 @@ async function verifyDue(st: ExecState): Promise<ExecutionRecord[]> {
     }
   }
   return out;
+}
+
+function abortReason(signal: AbortSignal): string {
+  const r: unknown = signal.reason;
+  return r instanceof Error ? r.message : typeof r === 'string' ? r : 'the cycle was stopped';
 }
 
 function duplicateOf(c: Candidate, s: Screened): DuplicateIntent {
@@ -80,6 +86,51 @@ async function saveDecisions(st: ExecState, ds: readonly Decision[], cycleId: st
   return saved;
 }
 
+interface Todo {
+  readonly d: Decision;
+  readonly c: Candidate;
+  readonly s: Screened;
+}
+
+/**
+ * Runs the chosen actions one after another. When `signal` aborts (shutdown, timeout) the
+ * action in flight finishes, and every action not yet started is recorded `released` at
+ * once — while the one in flight may still be waiting for Charter — so that they are on
+ * record even if the store is closed before that action returns.
+ */
+async function runAll(st: ExecState, todo: readonly Todo[], snapshot: Snapshot, cycleId: string, signal?: AbortSignal): Promise<ExecutionRecord[]> {
+  const out: ExecutionRecord[] = [];
+  let started = 0;
+  let releasing: Promise<void> | undefined;
+  const releaseRest = (): Promise<void> =>
+    (releasing ??= (async () => {
+      const why = signal ? abortReason(signal) : 'the cycle was stopped';
+      for (const { d, c, s } of todo.slice(started)) {
+        try {
+          out.push(...(await releaseUnstarted(st, d, c, s, cycleId, why)));
+        } catch (err) {
+          st.log.error('action not started and not recorded', { cycleId, decision: d.id, rule: c.ruleId, error: errorText(err) });
+        }
+      }
+    })());
+  const onAbort = (): void => void releaseRest();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    while (started < todo.length && signal?.aborted !== true) {
+      const { d, c, s } = todo[started++] as Todo;
+      try {
+        out.push(...(await runCandidate(st, { decision: d, candidate: c, snapshot, cycleId, fallback: false }, s)));
+      } catch (err) {
+        st.log.error('action failed to run', { cycleId, decision: d.id, rule: c.ruleId, error: errorText(err) });
+      }
+    }
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+  if (signal?.aborted === true) await releaseRest();
+  return out;
+}
+
 export function createExecutor(deps: ExecutorDeps): Executor & { readonly options: ExecState['o'] } {
   const st = createState(deps);
   let recoverAgain = false;
@@ -97,7 +148,7 @@ export function createExecutor(deps: ExecutorDeps): Executor & { readonly option
   return {
     options: st.o,
 
-    async execute(decisions: readonly Decision[], snapshot: Snapshot, cycleId: string): Promise<readonly ExecutionRecord[]> {
+    async execute(decisions: readonly Decision[], snapshot: Snapshot, cycleId: string, signal?: AbortSignal): Promise<readonly ExecutionRecord[]> {
       const out: ExecutionRecord[] = [];
       await loadOnce();
       // Charter down: reconciling and verifying would rest on a partial view; both wait for
@@ -113,8 +164,8 @@ export function createExecutor(deps: ExecutorDeps): Executor & { readonly option
       if (charterDown) {
         const due = dueKeys(st, st.now());
         if (due.length > 0) postpone(st, due, 'verification postponed: Charter unavailable', { cycleId, error: snapshot.sources.charter?.error });
-      } else {
-        out.push(...(await verifyDue(st)));
+      } else if (signal?.aborted !== true) {
+        out.push(...(await verifyDue(st, signal)));
       }
       st.hysteresis.observe(cycleId, decisions.filter((d) => d.chosen.length > 0).map((d) => d.incidentId), st.now());
       // Screen every chosen action first, so that each stored decision says which already
@@ -134,18 +185,15 @@ export function createExecutor(deps: ExecutorDeps): Executor & { readonly option
         plans.push({ d: duplicates.length > 0 ? { ...d, duplicates } : d, screened });
       }
       const saved = await saveDecisions(st, plans.map((p) => p.d), cycleId);
+      const todo: Todo[] = [];
       for (const { d, screened } of plans) {
         if (!saved.has(d.id)) continue;
         for (const { c, s } of screened) {
           if (s.seen.kind === 'closed') out.push(s.seen.record); // an approval rejected or expired just now
-          if (isDuplicate(s)) continue;
-          try {
-            out.push(...(await runCandidate(st, { decision: d, candidate: c, snapshot, cycleId, fallback: false }, s)));
-          } catch (err) {
-            st.log.error('action failed to run', { cycleId, decision: d.id, rule: c.ruleId, error: errorText(err) });
-          }
+          if (!isDuplicate(s)) todo.push({ d, c, s });
         }
       }
+      out.push(...(await runAll(st, todo, snapshot, cycleId, signal)));
       return out;
     },
 

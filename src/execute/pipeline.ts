@@ -120,6 +120,19 @@ export async function runCandidate(st: ExecState, x: RunInput, screened?: Screen
   return [r];
 }
 
+/**
+ * The cycle stopped (shutdown, timeout) before this chosen action started: it is recorded
+ * `released` under its intent key — nothing was written, and the next cycle that still
+ * proposes it runs it (guards checked afresh, same key). `attempts: 0`: not a run.
+ */
+export async function releaseUnstarted(st: ExecState, d: Decision, c: Candidate, s: Screened, cycleId: string, why: string): Promise<ExecutionRecord[]> {
+  if (s.seen.kind !== 'new') return []; // a released or approved intent stays as it is
+  const r: ExecutionRecord = { ...newRecord(st, d, c, s.key, cycleId, 'released'), attempts: 0, error: `not started: ${why}; nothing changed; the next cycle may run it` };
+  if (!(await st.store.recordIntent(r))) return [];
+  st.log.info('action not started: cycle stopping; recorded released for the next cycle', { key: s.key, cycleId, reason: why });
+  return [r];
+}
+
 /** After a failed verification: the decision's best candidate not yet tried for it. */
 export async function nextBest(st: ExecState, failed: ExecutionRecord, s: Snapshot): Promise<ExecutionRecord[]> {
   if (!st.o.tryNextBest) return [];

@@ -8,6 +8,7 @@ import type { ExecutionRecord, ExecutionStatus, WeightChange } from '../types/ex
 import type { Approval, ApprovalState, ExecutionQuery, ExtendedKnowledgeStore, LoadReport, Outcome, RetentionResult } from '../types/knowledge.js';
 import type { Weights } from '../types/rules.js';
 import type { Collection, Filter, StoredDoc } from './collection.js';
+import { fenced, WriteFence } from './fence.js';
 import { LIVE_STATUSES, overflow, type RetentionOptions } from './retention.js';
 
 export interface Collections {
@@ -61,12 +62,21 @@ export class DocumentKnowledgeStore implements ExtendedKnowledgeStore {
   private readonly dirty = new Set<keyof Collections>();
   private retaining: Promise<RetentionResult> | undefined;
 
+  private readonly fence = new WriteFence();
+  /** The collections, every write through the fence (no write after close()). */
+  protected readonly c: Collections;
+
   constructor(
-    protected readonly c: Collections,
+    collections: Collections,
     private readonly retention: RetentionOptions,
     private readonly reports: readonly LoadReport[] = [],
   ) {
-    for (const name of Object.keys(c) as (keyof Collections)[]) this.dirty.add(name); // the first pass sees everything
+    const c: Record<string, Collection> = {};
+    for (const [name, col] of Object.entries(collections) as [keyof Collections, Collection][]) {
+      c[name] = fenced(col, this.fence);
+      this.dirty.add(name); // the first pass sees everything
+    }
+    this.c = c as unknown as Collections;
   }
 
   /** Serialises read-modify-write sequences within this process. */
@@ -297,7 +307,12 @@ export class DocumentKnowledgeStore implements ExtendedKnowledgeStore {
     return { removed };
   }
 
+  /**
+   * Flushes and closes: refuses new writes, waits for the ones in progress (each write is
+   * durable when it resolves). Reads still answer. Idempotent.
+   */
   async close(): Promise<void> {
+    await this.fence.close();
     await this.chain;
   }
 }

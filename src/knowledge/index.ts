@@ -2,6 +2,7 @@
 export { MemoryKnowledgeStore } from './memory-store.js';
 export { NedbKnowledgeStore, openKnowledgeStore, SCHEMA_VERSION, type NedbStoreOptions } from './nedb-store.js';
 export { StoreWriteError } from './nedb-collection.js';
+export { StoreClosedError } from './fence.js';
 export { DEFAULT_RETENTION, type RetentionOptions } from './retention.js';
 export { writeVerdict, takeVerdicts, type Verdict } from './approval-inbox.js';
 export { learn, ruleStats, trendOf, markOf, isNewOutcome, DEFAULT_LEARNER_OPTIONS, type LearnerOptions, type LearnInput, type LearnResult, type RuleStats } from './learner.js';

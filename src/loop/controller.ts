@@ -1,6 +1,6 @@
 import type { Logger } from '../observability/logger.js';
 import type { ServiceMetrics, Trigger } from '../observability/metrics.js';
-import type { CycleReport } from './cycle.js';
+import { ABORT_STOP, ABORT_TIMEOUT, type CycleReport } from './cycle.js';
 import { Alarm, type Timers } from './scheduler.js';
 
 export interface ControllerOptions {
@@ -31,6 +31,8 @@ export interface ControllerOptions {
 export class Controller {
   private readonly pending = new Set<Trigger>();
   private inFlight: Promise<void> | undefined;
+  /** Aborts the cycle in flight (timeout or stop): no new phase, no new action starts. */
+  private abortCycle: AbortController | undefined;
   private kickHandle: unknown;
   private stopped = false;
   private started = false;
@@ -82,8 +84,10 @@ export class Controller {
   }
 
   /**
-   * Stops taking triggers, cancels timers and waits up to graceMs for the cycle in flight.
-   * Resolves true when nothing is left running.
+   * Stops taking triggers, cancels timers and tells the cycle in flight to stop: no new
+   * phase and no new action starts; the action in flight finishes (or, past the grace
+   * period, is left to the caller's store fence and to crash recovery). Waits up to graceMs
+   * for the cycle; resolves true when nothing is left running.
    */
   async stop(graceMs: number): Promise<boolean> {
     this.stopped = true;
@@ -97,6 +101,7 @@ export class Controller {
       this.notifyIdle();
       return true;
     }
+    this.abortCycle?.abort(ABORT_STOP);
     let handle: unknown;
     const finished = await Promise.race([
       running.then(() => true),
@@ -106,6 +111,11 @@ export class Controller {
     ]);
     this.o.timers.clearTimeout(handle);
     return finished;
+  }
+
+  /** Resolves when the cycle in flight (if any) has really ended, however long that takes. */
+  settled(): Promise<void> {
+    return this.inFlight ?? Promise.resolve();
   }
 
   private kick(): void {
@@ -148,6 +158,7 @@ export class Controller {
     const log = this.o.log.child({ cycleId });
     const start = this.o.timers.now();
     const abort = new AbortController();
+    this.abortCycle = abort;
     let timeoutHandle: unknown;
     const timedOut = new Promise<'timeout'>((resolve) => {
       timeoutHandle = this.o.timers.setTimeout(() => resolve('timeout'), this.o.cycleTimeoutMs);
@@ -160,17 +171,20 @@ export class Controller {
     const first = await Promise.race([work, timedOut]);
     let report: CycleReport;
     if (first === 'timeout') {
-      abort.abort();
+      abort.abort(ABORT_TIMEOUT);
       log.error('cycle timed out; no new phase will start', { timeoutMs: this.o.cycleTimeoutMs });
       report = failed(cycleId, triggers, 'timeout', `cycle ${cycleId} exceeded ${this.o.cycleTimeoutMs} ms`);
       this.finish(report, start);
       await work; // one cycle at a time: the next waits until this one has really stopped
+      if (this.abortCycle === abort) this.abortCycle = undefined;
       return;
     }
     this.o.timers.clearTimeout(timeoutHandle);
+    if (this.abortCycle === abort) this.abortCycle = undefined;
     if (first instanceof Error || (first as CycleReport | undefined)?.cycleId === undefined) {
       const message = first instanceof Error ? first.message : String(first);
-      log.error('cycle failed', { error: message });
+      if (abort.signal.reason === ABORT_STOP) log.warn('cycle stopped at shutdown; no new phase started', { error: message });
+      else log.error('cycle failed', { error: message });
       report = failed(cycleId, triggers, 'error', message);
     } else {
       report = first as CycleReport;

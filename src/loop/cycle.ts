@@ -41,22 +41,28 @@ export interface CycleReport {
 
 /** Thrown between phases when the cycle's deadline has passed. */
 export class CycleAbortedError extends Error {
-  constructor(cycleId: string, phase: Phase) {
-    super(`cycle ${cycleId} timed out before ${phase}`);
+  /** `why`: what stopped it (the signal's reason), e.g. "timed out" or "stopped: shutting down". */
+  constructor(cycleId: string, phase: Phase, why = 'timed out') {
+    super(`cycle ${cycleId} ${why} before ${phase}`);
     this.name = 'CycleAbortedError';
   }
 }
 
+/** The abort reasons the controller gives: the cycle's deadline passed, or the service stops. */
+export const ABORT_TIMEOUT = 'timed out';
+export const ABORT_STOP = 'stopped: shutting down';
+
 /**
  * One level-based pass: read weights → observe → plan → execute → record. The snapshot is
  * the whole current state; nothing here depends on which trigger scheduled the cycle.
- * `signal` is checked between phases: once aborted, no new phase (above all no execute) starts.
+ * `signal` is checked between phases: once aborted, no new phase (above all no execute) starts;
+ * the executor gets it too, and starts no new action once it aborts.
  */
 export async function runCycle(deps: CycleDeps, cycleId: string, triggers: readonly Trigger[], signal?: AbortSignal): Promise<CycleReport> {
   const log = deps.log.child({ cycleId });
   const durationsMs: Partial<Record<Phase, number>> = {};
   const timed = async <T>(phase: Phase, f: () => Promise<T> | T): Promise<T> => {
-    if (signal?.aborted === true) throw new CycleAbortedError(cycleId, phase);
+    if (signal?.aborted === true) throw new CycleAbortedError(cycleId, phase, typeof signal.reason === 'string' ? signal.reason : ABORT_TIMEOUT);
     const start = deps.clock();
     try {
       return await f();
@@ -84,7 +90,7 @@ export async function runCycle(deps: CycleDeps, cycleId: string, triggers: reado
   }
   // With Charter down too: the executor records each chosen action as blocked
   // (charter_unavailable) so that no planned action goes unrecorded; notify still goes.
-  const executions = await timed('execute', () => deps.executor.execute(decisions, snapshot, cycleId));
+  const executions = await timed('execute', () => deps.executor.execute(decisions, snapshot, cycleId, signal));
   await timed('record', async () => {
     recordMetrics(deps, snapshot, decisions, executions, weights);
     await deps.afterRecord?.(executions);

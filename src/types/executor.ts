@@ -28,8 +28,11 @@ export interface Executor {
    * Runs every chosen candidate of the cycle through the pipeline (dedup → guard → intent →
    * apply → schedule verification) and first verifies whatever became due. Never throws for
    * one action: each outcome is a record. Resolves the records written in this call.
+   * Once `signal` aborts (the service stops, the cycle timed out) no new verification or
+   * action starts: the action in flight finishes, and each chosen action not yet started is
+   * recorded `released` under its intent key, for the next cycle to run.
    */
-  execute(decisions: readonly Decision[], snapshot: Snapshot, cycleId: string): Promise<readonly ExecutionRecord[]>;
+  execute(decisions: readonly Decision[], snapshot: Snapshot, cycleId: string, signal?: AbortSignal): Promise<readonly ExecutionRecord[]>;
   /** Verifies the pending actions whose settle time is over (for a timer between cycles). */
   verifyDue(): Promise<readonly ExecutionRecord[]>;
   /** At start: reconciles intents a previous process left pending or unverified. */

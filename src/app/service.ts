@@ -114,7 +114,7 @@ export class Service {
             log: p.log,
             metrics: this.metrics,
             clock: () => performance.now(),
-            afterRecord: (records) => this.afterRecord(records),
+            afterRecord: (records, cycleId) => this.afterRecord(records, cycleId),
           },
           cycleId,
           triggers,
@@ -130,14 +130,14 @@ export class Service {
   }
 
   /** The learner runs when outcomes arrived: new weights are read at the next cycle's start. */
-  private async afterRecord(records: readonly ExecutionRecord[]): Promise<void> {
+  private async afterRecord(records: readonly ExecutionRecord[], cycleId: string): Promise<void> {
     const rs = this.rules.ruleSet();
     if (rs !== undefined && records.some((r) => r.verify !== undefined)) {
       try {
         const changes = await relearn(this.p.store, planRuleIds(rs), new Date((this.p.timers ?? realTimers).now()).toISOString());
-        for (const c of changes) this.p.log.info('weight changed', { rule: c.ruleId, from: c.from, to: c.to, samples: c.samples, successRate: c.successRate, reason: c.reason });
+        for (const c of changes) this.p.log.info('weight changed', { cycleId, rule: c.ruleId, from: c.from, to: c.to, samples: c.samples, successRate: c.successRate, reason: c.reason });
       } catch (err) {
-        this.p.log.error('learner failed; weights unchanged', { error: (err as Error).message });
+        this.p.log.error('learner failed; weights unchanged', { cycleId, error: (err as Error).message });
       }
     }
     await this.p.afterRecord?.(records);
@@ -229,8 +229,9 @@ export class Service {
     if (this.stopping) return true;
     this.stopping = true;
     this.stopWatch?.();
+    const cycleId = this.controller.currentCycle();
     const finished = await this.controller.stop(this.p.config.shutdownGraceMs);
-    if (!finished) this.p.log.warn('cycle still running at shutdown; its intent stays recorded for recovery', { graceMs: this.p.config.shutdownGraceMs });
+    if (!finished) this.p.log.warn('cycle still running at shutdown; its intent stays recorded for recovery', { cycleId, graceMs: this.p.config.shutdownGraceMs });
     const pending = this.executor.pending().length;
     if (pending > 0) this.p.log.info('unverified actions left for the next start to verify', { pending });
     if (this.server) await closeServer(this.server);

@@ -22,7 +22,8 @@ function postpone(st: ExecState, due: readonly string[], msg: string, fields: Re
   st.log.warn(msg, { ...fields, due: due.length, retryInMs: VERIFY_RETRY_MS });
 }
 
-async function verifyDue(st: ExecState, signal?: AbortSignal): Promise<ExecutionRecord[]> {
+/** `cycleId`: the cycle verifying (a next-best attempt is recorded under it), if any. */
+async function verifyDue(st: ExecState, signal?: AbortSignal, cycleId?: string): Promise<ExecutionRecord[]> {
   const due = dueKeys(st, st.now());
   if (due.length === 0) return [];
   let snapshot: Snapshot;
@@ -44,7 +45,7 @@ async function verifyDue(st: ExecState, signal?: AbortSignal): Promise<Execution
       const r = await verifyOne(st, key, snapshot);
       if (!r) continue;
       out.push(r);
-      if (r.verify === 'failed') out.push(...(await nextBest(st, r, snapshot)));
+      if (r.verify === 'failed') out.push(...(await nextBest(st, r, snapshot, cycleId)));
     } catch (err) {
       st.log.error('verification failed to run', { key, error: errorText(err) });
     }
@@ -131,8 +132,15 @@ async function runAll(st: ExecState, todo: readonly Todo[], snapshot: Snapshot, 
   return out;
 }
 
+/** The shared state with a logger that adds `cycleId` to every line (maps and sets shared). */
+function cycleState(st: ExecState, cycleId: string): ExecState {
+  const add = (f?: Readonly<Record<string, unknown>>): Record<string, unknown> => ({ cycleId, ...f });
+  return { ...st, log: { info: (m, f) => st.log.info(m, add(f)), warn: (m, f) => st.log.warn(m, add(f)), error: (m, f) => st.log.error(m, add(f)) } };
+}
+
 export function createExecutor(deps: ExecutorDeps): Executor & { readonly options: ExecState['o'] } {
-  const st = createState(deps);
+  const shared = createState(deps);
+  const st = shared;
   let recoverAgain = false;
   let breakerLoaded: Promise<void> | undefined;
   // Once, before the executor first acts or verifies: a restart keeps an open breaker open.
@@ -149,6 +157,8 @@ export function createExecutor(deps: ExecutorDeps): Executor & { readonly option
     options: st.o,
 
     async execute(decisions: readonly Decision[], snapshot: Snapshot, cycleId: string, signal?: AbortSignal): Promise<readonly ExecutionRecord[]> {
+      // Every line logged while this cycle executes carries its cycle id.
+      const st = cycleState(shared, cycleId);
       const out: ExecutionRecord[] = [];
       await loadOnce();
       // Charter down: reconciling and verifying would rest on a partial view; both wait for
@@ -165,7 +175,7 @@ export function createExecutor(deps: ExecutorDeps): Executor & { readonly option
         const due = dueKeys(st, st.now());
         if (due.length > 0) postpone(st, due, 'verification postponed: Charter unavailable', { cycleId, error: snapshot.sources.charter?.error });
       } else if (signal?.aborted !== true) {
-        out.push(...(await verifyDue(st, signal)));
+        out.push(...(await verifyDue(st, signal, cycleId)));
       }
       st.hysteresis.observe(cycleId, decisions.filter((d) => d.chosen.length > 0).map((d) => d.incidentId), st.now());
       // Screen every chosen action first, so that each stored decision says which already

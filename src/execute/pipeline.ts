@@ -134,7 +134,7 @@ export async function releaseUnstarted(st: ExecState, d: Decision, c: Candidate,
 }
 
 /** After a failed verification: the decision's best candidate not yet tried for it. */
-export async function nextBest(st: ExecState, failed: ExecutionRecord, s: Snapshot): Promise<ExecutionRecord[]> {
+export async function nextBest(st: ExecState, failed: ExecutionRecord, s: Snapshot, cycleId = failed.cycleId): Promise<ExecutionRecord[]> {
   if (!st.o.tryNextBest) return [];
   const used = st.fallbacks.get(failed.decisionId) ?? 0;
   if (used >= st.o.maxFallbacks) return [];
@@ -146,6 +146,7 @@ export async function nextBest(st: ExecState, failed: ExecutionRecord, s: Snapsh
     .sort((a, b) => b.effectivePriority - a.effectivePriority || b.utility - a.utility)[0];
   if (!next) return [];
   st.fallbacks.set(d.id, used + 1);
-  st.log.info('trying the next-best candidate', { decision: d.id, failed: failed.ruleId, next: next.ruleId });
-  return runCandidate(st, { decision: d, candidate: next, snapshot: s, cycleId: failed.cycleId, fallback: true });
+  st.log.info('trying the next-best candidate', { cycleId, decision: d.id, failed: failed.ruleId, next: next.ruleId });
+  // Recorded under the cycle that runs it (the decision keeps its own cycle id).
+  return runCandidate(st, { decision: d, candidate: next, snapshot: s, cycleId, fallback: true });
 }

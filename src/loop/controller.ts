@@ -33,6 +33,7 @@ export class Controller {
   private inFlight: Promise<void> | undefined;
   /** Aborts the cycle in flight (timeout or stop): no new phase, no new action starts. */
   private abortCycle: AbortController | undefined;
+  private current: string | undefined;
   private kickHandle: unknown;
   private stopped = false;
   private started = false;
@@ -71,6 +72,11 @@ export class Controller {
   /** Cycles completed (any status). */
   completed(): number {
     return this.cycles;
+  }
+
+  /** The id of the cycle in flight, if any. */
+  currentCycle(): string | undefined {
+    return this.current;
   }
 
   isRunning(): boolean {
@@ -124,10 +130,12 @@ export class Controller {
     this.pending.clear();
     this.timer.cancel();
     const cycleId = this.o.newCycleId();
+    this.current = cycleId;
     this.inFlight = this.runOne(cycleId, triggers)
       .then(() => this.housekeeping(cycleId))
       .finally(() => {
         this.inFlight = undefined;
+        this.current = undefined;
         this.cycles++;
         if (!this.stopped) {
           this.timer.arm(this.o.timers.now() + this.o.intervalMs);
@@ -208,7 +216,7 @@ export class Controller {
     try {
       this.o.onCycle?.(report);
     } catch (err) {
-      this.o.log.error('cycle observer failed', { error: err instanceof Error ? err.message : String(err) });
+      this.o.log.error('cycle observer failed', { cycleId: report.cycleId, error: err instanceof Error ? err.message : String(err) });
     }
   }
 }

@@ -19,7 +19,7 @@ export interface CycleDeps {
   /** Monotonic milliseconds, for phase durations. */
   readonly clock: () => number;
   /** Runs after the record phase, before the cycle is reported (e.g. the learner). */
-  readonly afterRecord?: (records: readonly ExecutionRecord[]) => Promise<void>;
+  readonly afterRecord?: (records: readonly ExecutionRecord[], cycleId: string) => Promise<void>;
 }
 
 export type CycleStatus = 'ok' | 'error' | 'timeout';
@@ -93,7 +93,7 @@ export async function runCycle(deps: CycleDeps, cycleId: string, triggers: reado
   const executions = await timed('execute', () => deps.executor.execute(decisions, snapshot, cycleId, signal));
   await timed('record', async () => {
     recordMetrics(deps, snapshot, decisions, executions, weights);
-    await deps.afterRecord?.(executions);
+    await deps.afterRecord?.(executions, cycleId);
   });
   for (const d of decisions) {
     for (const c of d.chosen) log.info('planned', { decisionId: d.id, incidentId: d.incidentId, rule: c.rule, action: c.action.type, target: c.action.target });

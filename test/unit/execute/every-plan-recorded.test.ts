@@ -5,7 +5,9 @@
  */
 import test from 'ava';
 import { render } from '../../../src/cli/explain.js';
-import { alert, candidate, decision, snapshot } from '../../support/execute-fakes.js';
+import { createExecutor } from '../../../src/execute/index.js';
+import { MemoryKnowledgeStore } from '../../../src/knowledge/index.js';
+import { alert, candidate, decision, FakeCharter, FakeMonitor, ids, manualTime, scriptedVerify, snapshot } from '../../support/execute-fakes.js';
 import { unexplained } from '../../support/loop-fix.js';
 import { harness } from './harness.js';
 
@@ -56,4 +58,22 @@ test('Charter down: each chosen action is recorded as blocked charter_unavailabl
   ]);
   t.is((await h.store.getExecution(applied?.key ?? ''))?.verify, undefined, 'the due verification waits for a full view');
   t.deepEqual(await unexplained(h.store, [d, n]), []);
+});
+
+test('every line the executor logs during a cycle carries its cycle id; a next-best attempt is recorded under the cycle that ran it', async (t) => {
+  const lines: Record<string, unknown>[] = [];
+  const log = { info: (msg: string, f?: object) => lines.push({ msg, ...f }), warn: (msg: string, f?: object) => lines.push({ msg, ...f }), error: (msg: string, f?: object) => lines.push({ msg, ...f }) };
+  const charter = new FakeCharter();
+  const time = manualTime();
+  const verify = scriptedVerify({ '*': ['failed'] });
+  const ex = createExecutor({ charter, store: new MemoryKnowledgeStore(), monitor: new FakeMonitor(snap), verify: verify.fn, clock: time.now, sleep: time.sleep, ids: ids(), options: { hysteresis: { minCycles: 1 }, cooldownMs: 0 }, log });
+  const first = candidate();
+  const other = candidate({ ruleId: 'other', priority: 10 });
+  await ex.execute([decision('committee:c1', ['CommitteeOverloaded'], [first], [other], 'cycle-1')], snap, 'cycle-1');
+  time.advance(60_000);
+  const out = await ex.execute([], snap, 'cycle-2');
+  t.deepEqual(out.map((r) => [r.ruleId, r.status, r.cycleId]), [['scale-committee', 'rolled_back', 'cycle-1'], ['other', 'applied', 'cycle-2']]);
+  t.true(lines.length > 0);
+  t.deepEqual(lines.filter((l) => l['cycleId'] === undefined), []);
+  t.like(lines.find((l) => l['msg'] === 'trying the next-best candidate'), { cycleId: 'cycle-2' });
 });

@@ -3,7 +3,16 @@
  * timeout (AbortSignal); the caller's `interpret` turns a response into a value or throws a
  * MapekError; the retry loop here retries exactly the retryable errors, with exponential
  * backoff and full jitter, a bounded number of times. Responses are read with a size limit.
+ *
+ * Connections are kept alive per client (one http.Agent each, closed by `close()`). Without
+ * an agent node-fetch used Node's global agent, whose idle connections close after 5 s, so a
+ * monitor pass every 30 s opened its ~19 Prometheus connections anew each cycle. Requests that
+ * are not safe to repeat (`idempotent: false`) always get a new connection: a reused socket
+ * that the server closes at the same moment fails with ECONNRESET, and only idempotent
+ * requests are retried after that.
  */
+import http from 'node:http';
+import https from 'node:https';
 import fetch, { type RequestInit, type Response } from 'node-fetch';
 import { MapekError } from '../types/errors.js';
 import {
@@ -39,6 +48,13 @@ export interface HttpClientOptions {
   readonly random?: () => number;
   /** Waits between attempts [setTimeout]. */
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Reuse connections between idempotent requests [true]; false: a new connection per request. */
+  readonly keepAlive?: boolean;
+  /**
+   * How long an idle kept-alive connection may wait for the next request, ms [60000]. A
+   * server's shorter `Keep-Alive: timeout=N` hint wins (Node closes at N − 1 s).
+   */
+  readonly idleTimeoutMs?: number;
 }
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -92,6 +108,10 @@ const defaultSleep = (ms: number): Promise<void> => new Promise((r) => setTimeou
 
 export class HttpClient {
   readonly options: Resolved;
+  /** The client's kept-alive connections (idempotent requests). */
+  private readonly agent: http.Agent;
+  /** One connection per request (`Connection: close`). */
+  private readonly oneShot: http.Agent;
 
   constructor(opts: HttpClientOptions) {
     const headers: Record<string, string> = { 'user-agent': USER_AGENT, ...lower(opts.headers ?? {}) };
@@ -107,6 +127,14 @@ export class HttpClient {
       random: opts.random ?? Math.random,
       sleep: opts.sleep ?? defaultSleep,
     });
+    const Agent = this.options.baseUrl.startsWith('https:') ? https.Agent : http.Agent;
+    this.oneShot = new Agent({ keepAlive: false });
+    this.agent = opts.keepAlive === false ? this.oneShot : new Agent({ keepAlive: true, timeout: opts.idleTimeoutMs ?? 60_000 });
+  }
+
+  /** Closes the kept-alive connections (on shutdown). A later request opens a new one. */
+  close(): void {
+    this.agent.destroy();
   }
 
   /** The full URL of a request (also what error messages name). */
@@ -144,6 +172,7 @@ export class HttpClient {
     req.signal?.addEventListener('abort', onAbort, { once: true });
     const headers: Record<string, string> = { ...this.options.headers, accept: 'application/json', ...lower(req.headers ?? {}) };
     const init: RequestInit = { method: req.method, headers, signal: controller.signal, redirect: 'error' };
+    init.agent = req.idempotent === false ? this.oneShot : this.agent;
     if (req.json !== undefined) {
       headers['content-type'] = 'application/json';
       init.body = JSON.stringify(req.json);

@@ -1,4 +1,6 @@
 import test from 'ava';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { HttpClient, USER_AGENT, defaultInterpret } from '../../../src/integration/http.js';
 import {
   HttpAbortedError,
@@ -152,4 +154,76 @@ test('a dropped connection is retryable', async (t) => {
 
 test('defaultInterpret: empty 2xx body is undefined', (t) => {
   t.is(defaultInterpret({ method: 'GET', url: 'u', status: 200, headers: {}, text: ' ' }), undefined);
+});
+
+/** A loopback server that counts TCP connections (its `connection` events) and answers "ok". */
+async function countingServer(): Promise<{ url: string; connections: () => number; closed: () => number; headers: (string | undefined)[]; close: () => Promise<void> }> {
+  let connections = 0;
+  let closed = 0;
+  const headers: (string | undefined)[] = [];
+  const server = http.createServer((req, res) => {
+    headers.push(req.headers.connection);
+    req.resume();
+    req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('"ok"'));
+  });
+  server.on('connection', (socket) => {
+    connections++;
+    socket.on('close', () => closed++);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    connections: () => connections,
+    closed: () => closed,
+    headers,
+    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+  };
+}
+
+test('connections are kept alive and reused: sequential requests share one, a concurrent burst reuses its sockets', async (t) => {
+  const s = await countingServer();
+  t.teardown(() => s.close());
+  const c = new HttpClient({ baseUrl: s.url });
+  t.teardown(() => c.close());
+  for (let i = 0; i < 10; i++) t.is(await c.call({ method: 'GET', path: '/q', query: { i } }), 'ok');
+  t.is(s.connections(), 1);
+  t.deepEqual(new Set(s.headers), new Set(['keep-alive']));
+  // Two monitor passes of six concurrent queries: the second pass opens nothing new.
+  const pass = (): Promise<unknown[]> => Promise.all(Array.from({ length: 6 }, (_, i) => c.call({ method: 'GET', path: `/p${i}` })));
+  await pass();
+  const afterFirst = s.connections();
+  t.true(afterFirst <= 6, `${afterFirst} connections`);
+  await pass();
+  t.is(s.connections(), afterFirst);
+  t.is(s.headers.length, 22);
+});
+
+test('a write that is not safe to repeat gets a new connection; keepAlive: false gives every request its own', async (t) => {
+  const s = await countingServer();
+  t.teardown(() => s.close());
+  const c = new HttpClient({ baseUrl: s.url });
+  t.teardown(() => c.close());
+  for (let i = 0; i < 3; i++) await c.call({ method: 'POST', path: '/w', json: { i }, idempotent: false });
+  t.is(s.connections(), 3);
+  t.deepEqual(s.headers, ['close', 'close', 'close']);
+  const off = new HttpClient({ baseUrl: s.url, keepAlive: false });
+  for (let i = 0; i < 3; i++) await off.call({ method: 'GET', path: '/r' });
+  t.is(s.connections(), 6);
+  t.deepEqual(s.headers.slice(3), ['close', 'close', 'close']);
+});
+
+test('close() ends the idle kept-alive connection; the next request opens a new one', async (t) => {
+  const s = await countingServer();
+  t.teardown(() => s.close());
+  const c = new HttpClient({ baseUrl: s.url });
+  await c.call({ method: 'GET', path: '/a' });
+  await c.call({ method: 'GET', path: '/b' });
+  t.is(s.connections(), 1);
+  c.close();
+  for (let i = 0; i < 50 && s.closed() < 1; i++) await new Promise((r) => setTimeout(r, 10));
+  t.is(s.closed(), 1);
+  await c.call({ method: 'GET', path: '/c' });
+  t.is(s.connections(), 2);
+  c.close();
 });

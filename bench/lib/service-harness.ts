@@ -9,16 +9,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { buildClients } from '../../src/app/clients.js';
 import { Service } from '../../src/app/service.js';
-import type { RuleLoader } from '../../src/app/rules-holder.js';
 import { compileConfig } from '../../src/config/compile.js';
 import type { Config } from '../../src/config/options.js';
 import type { ExecutorOptionsInput } from '../../src/execute/options.js';
 import { NedbKnowledgeStore } from '../../src/knowledge/index.js';
 import type { CycleReport } from '../../src/loop/cycle.js';
 import { createLogger } from '../../src/observability/logger.js';
-import { loadRuleSet } from '../../src/rules/load.js';
+import { uncooledRules } from '../../test/support/loop-fix.js';
 import type { CharterApi } from '../../src/types/ports.js';
-import type { Rule } from '../../src/types/rules.js';
 
 export const OPEN_EXECUTOR: ExecutorOptionsInput = {
   cooldownMs: 0,
@@ -29,17 +27,6 @@ export const OPEN_EXECUTOR: ExecutorOptionsInput = {
   approvalRisk: 'none',
 };
 
-/** The shipped rules with cooldowns off and verification `verifyAfterMs` later. */
-export function benchRuleLoader(verifyAfterMs: number): RuleLoader {
-  return async (paths) => {
-    const r = await loadRuleSet(paths);
-    if (!r.ok) return r;
-    const rules: Rule[] = r.ruleSet.rules.map((rule) =>
-      rule.stage !== 'plan' ? rule : { ...rule, action: { ...rule.action, cooldownMs: 0, verify: { ...rule.action.verify, afterMs: verifyAfterMs } } },
-    );
-    return { ...r, ruleSet: { ...r.ruleSet, rules } };
-  };
-}
 
 const WRITES = ['applyPolicy', 'putTarget', 'putCommittee', 'putSettings', 'reloadPolicies'] as const;
 
@@ -113,7 +100,7 @@ export async function startBenchService(o: {
     ...clients,
     charter: timedCharter(clients.charter, o.onWrite),
     store,
-    loadRules: benchRuleLoader(o.verifyAfterMs ?? 3_600_000),
+    loadRules: uncooledRules(o.verifyAfterMs ?? 3_600_000),
     executorOptions: OPEN_EXECUTOR,
     watchRules: false,
     ...(o.onCycle ? { onCycle: o.onCycle } : {}),

@@ -1,14 +1,7 @@
-/** Seeded generators and mutators for the fuzz tests (deterministic: mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded generators and mutators for the fuzz tests (deterministic: the same mulberry32 as the reference Charter). */
+import { mulberry32 } from '../../src/charter/rng.js';
+
+export const rng = (seed: number): (() => number) => mulberry32(seed);
 
 const NASTY = ['', '\u0000', '{{', '}}', '"', "'", '\\', '%', '\n', '::', '- ', '[', ']', '{', '}', ': ', '&a', '*a', '!!js/function', '!!python/object', '__proto__', 'constructor', '1e309', '-0', 'NaN', '\u202e', '😀'];
 

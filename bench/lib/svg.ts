@@ -4,6 +4,8 @@ export interface Series {
   readonly color: string;
   /** y values in [0, 1], one per x = 1, 2, … */
   readonly values: readonly number[];
+  /** SVG stroke-dasharray, so a line that overlaps another stays visible. */
+  readonly dash?: string;
 }
 
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -39,9 +41,10 @@ export function learningCurveSvg(o: { title: string; xLabel: string; yLabel: str
   out.push(`<text x="18" y="${m.t + ph / 2}" text-anchor="middle" transform="rotate(-90 18 ${m.t + ph / 2})">${esc(o.yLabel)}</text>`);
   o.series.forEach((s, k) => {
     const pts = s.values.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ');
-    out.push(`<polyline fill="none" stroke="${s.color}" stroke-width="2.5" points="${pts}"/>`);
+    const dash = s.dash ? ` stroke-dasharray="${s.dash}"` : '';
+    out.push(`<polyline fill="none" stroke="${s.color}" stroke-width="2.5"${dash} points="${pts}"/>`);
     const ly = m.t + 20 + k * 22;
-    out.push(`<line x1="${m.l + pw + 15}" y1="${ly}" x2="${m.l + pw + 40}" y2="${ly}" stroke="${s.color}" stroke-width="2.5"/>`);
+    out.push(`<line x1="${m.l + pw + 15}" y1="${ly}" x2="${m.l + pw + 40}" y2="${ly}" stroke="${s.color}" stroke-width="2.5"${dash}/>`);
     out.push(`<text x="${m.l + pw + 46}" y="${ly + 4}">${esc(s.name)}</text>`);
   });
   out.push('</svg>');

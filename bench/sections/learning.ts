@@ -175,9 +175,10 @@ export const learningSection: Section = {
       xLabel: 'incident',
       yLabel: 'first-attempt success',
       series: [
-        { name: 'oracle', color: '#2a9d8f', values: rolling(oracle.map((x) => x.firstSuccess), window) },
-        { name: 'learner on', color: '#e76f51', values: rolling(on.map((x) => x.firstSuccess), window) },
+        // Drawn last and dashed: where the learner has caught up, the oracle lies on top of it.
         { name: 'learner off', color: '#6c757d', values: rolling(off.map((x) => x.firstSuccess), window) },
+        { name: 'learner on', color: '#e76f51', values: rolling(on.map((x) => x.firstSuccess), window) },
+        { name: 'oracle', color: '#2a9d8f', dash: '6 4', values: rolling(oracle.map((x) => x.firstSuccess), window) },
       ],
     });
     if (!ctx.quick) await writeFile(path.join('docs', 'learning-curve.svg'), svg);

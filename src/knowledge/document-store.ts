@@ -31,6 +31,16 @@ export const INDEXES: Readonly<Record<keyof Collections, readonly string[]>> = {
   controller: [],
 };
 
+/** Every collection name, in one place: the backends build their Collections from it. */
+export const COLLECTION_NAMES = Object.keys(INDEXES) as readonly (keyof Collections)[];
+
+/** Opens every collection, one at a time (load reports stay in order; one file in memory at once). */
+export async function openCollections(open: (name: keyof Collections) => Promise<Collection>): Promise<Collections> {
+  const out: Partial<Record<keyof Collections, Collection>> = {};
+  for (const name of COLLECTION_NAMES) out[name] = await open(name);
+  return out as Collections;
+}
+
 function parse<T>(d: StoredDoc): T {
   return JSON.parse(d.body) as T;
 }

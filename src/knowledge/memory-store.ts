@@ -1,19 +1,12 @@
 /** The knowledge store in memory: simulation and tests. Same queries as the nedb store. */
 import { MemoryCollection } from './collection.js';
-import { DocumentKnowledgeStore } from './document-store.js';
+import { COLLECTION_NAMES, DocumentKnowledgeStore, type Collections } from './document-store.js';
 import { resolveRetention, type RetentionOptions } from './retention.js';
 
 export class MemoryKnowledgeStore extends DocumentKnowledgeStore {
   constructor(retention: Partial<RetentionOptions> = {}) {
     super(
-      {
-        decisions: new MemoryCollection('decisions'),
-        executions: new MemoryCollection('executions'),
-        outcomes: new MemoryCollection('outcomes'),
-        weights: new MemoryCollection('weights'),
-        approvals: new MemoryCollection('approvals'),
-        controller: new MemoryCollection('controller'),
-      },
+      Object.fromEntries(COLLECTION_NAMES.map((name) => [name, new MemoryCollection(name)])) as unknown as Collections,
       resolveRetention(retention),
     );
   }

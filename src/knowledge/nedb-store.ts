@@ -9,7 +9,7 @@ import type { Approval } from '../types/knowledge.js';
 import { MapekError } from '../types/errors.js';
 import type { LoadReport } from '../types/knowledge.js';
 import { takeVerdicts } from './approval-inbox.js';
-import { DocumentKnowledgeStore, INDEXES, type Collections } from './document-store.js';
+import { DocumentKnowledgeStore, INDEXES, openCollections, type Collections } from './document-store.js';
 import { readIfExists } from './file-scan.js';
 import { NedbCollection } from './nedb-collection.js';
 import { resolveRetention, type RetentionOptions } from './retention.js';
@@ -63,14 +63,7 @@ export class NedbKnowledgeStore extends DocumentKnowledgeStore {
       if (report) reports.push(report);
       return collection;
     };
-    const c: Collections = {
-      decisions: await open('decisions'),
-      executions: await open('executions'),
-      outcomes: await open('outcomes'),
-      weights: await open('weights'),
-      approvals: await open('approvals'),
-      controller: await open('controller'),
-    };
+    const c = await openCollections(open);
     const store = new NedbKnowledgeStore(dir, c, resolveRetention(opts.retention), reports);
     await store.retain();
     return store;

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { MapekError } from '../types/errors.js';
 import type { ExtendedKnowledgeStore } from '../types/knowledge.js';
 import { MemoryCollection, type StoredDoc } from './collection.js';
-import { DocumentKnowledgeStore, type Collections } from './document-store.js';
+import { DocumentKnowledgeStore, openCollections, type Collections } from './document-store.js';
 import { readDocuments } from './file-scan.js';
 import { resolveRetention } from './retention.js';
 
@@ -22,13 +22,6 @@ export async function openReadonlyView(dir: string): Promise<ExtendedKnowledgeSt
     for (const doc of (await readDocuments(join(dir, `${name}.db`))).values()) await c.upsert(doc as StoredDoc);
     return c;
   };
-  const collections: Collections = {
-    decisions: await load('decisions'),
-    executions: await load('executions'),
-    outcomes: await load('outcomes'),
-    weights: await load('weights'),
-    approvals: await load('approvals'),
-    controller: await load('controller'),
-  };
+  const collections = await openCollections(load);
   return new DocumentKnowledgeStore(collections, resolveRetention({ retainEvery: Number.MAX_SAFE_INTEGER }));
 }

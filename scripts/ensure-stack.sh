@@ -2,18 +2,27 @@
 # Makes sure the real Prometheus and Alertmanager binaries the integration and e2e tests
 # run are installed (Debian packages prometheus, prometheus-alertmanager). Installs them
 # when missing and this is root with apt-get; otherwise says how, and fails.
+#
+# The packages would start their own daemons on install. They are kept from starting at
+# all (a policy-rc.d that answers 101, "action forbidden", which invoke-rc.d and
+# deb-systemd-invoke honour), so nothing is ever stopped afterwards: no process is killed by
+# name, and a Prometheus the user runs on this machine is left alone.
 set -u
 need=()
 command -v prometheus >/dev/null 2>&1 || need+=(prometheus)
 command -v prometheus-alertmanager >/dev/null 2>&1 || need+=(prometheus-alertmanager)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-  echo "ensure-stack: installing ${need[*]} (Debian packages)" >&2
+  echo "ensure-stack: installing ${need[*]} (Debian packages; their services are not started)" >&2
   export DEBIAN_FRONTEND=noninteractive
+  policy=/usr/sbin/policy-rc.d
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\n# ensure-stack: no daemon starts during this install\nexit 101\n' >"$policy"
+    chmod 755 "$policy"
+    trap 'rm -f "$policy"' EXIT
+  fi
   apt-get update -qq >&2 && apt-get install -y -qq --no-install-recommends "${need[@]}" >&2 || {
     echo "ensure-stack: apt-get install ${need[*]} failed" >&2; exit 1; }
-  # The packages may start their own daemons; the tests start theirs on free ports.
-  pkill -x prometheus 2>/dev/null; pkill -x prometheus-alertmanager 2>/dev/null
   exit 0
 fi
 echo "ensure-stack: missing ${need[*]}; install with: sudo apt-get install prometheus prometheus-alertmanager" >&2

@@ -7,7 +7,10 @@ import { PrometheusClient } from '../integration/prometheus.js';
 import type { AlertmanagerApi, CharterApi, PrometheusApi } from '../types/ports.js';
 
 export interface Clients {
+  /** For the monitor's reads (one retry: the next cycle is the real retry). */
   readonly charter: CharterApi;
+  /** For the executor: one request per call; the executor's retry stage is the only retry. */
+  readonly executorCharter: CharterApi;
   readonly prometheus?: PrometheusApi;
   readonly alertmanager?: AlertmanagerApi;
   /** GET Charter's /metrics as text (fallback metrics when Prometheus is absent or down). */
@@ -16,7 +19,8 @@ export interface Clients {
 
 /**
  * The integration clients for a config. Monitor reads use one retry (the next cycle is the
- * real retry); Charter writes get the executor's own retry policy on top of the client's.
+ * real retry); the executor's Charter client makes one request per call, so that the
+ * executor's retry stage (src/execute/retry.ts) is the one owner of the retry policy.
  */
 export function buildClients(config: Config): Clients {
   const common = { timeoutMs: config.requestTimeoutMs, retries: 1 };
@@ -24,6 +28,7 @@ export function buildClients(config: Config): Clients {
   const metricsHttp = new HttpClient({ ...charterOpts, retries: 0 });
   return {
     charter: new CharterClient(charterOpts),
+    executorCharter: new CharterClient({ ...charterOpts, retries: 0 }),
     ...(config.prometheusUrl ? { prometheus: new PrometheusClient({ ...common, baseUrl: config.prometheusUrl }) } : {}),
     ...(config.alertmanagerUrl ? { alertmanager: new AlertmanagerClient({ ...common, baseUrl: config.alertmanagerUrl }) } : {}),
     scrapeCharterMetrics: () =>

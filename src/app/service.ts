@@ -30,6 +30,8 @@ export interface ServiceParts {
   readonly config: Config;
   readonly log: Logger;
   readonly charter: CharterApi;
+  /** The executor's Charter client (one request per call; default `charter`). */
+  readonly executorCharter?: CharterApi;
   readonly prometheus?: PrometheusApi;
   readonly alertmanager?: AlertmanagerApi;
   /** Charter's /metrics text: fallback metrics (and, in the demo, in-process alerts). */
@@ -83,7 +85,7 @@ export class Service {
     );
     this.monitor = new CompositeMonitor({ sources, now: () => new Date(timers.now()), timeoutMs: p.config.requestTimeoutMs * 2 });
     this.executor = createExecutor({
-      charter: p.charter,
+      charter: p.executorCharter ?? p.charter,
       store: p.store,
       monitor: this.monitor,
       verify: (snapshot, incidentId, condition) => {
@@ -156,13 +158,18 @@ export class Service {
     if (!this.rules.loaded()) reasons.push('no valid rule set loaded');
     if (!this.storeOpen) reasons.push('knowledge store closed');
     if (this.stopping) reasons.push('shutting down');
+    const debt = this.executor.debt();
+    if (debt.behind > 0) reasons.push(`${debt.behind} execution record update(s) not yet written to the knowledge store`);
     return { ready: reasons.length === 0, reasons };
   }
 
   health(): Record<string, unknown> {
-    const degraded = Object.entries(this.lastSources).filter(([, s]) => !s.ok).map(([n, s]) => ({ source: n, error: s.error }));
+    const degraded: { source: string; error?: string }[] = Object.entries(this.lastSources).filter(([, s]) => !s.ok).map(([n, s]) => ({ source: n, ...(s.error !== undefined ? { error: s.error } : {}) }));
+    const debt = this.executor.debt();
+    if (debt.behind > 0) degraded.push({ source: 'knowledge', error: `${debt.behind} execution record update(s) kept in memory until the store takes them` });
     return {
       degraded,
+      records: { behind: debt.behind, reconciling: debt.reconciling },
       mode: degraded.some((d) => d.source === 'charter') ? 'plan_only' : degraded.length > 0 ? 'degraded' : 'normal',
       ruleSetHash: this.rules.ruleSet()?.hash,
       lastCycle: this.lastCycle,

@@ -32,6 +32,10 @@ export interface ExecutorHooks {
   beforeWrite?(key: string): Promise<void>;
   /** After a write was sent and before it is recorded as applied. */
   afterWrite?(key: string): Promise<void>;
+  /** After the undo was journaled (`rolling_back`), just before its write is sent. */
+  beforeUndo?(key: string): Promise<void>;
+  /** After the undo write was sent and before it is recorded as rolled back. */
+  afterUndo?(key: string): Promise<void>;
 }
 
 export interface ExecutorDeps {

@@ -1,13 +1,14 @@
 /** The composition root of Execute: the stages wired by plain composition. */
 import type { Candidate, Decision, DuplicateIntent } from '../types/decision.js';
 import type { ExecutionRecord } from '../types/execution.js';
-import type { BreakerState, Executor, PendingVerification } from '../types/executor.js';
+import type { BreakerState, Executor, ExecutorDebt, PendingVerification } from '../types/executor.js';
 import type { Snapshot } from '../types/snapshot.js';
 import { loadBreaker } from './breaker-store.js';
 import { closeRejected } from './dedup-stage.js';
 import type { ExecutorDeps } from './deps.js';
 import { isDuplicate, nextBest, releaseUnstarted, runCandidate, screen, type Screened } from './pipeline.js';
 import { recover } from './recover.js';
+import { behindCount, flushBehind, readRecord } from './record.js';
 import { errorText } from './retry.js';
 import { createState, type ExecState } from './state.js';
 import { dueKeys, verifyOne, VERIFY_RETRY_MS } from './verify-stage.js';
@@ -45,9 +46,24 @@ async function verifyDue(st: ExecState, signal?: AbortSignal, cycleId?: string):
       const r = await verifyOne(st, key, snapshot);
       if (!r) continue;
       out.push(r);
-      if (r.verify === 'failed') out.push(...(await nextBest(st, r, snapshot, cycleId)));
+      if (r.verify === 'failed' && r.status !== 'rolling_back') out.push(...(await nextBest(st, r, snapshot, cycleId)));
     } catch (err) {
       st.log.error('verification failed to run', { key, error: errorText(err) });
+    }
+  }
+  return out;
+}
+
+/** Next-best attempts for executions whose undo recovery finished (recovery has no snapshot). */
+async function nextBestAfterRecovery(st: ExecState, snapshot: Snapshot, cycleId: string): Promise<ExecutionRecord[]> {
+  const out: ExecutionRecord[] = [];
+  for (const key of [...st.nextBestDue]) {
+    st.nextBestDue.delete(key);
+    try {
+      const r = await readRecord(st, key);
+      if (r) out.push(...(await nextBest(st, r, snapshot, cycleId)));
+    } catch (err) {
+      st.log.error('next-best after recovery failed to run', { key, error: errorText(err) });
     }
   }
   return out;
@@ -165,7 +181,9 @@ export function createExecutor(deps: ExecutorDeps): Executor & { readonly option
       // a cycle that sees Charter. Each chosen action is still recorded (charter_unavailable).
       const charterDown = snapshot.sources.charter?.ok === false;
       try {
-        if (recoverAgain && !charterDown) out.push(...(await doRecover()));
+        // Records the store did not take are written first, so that what follows reads them.
+        await flushBehind(shared);
+        if ((recoverAgain || shared.needsReconcile.size > 0) && !charterDown) out.push(...(await doRecover()));
         await st.store.syncApprovals();
         await closeRejected(st);
       } catch (err) {
@@ -176,6 +194,7 @@ export function createExecutor(deps: ExecutorDeps): Executor & { readonly option
         if (due.length > 0) postpone(st, due, 'verification postponed: Charter unavailable', { cycleId, error: snapshot.sources.charter?.error });
       } else if (signal?.aborted !== true) {
         out.push(...(await verifyDue(st, signal, cycleId)));
+        out.push(...(await nextBestAfterRecovery(st, snapshot, cycleId)));
       }
       st.hysteresis.observe(cycleId, decisions.filter((d) => d.chosen.length > 0).map((d) => d.incidentId), st.now());
       // Screen every chosen action first, so that each stored decision says which already
@@ -231,6 +250,10 @@ export function createExecutor(deps: ExecutorDeps): Executor & { readonly option
 
     breaker(): BreakerState {
       return st.breaker.state(st.now());
+    },
+
+    debt(): ExecutorDebt {
+      return { behind: behindCount(st), reconciling: st.needsReconcile.size };
     },
   };
 }

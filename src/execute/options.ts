@@ -60,7 +60,17 @@ export interface ExecutorOptions {
     readonly baseMs: number;
     /** Backoff ceiling. Default 5,000. */
     readonly maxMs: number;
+    /** No new attempt of one call starts after this long (0 = no bound). Default 12,000. */
+    readonly totalMs: number;
   };
+  readonly verification: {
+    /** An inconclusive verification is looked at again this many times before a human is told. Default 3. */
+    readonly looks: number;
+    /** Delay before looking again (also when the data does not yet cover the time after the action). Default 10,000. */
+    readonly againMs: number;
+  };
+  /** A released intent that no cycle ran again within this long is closed as abandoned. Default 600,000. */
+  readonly releasedTtlMs: number;
   /** After a failed verification, try the decision's next-best candidate. Default true. */
   readonly tryNextBest: boolean;
   /** Next-best attempts per decision. Default 2. */
@@ -68,11 +78,12 @@ export interface ExecutorOptions {
 }
 
 /** What a caller may pass: any subset; maintenance windows in their config form. */
-export type ExecutorOptionsInput = Partial<Omit<ExecutorOptions, 'hysteresis' | 'rateLimit' | 'breaker' | 'retry' | 'maintenance'>> & {
+export type ExecutorOptionsInput = Partial<Omit<ExecutorOptions, 'hysteresis' | 'rateLimit' | 'breaker' | 'retry' | 'verification' | 'maintenance'>> & {
   readonly hysteresis?: Partial<ExecutorOptions['hysteresis']>;
   readonly rateLimit?: { readonly global?: Partial<BucketOptions>; readonly perType?: Partial<BucketOptions>; readonly types?: Readonly<Partial<Record<string, BucketOptions>>> };
   readonly breaker?: Partial<ExecutorOptions['breaker']>;
   readonly retry?: Partial<ExecutorOptions['retry']>;
+  readonly verification?: Partial<ExecutorOptions['verification']>;
   readonly maintenance?: readonly unknown[];
 };
 
@@ -88,7 +99,9 @@ export const DEFAULT_EXECUTOR_OPTIONS: ExecutorOptions = deepFreeze({
   approvalTtlMs: 3_600_000,
   respectSilences: true,
   maintenance: [],
-  retry: { attempts: 3, baseMs: 200, maxMs: 5_000 },
+  retry: { attempts: 3, baseMs: 200, maxMs: 5_000, totalMs: 12_000 },
+  verification: { looks: 3, againMs: 10_000 },
+  releasedTtlMs: 600_000,
   tryNextBest: true,
   maxFallbacks: 2,
 });
@@ -140,6 +153,8 @@ export function resolveExecutorOptions(input: ExecutorOptionsInput = {}): Execut
     respectSilences: input.respectSilences ?? d.respectSilences,
     maintenance: (input.maintenance ?? []).map((w, i) => parseWindow(w, `maintenance[${i}]`)),
     retry: { ...d.retry, ...input.retry },
+    verification: { ...d.verification, ...input.verification },
+    releasedTtlMs: input.releasedTtlMs ?? d.releasedTtlMs,
     tryNextBest: input.tryNextBest ?? d.tryNextBest,
     maxFallbacks: input.maxFallbacks ?? d.maxFallbacks,
   };
@@ -156,6 +171,10 @@ export function resolveExecutorOptions(input: ExecutorOptionsInput = {}): Execut
   positiveInt(o.retry.attempts, 'retry.attempts');
   nonNegative(o.retry.baseMs, 'retry.baseMs');
   nonNegative(o.retry.maxMs, 'retry.maxMs');
+  nonNegative(o.retry.totalMs, 'retry.totalMs');
+  positiveInt(o.verification.looks, 'verification.looks');
+  nonNegative(o.verification.againMs, 'verification.againMs');
+  nonNegative(o.releasedTtlMs, 'releasedTtlMs');
   check(Number.isInteger(o.maxFallbacks) && o.maxFallbacks >= 0, 'maxFallbacks', `expected an integer ≥ 0, got ${o.maxFallbacks}`);
   return deepFreeze(o);
 }

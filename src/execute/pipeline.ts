@@ -110,8 +110,10 @@ export async function runCandidate(st: ExecState, x: RunInput, screened?: Screen
   try {
     r = await apply(st, r);
   } catch (err) {
-    // The store failed after the intent: the record stays pending and recover() reconciles it.
-    st.log.error('execution record not updated', { key, error: errorText(err) });
+    // The store failed before the write (the prior state is not on record): nothing was sent.
+    // The record stays pending; in-process reconciliation releases it once the store works.
+    st.needsReconcile.add(key);
+    st.log.error('execution record not updated; nothing written to Charter', { key, error: errorText(err) });
     return [{ ...r, error: `record not updated: ${errorText(err)}` }];
   } finally {
     st.inflight.delete(key);

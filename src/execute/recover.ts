@@ -1,12 +1,13 @@
 /**
- * Crash recovery, at start: every intent a previous process left `pending` is reconciled
- * against Charter, so that nothing stays half-applied, nothing is applied twice and the
- * fault does not stay unremediated:
+ * Reconciliation: every intent left `pending` (by a crash, or by a write whose answer was
+ * lost) and every undo left `rolling_back` is settled against Charter, so that nothing stays
+ * half-applied, nothing is applied twice and the fault does not stay unremediated. Runs at
+ * start, and in-process whenever a write's outcome was unknown (until it is known).
  *
  * - no prior state recorded: the write was never sent → `released`; the next cycle that
  *   still proposes it runs it again under the same key (guards checked afresh). After
  *   MAX_ATTEMPTS interrupted runs it is closed as `error`.
- * - the desired state holds (`landed` yes) → `applied`, verification scheduled.
+ * - the desired state holds (`landed` yes) → `applied` at the time it was sent, verified.
  * - cannot be told (`reload_policies`) → replayed under the same Idempotency-Key, which
  *   Charter answers from its cache if the first write landed → `applied`.
  * - not landed, and the target still holds the prior state → the write is re-sent under the
@@ -14,18 +15,23 @@
  *   not from the current state): if the first request is still in flight, Charter applies
  *   whichever arrives first and replays the other → `applied`.
  * - not landed and the target changed since → `conflict`: someone else acted; not overwritten.
+ * - `rolling_back`: the undo is finished (or found landed) → `rolled_back`, its outcome
+ *   recorded, and the next cycle tries the decision's next-best candidate.
+ * - `released` and not run again within `releasedTtlMs` → `abandoned` (nothing was written).
  *
- * `applied` / `unchanged` records without verification get it rescheduled, which rolls them
- * back if they did not help.
+ * `applied` / `unchanged` records without verification get it rescheduled.
  */
 import type { ExecutionRecord } from '../types/execution.js';
 import { actionModule } from './actions/index.js';
-import { parseParams } from './actions/params.js';
-import { actionContext, writeOptions } from './apply-stage.js';
-import { update } from './record.js';
+import { actionContext, writeOptions } from './apply-stage-context.js';
+import { readBack } from './read-back.js';
+import { recordOutcome, update } from './record.js';
 import { errorText, isConflict, withRetry } from './retry.js';
 import { iso, type ExecState } from './state.js';
+import { finishUndo } from './undo.js';
 import { schedule } from './verify-stage.js';
+
+export { untouched } from './read-back.js';
 
 /** Runs of one intent a crash may interrupt before it is given up. */
 export const MAX_ATTEMPTS = 3;
@@ -38,56 +44,66 @@ function release(st: ExecState, r: ExecutionRecord): Promise<ExecutionRecord> {
   return update(st, r, { status: 'released', error: 'interrupted before the write was sent; nothing changed; the next cycle may run it again' });
 }
 
-/**
- * True when the target still holds the state read before the write: same version when the
- * state has one (every Charter object does), else equal both ways under the module's `same`.
- */
-export function untouched(same: (a: unknown, b: unknown) => boolean, current: unknown, prior: unknown): boolean {
-  const version = (x: unknown): unknown => (x !== null && typeof x === 'object' ? (x as { version?: unknown }).version : undefined);
-  const [vc, vp] = [version(current), version(prior)];
-  if (typeof vc === 'number' && typeof vp === 'number') return vc === vp;
-  return same(current, prior) && same(prior, current);
-}
-
 export async function reconcile(st: ExecState, r: ExecutionRecord): Promise<ExecutionRecord> {
   if (r.prior === undefined) return release(st, r);
-  const m = actionModule(r.action.type);
-  const ctx = actionContext(st, r);
-  const retry = <T>(fn: () => Promise<T>): Promise<T> => withRetry(fn, st.o.retry, st.sleep);
-  const params = parseParams(r.action.type, r.action.params);
-  const current = await retry(() => m.read(ctx, r.action.target));
-  const desired = m.desired(r.prior, params, r.action.target);
-  const landed = m.landed(current.value, r.prior, desired);
-  if (landed === 'no' && !untouched((a, b) => m.same(a, b), current.value, r.prior)) {
+  const rb = await readBack(st, r);
+  if (rb.landed === 'no' && !rb.untouched) {
     return update(st, r, { status: 'conflict', error: `"${r.action.target}" changed since the interrupted action; not overwritten` });
   }
-  if (landed !== 'yes') {
+  if (rb.landed !== 'yes') {
     // 'unknown' replays; 'no' re-sends: same key, same body, so Charter applies it once.
+    const m = actionModule(r.action.type);
     try {
-      await retry(() => m.write(ctx, r.action.target, desired, writeOptions(landed === 'no' ? current.etag : '', r.key)));
+      await withRetry(() => m.write(actionContext(st, r), r.action.target, rb.desired, writeOptions(rb.landed === 'no' ? rb.current.etag : '', r.key)), st.o.retry, st.sleep, st.now);
     } catch (err) {
       if (!isConflict(err)) throw err;
       return update(st, r, { status: 'conflict', error: `${r.action.target} changed concurrently; not overwritten: ${errorText(err)}` });
     }
   }
-  const next = await update(st, r, { status: 'applied', appliedAt: iso(st.now()), attempts: (r.attempts ?? 1) + (landed === 'yes' ? 0 : 1) });
+  // A write found landed took effect when it was sent (the cooldown counts from then), a re-sent one now.
+  const appliedAt = rb.landed === 'yes' ? (r.sentAt ?? iso(st.now())) : iso(st.now());
+  const next = await update(st, r, { status: 'applied', appliedAt, attempts: (r.attempts ?? 1) + (rb.landed === 'yes' ? 0 : 1), error: undefined });
   schedule(st, next);
   return next;
+}
+
+async function reconcileUndo(st: ExecState, r: ExecutionRecord): Promise<ExecutionRecord> {
+  const next = await finishUndo(st, r);
+  if (next.status === 'rolling_back') throw new Error(next.error ?? 'the undo could not be finished');
+  if (next.verify !== undefined) {
+    await recordOutcome(st, { key: next.key, ruleId: next.ruleId, incidentKind: next.incidentKind, actionType: next.action.type, result: next.verify, at: next.verifiedAt ?? iso(st.now()) });
+  }
+  if (next.status === 'rolled_back') st.nextBestDue.add(next.key);
+  return next;
+}
+
+/** Closes released intents that no cycle ran again in time (their episode is over). */
+async function abandonStale(st: ExecState): Promise<ExecutionRecord[]> {
+  const out: ExecutionRecord[] = [];
+  const cutoff = st.now() - st.o.releasedTtlMs;
+  for (const r of await st.store.findExecutions({ status: ['released'] })) {
+    if (Date.parse(r.updatedAt) > cutoff) continue;
+    const patch = { status: 'abandoned' as const, error: `released and not proposed again within ${Math.round(st.o.releasedTtlMs / 1000)}s; nothing was written`, updatedAt: iso(st.now()) };
+    if (await st.store.transition(r.key, ['released'], patch)) out.push({ ...r, ...patch });
+  }
+  return out;
 }
 
 /** Resolves the reconciled records and whether some could not be reconciled (Charter down). */
 export async function recover(st: ExecState): Promise<{ records: ExecutionRecord[]; incomplete: boolean }> {
   const records: ExecutionRecord[] = [];
   let incomplete = false;
-  for (const r of await st.store.findExecutions({ status: ['pending'] })) {
-    if (st.inflight.has(r.key)) continue;
+  for (const r of await st.store.findExecutions({ status: ['pending', 'rolling_back'] })) {
+    if (st.inflight.has(r.key) || st.behind.updates.has(r.key)) continue;
     try {
-      records.push(await reconcile(st, r));
+      records.push(await (r.status === 'rolling_back' ? reconcileUndo(st, r) : reconcile(st, r)));
+      st.needsReconcile.delete(r.key);
     } catch (err) {
       incomplete = true;
       st.log.warn('could not reconcile an interrupted action; will retry', { key: r.key, error: errorText(err) });
     }
   }
+  records.push(...(await abandonStale(st)));
   for (const r of await st.store.findExecutions({ status: ['applied', 'unchanged'] })) {
     if (r.verify === undefined && !st.queue.has(r.key)) schedule(st, r);
   }

@@ -1,9 +1,15 @@
-/** The one place that owns retry policy for Charter calls: retryable errors only, bounded, exponential backoff. */
+/**
+ * The one place that owns retry policy for Charter calls: retryable errors only, bounded in
+ * attempts and in total time, exponential backoff. The Charter client the executor uses makes
+ * one request per call (retries: 0), so attempts never multiply.
+ */
 
 export interface RetryPolicy {
   readonly attempts: number;
   readonly baseMs: number;
   readonly maxMs: number;
+  /** No new attempt starts once this long has passed since the first (0 = no bound). */
+  readonly totalMs: number;
 }
 
 export function isRetryable(err: unknown): boolean {
@@ -15,13 +21,16 @@ export function backoffMs(n: number, p: RetryPolicy): number {
   return Math.min(p.maxMs, p.baseMs * 2 ** (n - 1));
 }
 
-export async function withRetry<T>(fn: () => Promise<T>, p: RetryPolicy, sleep: (ms: number) => Promise<void>): Promise<T> {
+export async function withRetry<T>(fn: () => Promise<T>, p: RetryPolicy, sleep: (ms: number) => Promise<void>, now: () => number = Date.now): Promise<T> {
+  const start = now();
   for (let n = 1; ; n += 1) {
     try {
       return await fn();
     } catch (err) {
       if (!isRetryable(err) || n >= p.attempts) throw err;
-      await sleep(backoffMs(n, p));
+      const wait = backoffMs(n, p);
+      if (p.totalMs > 0 && now() - start + wait >= p.totalMs) throw err;
+      await sleep(wait);
     }
   }
 }

@@ -1,7 +1,8 @@
 /** The executor's in-process state and resolved dependencies, shared by the stages. */
 import { randomUUID } from 'node:crypto';
 import type { ActionType } from '../types/catalog.js';
-import type { ExtendedKnowledgeStore } from '../types/knowledge.js';
+import type { ExecutionRecord } from '../types/execution.js';
+import type { ExtendedKnowledgeStore, Outcome } from '../types/knowledge.js';
 import type { AlertmanagerApi, CharterApi, Monitor } from '../types/ports.js';
 import { silentLog, type ExecLog, type ExecutorDeps, type ExecutorHooks, type VerifyFn } from './deps.js';
 import { CircuitBreaker } from './guards/breaker.js';
@@ -31,6 +32,19 @@ export interface ExecState {
   readonly queue: Map<string, number>;
   /** Next-best attempts made per decision id. */
   readonly fallbacks: Map<string, number>;
+  /** Record updates and outcomes the store failed to take, kept in order until written (record.ts). */
+  readonly behind: Behind;
+  /** Keys whose write outcome is unknown: reconciled against Charter by the next cycles. */
+  readonly needsReconcile: Set<string>;
+  /** Executions undone after a crash, whose next-best candidate the next cycle tries (it has the snapshot). */
+  readonly nextBestDue: Set<string>;
+}
+
+export interface Behind {
+  readonly updates: Map<string, Partial<ExecutionRecord>>;
+  readonly outcomes: Outcome[];
+  failures: number;
+  nextTryAt: number;
 }
 
 export function createState(d: ExecutorDeps): ExecState {
@@ -54,6 +68,9 @@ export function createState(d: ExecutorDeps): ExecState {
     inflight: new Set(),
     queue: new Map(),
     fallbacks: new Map(),
+    behind: { updates: new Map(), outcomes: [], failures: 0, nextTryAt: 0 },
+    needsReconcile: new Set(),
+    nextBestDue: new Set(),
   };
 }
 

@@ -1,20 +1,26 @@
 /**
  * Verify, scheduled: an applied action is queued with its due time (applied + settle time)
  * and checked by the first `execute` or `verifyDue` call after that — the loop never waits
- * for a settle time. A failed verification rolls back (reversible types) and reports, so the
- * pipeline may try the next-best candidate.
+ * for a settle time.
+ *
+ * A verdict is given only on data that describes time after the action landed: when the
+ * facts a verify condition read reach back before `appliedAt` (a 1 m rate 45 s after the fix),
+ * the check waits until they do not. Only a confident `failed` undoes the action; an
+ * `inconclusive` look (a metric missing, an error) is looked at again, and after
+ * `verification.looks` looks a human is told — the action stays in place.
  */
 import { ACTION_CATALOG } from '../types/catalog.js';
 import type { ExecutionRecord, VerifyResult } from '../types/execution.js';
 import type { Snapshot } from '../types/snapshot.js';
 import { actionModule, isEmptyCondition } from './actions/index.js';
-import { parseParams } from './actions/params.js';
-import { actionContext, writeOptions } from './apply-stage.js';
 import { recordFailure } from './breaker-alert.js';
 import { saveBreaker } from './breaker-store.js';
-import { update } from './record.js';
-import { errorText, withRetry } from './retry.js';
+import { tellHuman } from './human.js';
+import { readRecord, recordOutcome, update } from './record.js';
+import { errorText } from './retry.js';
 import { iso, type ExecState } from './state.js';
+import { undo } from './undo.js';
+import { coveredFrom, traceWindowMs } from './verify-window.js';
 
 /** How far a verification that could not run (monitor failed, Charter down) is put off. */
 export const VERIFY_RETRY_MS = 10_000;
@@ -29,60 +35,78 @@ export function dueKeys(st: ExecState, now: number): string[] {
   return [...st.queue].filter(([, t]) => t <= now).sort((a, b) => a[1] - b[1]).map(([k]) => k);
 }
 
-/** Rolls back to the prior state if the target still holds what we wrote. */
-export async function rollback(st: ExecState, r: ExecutionRecord): Promise<ExecutionRecord> {
-  const m = actionModule(r.action.type);
-  const ctx = actionContext(st, r);
-  const retry = <T>(fn: () => Promise<T>): Promise<T> => withRetry(fn, st.o.retry, st.sleep);
-  try {
-    const params = parseParams(r.action.type, r.action.params);
-    const current = await retry(() => m.read(ctx, r.action.target));
-    const wrote = m.desired(r.prior, params, r.action.target);
-    if (m.landed(current.value, r.prior, wrote) === 'no') {
-      return update(st, r, { status: 'failed', error: `rollback skipped: "${r.action.target}" changed since the action` });
-    }
-    await retry(() => m.write(ctx, r.action.target, r.prior, writeOptions(current.etag, `${r.key}:rollback`)));
-    return update(st, r, { status: 'rolled_back' });
-  } catch (err) {
-    const error = `rollback failed: ${errorText(err)}`;
-    await recordFailure(st, `${r.action.type} "${r.action.target}": ${error}`);
-    return update(st, r, { status: 'failed', error });
-  }
+/** Rolls back to the prior state (a journaled undo) if the target still holds what we wrote. */
+export function rollback(st: ExecState, r: ExecutionRecord, reason = 'verification failed'): Promise<ExecutionRecord> {
+  return undo(st, r, reason);
 }
 
-async function check(st: ExecState, r: ExecutionRecord, s: Snapshot): Promise<{ result: VerifyResult; error?: string }> {
-  if (r.action.type === 'notify') return { result: 'succeeded' }; // the notification was the outcome
+interface Check {
+  readonly result: VerifyResult;
+  readonly trace?: unknown;
+  readonly error?: string;
+}
+
+async function check(st: ExecState, r: ExecutionRecord, s: Snapshot): Promise<Check> {
+  if (r.action.type === 'notify') return { result: 'succeeded', trace: [] }; // the notification was the outcome
   const given = r.action.verify.conditions;
   const cond = isEmptyCondition(given) ? actionModule(r.action.type).defaultVerify : given;
   try {
-    return { result: (await st.verify(s, r.incidentId, cond)).result };
+    const o = await st.verify(s, r.incidentId, cond);
+    return { result: o.result, trace: o.trace };
   } catch (err) {
     return { result: 'inconclusive', error: `verification error: ${errorText(err)}` };
   }
 }
 
-/** Verifies one record against `s`; resolves the updated record (undefined if nothing to do). */
+function requeue(st: ExecState, r: ExecutionRecord, at: number): void {
+  st.queue.set(r.key, at);
+  if (r.status === 'applied') st.inflight.add(r.key);
+}
+
+/** Verifies one record against `s`; resolves the updated record (undefined if nothing to do yet). */
 export async function verifyOne(st: ExecState, key: string, s: Snapshot): Promise<ExecutionRecord | undefined> {
   st.queue.delete(key);
   st.inflight.delete(key);
-  let r = await st.store.getExecution(key);
+  let r = await readRecord(st, key);
   if (!r || !(r.status === 'applied' || r.status === 'unchanged') || r.verify !== undefined) return undefined;
-  const { result, error } = await check(st, r, s);
+  const c = await check(st, r, s);
   const now = st.now();
-  r = await update(st, r, { verify: result, verifiedAt: iso(now), ...(error ? { error } : {}) });
+  if (r.action.type !== 'notify') {
+    const landedAt = Date.parse(r.appliedAt ?? r.updatedAt);
+    const from = coveredFrom(s, traceWindowMs(c.trace, s.windows), landedAt);
+    if (from !== undefined) {
+      // The data still reaches back before the action landed: no verdict on it, look again then.
+      requeue(st, r, Math.max(from, now + 1_000));
+      st.log.info('verification waits: the data read still covers time before the action', { key, appliedAt: r.appliedAt, lookAgainAt: iso(Math.max(from, now + 1_000)) });
+      return undefined;
+    }
+  }
+  if (c.result === 'inconclusive') {
+    const looks = (r.looks ?? 0) + 1;
+    if (looks < st.o.verification.looks) {
+      requeue(st, r, now + st.o.verification.againMs);
+      await update(st, r, { looks, ...(c.error ? { error: c.error } : {}) });
+      st.log.info('verification inconclusive; looking again', { key, looks, of: st.o.verification.looks, error: c.error });
+      return undefined;
+    }
+    r = { ...r, looks };
+  }
+  r = await update(st, r, { verify: c.result, verifiedAt: iso(now), looks: r.looks ?? 0, ...(c.error ? { error: c.error } : {}) });
   if (r.status === 'applied') {
-    if (result === 'succeeded') {
+    if (c.result === 'succeeded') {
       const was = st.breaker.state(now).mode;
       st.breaker.success(now);
       if (was !== 'closed') await saveBreaker(st);
       r = await update(st, r, { status: 'succeeded' });
-    } else if (result === 'inconclusive') {
+    } else if (c.result === 'inconclusive') {
       r = await update(st, r, { status: 'inconclusive' });
+      // Not undone on doubt: the action stays, and a human decides.
+      await tellHuman(st, r, `verification of ${r.action.type} "${r.action.target}" stayed inconclusive after ${r.looks ?? 0} looks${c.error ? ` (${c.error})` : ''}; the action was left in place`);
     } else {
       await recordFailure(st, `${r.action.type} "${r.action.target}" did not clear ${r.incidentId}`);
       r = ACTION_CATALOG[r.action.type].reversible ? await rollback(st, r) : await update(st, r, { status: 'failed' });
     }
   }
-  await st.store.recordOutcome({ key: r.key, ruleId: r.ruleId, incidentKind: r.incidentKind, actionType: r.action.type, result, at: iso(now) });
+  await recordOutcome(st, { key: r.key, ruleId: r.ruleId, incidentKind: r.incidentKind, actionType: r.action.type, result: c.result, at: iso(now) });
   return r;
 }

@@ -39,7 +39,7 @@ export function resolveRetention(o: Partial<RetentionOptions> = {}): RetentionOp
 }
 
 /** Execution statuses that are still in flight. */
-export const LIVE_STATUSES = ['pending', 'applied', 'awaiting_approval'] as const;
+export const LIVE_STATUSES = ['pending', 'applied', 'rolling_back', 'awaiting_approval'] as const;
 
 /**
  * Which ids to drop: all but the newest `max` of `items` (sorted oldest first), skipping the

@@ -1,4 +1,5 @@
 import type { CharterApi } from '../types/ports.js';
+import type { DataWindows } from '../types/snapshot.js';
 import { AlertEvaluator } from './alert-evaluator.js';
 import { CharterMetricsDeriver, type Derived } from './derive.js';
 import { parseExposition } from './exposition.js';
@@ -53,7 +54,12 @@ export class CharterSource implements MonitorSource {
         this.opts.scrapeMetrics ? this.opts.scrapeMetrics() : Promise.resolve(undefined),
       ]);
       if (text !== undefined) derived = this.deriver.derive(parseExposition(text), now.getTime());
-      const reading: { violations: typeof violations; metrics?: Derived['metrics']; alerts?: ReturnType<AlertEvaluator['evaluate']> } = { violations };
+      const rateWindowMs = this.opts.rateWindowMs ?? 60_000;
+      const reading: { violations: typeof violations; metrics?: Derived['metrics']; alerts?: ReturnType<AlertEvaluator['evaluate']>; windows: DataWindows } = {
+        violations,
+        // Rates, increases and the alerts evaluated on them reach back over the deriver's window.
+        windows: { violationsMs: this.opts.lookbackMs, ...(derived !== undefined ? { metricsMs: rateWindowMs } : {}), ...(this.opts.evaluateAlerts === true ? { alertsMs: rateWindowMs } : {}) },
+      };
       if (derived !== undefined) reading.metrics = derived.metrics;
       if (this.opts.evaluateAlerts === true) reading.alerts = this.evaluator.evaluate(derived, now);
       return reading;

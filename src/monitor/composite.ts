@@ -1,6 +1,6 @@
 import type { Alert } from '../types/alert.js';
 import type { Monitor } from '../types/ports.js';
-import type { MetricSample, Snapshot, SourceName, SourceStatus } from '../types/snapshot.js';
+import type { DataWindows, MetricSample, Snapshot, SourceName, SourceStatus } from '../types/snapshot.js';
 import { SourceReadError } from './charter-source.js';
 import type { MonitorSource, SourceReading } from './source.js';
 
@@ -34,11 +34,20 @@ export class CompositeMonitor implements Monitor {
 
     const ok = (n: SourceName): SourceReading | undefined => (by.get(n)?.status.ok === true ? by.get(n)?.reading : undefined);
     const any = (n: SourceName): SourceReading | undefined => by.get(n)?.reading;
-    const metrics: Readonly<Record<string, readonly MetricSample[]>> = ok('prometheus')?.metrics ?? any('charter')?.metrics ?? {};
-    const alerts: readonly Alert[] = ok('alertmanager')?.alerts ?? ok('prometheus')?.alerts ?? any('charter')?.alerts ?? [];
+    const metricsFrom = ok('prometheus')?.metrics ? ok('prometheus') : any('charter');
+    const alertsFrom = ok('alertmanager')?.alerts ? ok('alertmanager') : ok('prometheus')?.alerts ? ok('prometheus') : any('charter');
+    const metrics: Readonly<Record<string, readonly MetricSample[]>> = metricsFrom?.metrics ?? {};
+    const alerts: readonly Alert[] = alertsFrom?.alerts ?? [];
     const sources: Partial<Record<SourceName, SourceStatus>> = {};
     for (const [name, o] of by) sources[name] = o.status;
-    return { at: at.toISOString(), alerts, metrics, violations: ok('charter')?.violations ?? [], sources };
+    // Each part's look-back comes from the source that supplied it.
+    const windows: DataWindows = {
+      metricsMs: metricsFrom?.windows?.metricsMs ?? 0,
+      ...(metricsFrom?.windows?.metricMs ? { metricMs: metricsFrom.windows.metricMs } : {}),
+      alertsMs: alertsFrom?.windows?.alertsMs ?? 0,
+      violationsMs: ok('charter')?.windows?.violationsMs ?? 0,
+    };
+    return { at: at.toISOString(), alerts, metrics, violations: ok('charter')?.violations ?? [], sources, windows };
   }
 
   private async readOne(source: MonitorSource, at: Date): Promise<Outcome> {

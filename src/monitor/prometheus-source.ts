@@ -1,3 +1,4 @@
+import { promqlWindowMs } from './data-window.js';
 import type { Alert, Severity } from '../types/alert.js';
 import { NAMED_QUERIES, type NamedQuery } from '../types/facts.js';
 import type { PrometheusApi, PromQueryResult } from '../types/ports.js';
@@ -76,6 +77,9 @@ export class PrometheusSource implements MonitorSource {
       const r = results[i];
       metrics[q.name] = r === undefined ? [] : samplesOf(r);
     });
-    return { metrics, alerts: alertsFromSeries(samplesOf(alerts as PromQueryResult), samplesOf(forState as PromQueryResult)) };
+    const metricMs: Record<string, number> = {};
+    for (const q of this.queries) metricMs[q.name] = promqlWindowMs(q.promql);
+    const windows = { metricsMs: Math.max(0, ...Object.values(metricMs)), metricMs };
+    return { metrics, alerts: alertsFromSeries(samplesOf(alerts as PromQueryResult), samplesOf(forState as PromQueryResult)), windows };
   }
 }

@@ -1,12 +1,14 @@
 import type { Alert } from '../types/alert.js';
 import type { Violation } from '../types/charter.js';
-import type { MetricSample, SourceName } from '../types/snapshot.js';
+import type { DataWindows, MetricSample, SourceName } from '../types/snapshot.js';
 
 /** What one source contributed to a snapshot; absent parts are not known to that source. */
 export interface SourceReading {
   readonly alerts?: readonly Alert[];
   readonly metrics?: Readonly<Record<string, readonly MetricSample[]>>;
   readonly violations?: readonly Violation[];
+  /** How far back this source's parts reach (see DataWindows). */
+  readonly windows?: DataWindows;
 }
 
 /**

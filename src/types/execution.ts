@@ -24,14 +24,28 @@ export type ExecutionStatus =
   | 'succeeded' // verified
   | 'failed' // verification failed (and rolled back when reversible)
   | 'inconclusive'
+  | 'rolling_back' // the undo is journaled and its write may be in flight; recovery finishes it
   | 'rolled_back'
   | 'conflict' // a concurrent change; aborted
+  | 'target_not_found' // Charter has no such target (a forged or stale alert); nothing written, nothing learned
   | 'error' // apply failed terminally
   | 'blocked' // stopped by a guard rail
   | 'awaiting_approval'
-  | 'rejected'; // a human rejected it
+  | 'rejected' // a human rejected it
+  | 'abandoned'; // released by a crash and not proposed again in time; nothing was written
 
 export type VerifyResult = 'succeeded' | 'failed' | 'inconclusive';
+
+/** The undo (rollback) of an execution's write: its own intent, under its own Idempotency-Key. */
+export interface UndoRecord {
+  /** `<execution key>:rollback`, sent as the Idempotency-Key of the undo write. */
+  readonly key: string;
+  /** Why the execution is undone (the failed verification). */
+  readonly reason: string;
+  readonly startedAt: string;
+  readonly sentAt?: string;
+  readonly doneAt?: string;
+}
 
 /** One execution: intent → outcome, with timings. Stored under its unique `key`. */
 export interface ExecutionRecord {
@@ -55,7 +69,15 @@ export interface ExecutionRecord {
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly appliedAt?: string;
+  /** When the write was sent (recorded before it): a recovered write landed at or after this. */
+  readonly sentAt?: string;
   readonly verifiedAt?: string;
+  /** Looks at verification that found the data not yet conclusive (inconclusive, or not yet covering the time after the action). */
+  readonly looks?: number;
+  /** The undo of this execution's write, journaled before it is sent. */
+  readonly undo?: UndoRecord;
+  /** What the executor found out beyond the status (e.g. an answer lost but the write confirmed by reading back). */
+  readonly note?: string;
   /** Times this intent was started (1 when absent); a released intent runs again under its key. */
   readonly attempts?: number;
 }

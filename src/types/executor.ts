@@ -42,4 +42,15 @@ export interface Executor {
   /** Waits (injected sleep) until every scheduled verification has run. */
   drain(): Promise<readonly ExecutionRecord[]>;
   breaker(): BreakerState;
+  /**
+   * What the records owe: updates and outcomes the store has not taken yet (kept in memory,
+   * retried with backoff), and writes whose outcome is still being reconciled with Charter.
+   * The service is not ready while `behind` > 0.
+   */
+  debt(): ExecutorDebt;
+}
+
+export interface ExecutorDebt {
+  readonly behind: number;
+  readonly reconciling: number;
 }

@@ -31,6 +31,20 @@ export interface Snapshot {
   readonly metrics: Readonly<Record<string, readonly MetricSample[]>>;
   readonly violations: readonly Violation[];
   readonly sources: Readonly<Partial<Record<SourceName, SourceStatus>>>;
+  /** How far back each part's data reaches (absent: instant data, or not known). */
+  readonly windows?: DataWindows;
+}
+
+/** Look-back of the data behind a snapshot's parts, in ms: facts at `at` describe [at − window, at]. */
+export interface DataWindows {
+  /** Metric facts (the longest range of their queries, or the in-process deriver's window). */
+  readonly metricsMs?: number;
+  /** Per named metric, when known (else metricsMs). */
+  readonly metricMs?: Readonly<Record<string, number>>;
+  /** Alerts evaluated in-process over the deriver's window (0 for Alertmanager's and Prometheus' own alerts). */
+  readonly alertsMs?: number;
+  /** Charter's recent violations (the look-back they are listed over). */
+  readonly violationsMs?: number;
 }
 
 /** What an incident is about. */

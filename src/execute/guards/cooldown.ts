@@ -8,7 +8,7 @@ import type { ExecutionRecord } from '../../types/execution.js';
 import type { ExtendedKnowledgeStore } from '../../types/knowledge.js';
 
 /** Statuses whose write landed on the target. */
-export const ACTED = ['applied', 'succeeded', 'failed', 'inconclusive', 'rolled_back'];
+export const ACTED = ['applied', 'succeeded', 'failed', 'inconclusive', 'rolling_back', 'rolled_back'];
 
 export type CooldownKind = 'notify' | 'change';
 

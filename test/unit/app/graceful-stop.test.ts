@@ -123,7 +123,7 @@ test('stop past the grace period: the store closes between writes and refuses la
   t.regex(String(a.log.find('cycle still running at shutdown; its intent stays recorded for recovery')?.['cycleId']), /^c-/);
   a.api.release(); // the slow write lands in Charter after the store was closed
   await a.service.controller.settled();
-  const refused = a.log.lines.find((l) => l['msg'] === 'execution record not updated');
+  const refused = a.log.lines.find((l) => l['msg'] === 'execution record not written; kept and retried until it is');
   t.regex(String(refused?.['error']), /^knowledge store is closed \(shutting down\): executions ".+" not written$/);
   t.is(a.api.hits, 1);
 

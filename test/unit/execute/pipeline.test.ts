@@ -129,13 +129,26 @@ test('failed verification of an irreversible action is recorded failed, never ro
   t.is(h.charter.writes.length, 1);
 });
 
-test('inconclusive verification neither rolls back nor counts as a failure', async (t) => {
-  const h = harness({}, { verify: { '*': ['inconclusive'] } });
+test('inconclusive verification is looked at again, then left in place and a human told: never rolled back, never a failure', async (t) => {
+  const h = harness({ verification: { looks: 3, againMs: 5_000 } }, { verify: { '*': ['inconclusive', 'inconclusive', 'inconclusive'] }, alertmanager: true });
   await h.executor.execute([decision('committee:c1', ['CommitteeOverloaded'], [candidate()])], snap, 'cycle-1');
   const [r] = await h.executor.drain();
   t.is(r?.status, 'inconclusive');
+  t.is(r?.looks, 3);
+  t.is(h.verify.calls.length, 3);
   t.is(h.charter.writes.length, 1);
   t.is(h.executor.breaker().failures, 0);
+  t.deepEqual(h.am.posted.map((a) => a.labels['alertname']), ['MapekNeedsHuman']);
+  t.regex(h.am.posted[0]?.annotations?.['summary'] ?? '', /^verification of scale_committee "c1" stayed inconclusive after 3 looks; the action was left in place$/);
+});
+
+test('an inconclusive look followed by a clear one gives the clear verdict (looked again, not closed)', async (t) => {
+  const h = harness({ verification: { looks: 3, againMs: 5_000 } }, { verify: { '*': ['inconclusive', 'succeeded'] } });
+  await h.executor.execute([decision('committee:c1', ['CommitteeOverloaded'], [candidate()])], snap, 'cycle-1');
+  const [r] = await h.executor.drain();
+  t.is(r?.status, 'succeeded');
+  t.is(r?.looks, 1);
+  t.true(h.logs.includes('info verification inconclusive; looking again'));
 });
 
 test('a verification that throws is inconclusive and says why', async (t) => {

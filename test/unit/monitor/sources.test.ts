@@ -91,7 +91,7 @@ test('CharterSource reads violations since the lookback', async (t) => {
   const api = { listViolations: async (x: unknown) => { q = x; return [violation]; } } as unknown as CharterApi;
   const r = await new CharterSource(api, { lookbackMs: 5_000 }).read(now);
   t.deepEqual(q, { since: '2026-01-01T00:00:05.000Z' });
-  t.deepEqual(r, { violations: [violation] });
+  t.deepEqual(r, { violations: [violation], windows: { violationsMs: 5_000 } });
 });
 
 const stub = (name: MonitorSource['name'], read: MonitorSource['read']): MonitorSource => ({ name, read });

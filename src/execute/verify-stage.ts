@@ -11,6 +11,7 @@
  */
 import { ACTION_CATALOG } from '../types/catalog.js';
 import type { ExecutionRecord, VerifyResult } from '../types/execution.js';
+import type { Condition } from '../types/rules.js';
 import type { Snapshot } from '../types/snapshot.js';
 import { actionModule, isEmptyCondition } from './actions/index.js';
 import { recordFailure } from './breaker-alert.js';
@@ -20,7 +21,7 @@ import { readRecord, recordOutcome, update } from './record.js';
 import { errorText } from './retry.js';
 import { iso, type ExecState } from './state.js';
 import { undo } from './undo.js';
-import { coveredFrom, traceWindowMs } from './verify-window.js';
+import { conditionWindowMs, coveredFrom } from './verify-window.js';
 
 /** How far a verification that could not run (monitor failed, Charter down) is put off. */
 export const VERIFY_RETRY_MS = 10_000;
@@ -42,17 +43,18 @@ export function rollback(st: ExecState, r: ExecutionRecord, reason = 'verificati
 
 interface Check {
   readonly result: VerifyResult;
-  readonly trace?: unknown;
   readonly error?: string;
 }
 
-async function check(st: ExecState, r: ExecutionRecord, s: Snapshot): Promise<Check> {
-  if (r.action.type === 'notify') return { result: 'succeeded', trace: [] }; // the notification was the outcome
+function verifyCondition(r: ExecutionRecord): Condition {
   const given = r.action.verify.conditions;
-  const cond = isEmptyCondition(given) ? actionModule(r.action.type).defaultVerify : given;
+  return isEmptyCondition(given) ? actionModule(r.action.type).defaultVerify : given;
+}
+
+async function check(st: ExecState, r: ExecutionRecord, s: Snapshot): Promise<Check> {
+  if (r.action.type === 'notify') return { result: 'succeeded' }; // the notification was the outcome
   try {
-    const o = await st.verify(s, r.incidentId, cond);
-    return { result: o.result, trace: o.trace };
+    return { result: (await st.verify(s, r.incidentId, verifyCondition(r))).result };
   } catch (err) {
     return { result: 'inconclusive', error: `verification error: ${errorText(err)}` };
   }
@@ -69,11 +71,10 @@ export async function verifyOne(st: ExecState, key: string, s: Snapshot): Promis
   st.inflight.delete(key);
   let r = await readRecord(st, key);
   if (!r || !(r.status === 'applied' || r.status === 'unchanged') || r.verify !== undefined) return undefined;
-  const c = await check(st, r, s);
   const now = st.now();
   if (r.action.type !== 'notify') {
     const landedAt = Date.parse(r.appliedAt ?? r.updatedAt);
-    const from = coveredFrom(s, traceWindowMs(c.trace, s.windows), landedAt);
+    const from = coveredFrom(s, conditionWindowMs(verifyCondition(r), s.windows), landedAt);
     if (from !== undefined) {
       // The data still reaches back before the action landed: no verdict on it, look again then.
       requeue(st, r, Math.max(from, now + 1_000));
@@ -81,6 +82,7 @@ export async function verifyOne(st: ExecState, key: string, s: Snapshot): Promis
       return undefined;
     }
   }
+  const c = await check(st, r, s);
   if (c.result === 'inconclusive') {
     const looks = (r.looks ?? 0) + 1;
     if (looks < st.o.verification.looks) {

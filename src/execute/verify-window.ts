@@ -3,6 +3,7 @@
  * only time after the action landed. A rate over the last minute read 20 s after a fix still
  * holds the violations from before it; judging on it would undo a fix that worked.
  */
+import type { Condition } from '../types/rules.js';
 import type { DataWindows, Snapshot } from '../types/snapshot.js';
 
 /** The widest of the windows (what a fact derived from all of them may reach back to). */
@@ -47,17 +48,16 @@ export function factWindowMs(read: FactRead, w: DataWindows | undefined): number
   }
 }
 
-/** The look-back of everything a verification read (from its trace); the widest window when unknown. */
-export function traceWindowMs(trace: unknown, w: DataWindows | undefined): number {
-  if (!Array.isArray(trace)) return widest(w);
-  let max = 0;
-  for (const t of trace) {
-    const fact = (t as { fact?: unknown } | null)?.fact;
-    if (typeof fact !== 'string') return widest(w);
-    const path = (t as { path?: unknown }).path;
-    max = Math.max(max, factWindowMs({ fact, ...(typeof path === 'string' ? { path } : {}) }, w));
-  }
-  return max;
+/**
+ * The look-back of every fact a condition reads. A reference to a named condition (resolved
+ * by the rule set, not here) counts as the widest window: unknown is judged conservatively.
+ */
+export function conditionWindowMs(c: Condition, w: DataWindows | undefined): number {
+  if ('all' in c) return Math.max(0, ...c.all.map((x) => conditionWindowMs(x, w)));
+  if ('any' in c) return Math.max(0, ...c.any.map((x) => conditionWindowMs(x, w)));
+  if ('not' in c) return conditionWindowMs(c.not, w);
+  if ('condition' in c) return widest(w);
+  return factWindowMs(c, w);
 }
 
 /**

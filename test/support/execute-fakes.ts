@@ -240,11 +240,13 @@ export function decision(incidentId: string, alerts: readonly string[], chosen: 
 export class FakeMonitor implements Monitor {
   calls = 0;
   fail = false;
+  /** When set, each snapshot is stamped with this clock's time (as the service's monitor is). */
+  clock: (() => number) | undefined;
   constructor(public snap: Snapshot) {}
   async observe(): Promise<Snapshot> {
     this.calls += 1;
     if (this.fail) throw new Error('monitor down');
-    return this.snap;
+    return this.clock ? { ...this.snap, at: new Date(this.clock()).toISOString() } : this.snap;
   }
 }
 

@@ -77,7 +77,8 @@ export class Service {
     if (p.alertmanager) sources.push(new AlertmanagerSource(p.alertmanager));
     sources.push(
       new CharterSource(p.charter, {
-        lookbackMs: 60_000,
+        lookbackMs: p.config.charterWindowMs,
+        rateWindowMs: p.config.charterWindowMs,
         ...(p.scrapeCharterMetrics ? { scrapeMetrics: p.scrapeCharterMetrics } : {}),
         evaluateAlerts: p.prometheus === undefined && p.alertmanager === undefined,
         ...p.charterSource,

@@ -42,6 +42,8 @@ export interface Config {
   readonly reloadDebounceMs: number;
   readonly dryRun: boolean;
   readonly shutdownGraceMs: number;
+  /** Look-back of Charter's violations and of the metrics and alerts derived from Charter's own /metrics. */
+  readonly charterWindowMs: number;
   readonly decisionsLimit: number;
   /** Guard-rail settings passed to the executor (validated there; docs/EXECUTION.md). */
   readonly executor: Readonly<Record<string, unknown>>;
@@ -67,6 +69,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'reloadDebounceMs', file: 'reloadDebounceMs', env: 'MAPEK_RELOAD_DEBOUNCE', kind: 'milliseconds', default: 300, doc: 'Milliseconds to wait after a rule file changes before reloading.' },
   { key: 'dryRun', file: 'dryRun', env: 'MAPEK_DRY_RUN', flag: 'dry-run', kind: 'boolean', default: false, doc: 'Plan and record, never write to Charter.' },
   { key: 'shutdownGraceMs', file: 'shutdownGrace', env: 'MAPEK_SHUTDOWN_GRACE', kind: 'seconds', default: 30_000, doc: 'Seconds SIGTERM waits for the cycle in flight before leaving it recorded for recovery.' },
+  { key: 'charterWindowMs', file: 'charterWindow', env: 'MAPEK_CHARTER_WINDOW', kind: 'seconds', default: 60_000, doc: 'Seconds of Charter data the monitor reads back: recent violations, and (without Prometheus) the window of the rates and alerts it derives from Charter\'s /metrics. A verification waits until this window covers only time after its action.' },
   { key: 'executor', file: 'executor', kind: 'mapping', default: {}, doc: 'Guard rails of the executor (cooldownMs, hysteresis, rateLimit, maxConcurrent, breaker, approvalRisk, …; file only, see docs/EXECUTION.md).' },
   { key: 'decisionsLimit', file: 'decisionsLimit', env: 'MAPEK_DECISIONS_LIMIT', kind: 'integer', default: 100, doc: 'Most decisions GET /api/v1/decisions returns.' },
 ];

@@ -54,11 +54,12 @@ export class CharterSource implements MonitorSource {
         this.opts.scrapeMetrics ? this.opts.scrapeMetrics() : Promise.resolve(undefined),
       ]);
       if (text !== undefined) derived = this.deriver.derive(parseExposition(text), now.getTime());
-      const rateWindowMs = this.opts.rateWindowMs ?? 60_000;
+      // Rates, increases and the alerts evaluated on them reach back to the deriver's baseline
+      // scrape (the window plus up to one scrape interval); until a first scrape, the window.
+      const spanMs = Math.max(derived?.spanMs ?? 0, this.opts.rateWindowMs ?? 60_000);
       const reading: { violations: typeof violations; metrics?: Derived['metrics']; alerts?: ReturnType<AlertEvaluator['evaluate']>; windows: DataWindows } = {
         violations,
-        // Rates, increases and the alerts evaluated on them reach back over the deriver's window.
-        windows: { violationsMs: this.opts.lookbackMs, ...(derived !== undefined ? { metricsMs: rateWindowMs } : {}), ...(this.opts.evaluateAlerts === true ? { alertsMs: rateWindowMs } : {}) },
+        windows: { violationsMs: this.opts.lookbackMs, ...(derived !== undefined ? { metricsMs: spanMs } : {}), ...(this.opts.evaluateAlerts === true ? { alertsMs: spanMs } : {}) },
       };
       if (derived !== undefined) reading.metrics = derived.metrics;
       if (this.opts.evaluateAlerts === true) reading.alerts = this.evaluator.evaluate(derived, now);

@@ -19,6 +19,8 @@ export interface Derived {
   };
   /** Total API requests per second over the window (alerts need "some traffic"). */
   readonly apiRequestRate: number;
+  /** How far back the rates and increases reach: from the baseline scrape to now (≥ the window once it is full). */
+  readonly spanMs: number;
 }
 
 interface Scrape {
@@ -125,6 +127,7 @@ export class CharterMetricsDeriver {
         enforcementFailures: Object.fromEntries(enforcement),
       },
       apiRequestRate: this.history.length < 2 ? 0 : apiAll / seconds,
+      spanMs: nowMs - (this.history[0]?.t ?? nowMs),
     };
   }
 }

@@ -14,6 +14,8 @@ export interface ClientFaultConfig {
   readonly timeoutRate: number;
   /** Path prefixes the faults apply to. */
   readonly routes: readonly string[];
+  /** HTTP methods the faults apply to (absent: every method), e.g. only writes: ["POST", "PUT"]. */
+  readonly methods?: readonly string[];
 }
 
 export const NO_CLIENT_FAULTS: ClientFaultConfig = { latencyMs: 0, errorRate: 0, timeoutRate: 0, routes: ['/api/v1/'] };
@@ -42,11 +44,12 @@ export class ClientFaults {
   }
 
   /** What to do with a request to `path` (decided once, when it arrives). */
-  plan(path: string): ClientFaultPlan {
+  plan(path: string, method = 'GET'): ClientFaultPlan {
     const c = this.#config;
     const none = { latencyMs: 0, error: false, hang: false };
     if (path.startsWith('/api/v1/test/') || path === '/api/v1/test') return none;
     if (!c.routes.some((r) => path.startsWith(r))) return none;
+    if (c.methods !== undefined && !c.methods.includes(method.toUpperCase())) return none;
     const error = c.errorRate > 0 && this.#random() < c.errorRate;
     const hang = !error && c.timeoutRate > 0 && this.#random() < c.timeoutRate;
     return { latencyMs: c.latencyMs, error, hang };

@@ -137,7 +137,7 @@ export function createCharterServer(deps: CharterServerDeps): CharterServer {
       const raw = await readBody(req);
       const match = route(routes, method, path);
       routeLabel = match.route.pattern;
-      const plan = clientFaults.plan(path);
+      const plan = clientFaults.plan(path, method);
       if (plan.latencyMs > 0) await new Promise((r) => setTimeout(r, plan.latencyMs));
       if (plan.error) throw new CharterRequestError(503, 'injected_fault', 'injected error (client fault); retry later');
       hang = plan.hang;

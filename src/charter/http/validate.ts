@@ -125,7 +125,7 @@ export function faultBody(body: unknown): { kind: FaultKind; subject?: string } 
 }
 
 export function clientFaultBody(body: unknown): Partial<ClientFaultConfig> {
-  const o = object(body, 'body', ['latencyMs', 'errorRate', 'timeoutRate', 'routes']);
+  const o = object(body, 'body', ['latencyMs', 'errorRate', 'timeoutRate', 'routes', 'methods']);
   const latencyMs = int(o, 'latencyMs', { required: false, min: 0, max: 60_000 });
   const errorRate = rate(o, 'errorRate');
   const timeoutRate = rate(o, 'timeoutRate');
@@ -136,7 +136,15 @@ export function clientFaultBody(body: unknown): Partial<ClientFaultConfig> {
       if (typeof r !== 'string' || !r.startsWith('/')) throw invalid(`routes[${i}]`, 'expected a path prefix starting with "/"');
     });
   }
+  const methods = o['methods'];
+  if (methods !== undefined) {
+    if (!Array.isArray(methods) || methods.length === 0) throw invalid('methods', 'expected a non-empty array of HTTP methods');
+    methods.forEach((m, i) => {
+      if (typeof m !== 'string' || !/^(GET|POST|PUT|DELETE|PATCH|HEAD)$/.test(m)) throw invalid(`methods[${i}]`, 'expected one of GET, POST, PUT, DELETE, PATCH, HEAD');
+    });
+  }
   return {
+    ...(methods !== undefined ? { methods: methods as string[] } : {}),
     ...(latencyMs !== undefined ? { latencyMs } : {}),
     ...(errorRate !== undefined ? { errorRate } : {}),
     ...(timeoutRate !== undefined ? { timeoutRate } : {}),

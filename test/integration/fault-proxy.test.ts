@@ -6,7 +6,8 @@
 import test from 'ava';
 import { startCharter } from '../../src/charter/index.js';
 import { call, charterForTest } from '../support/charter.js';
-import { HTML_ERROR_PAGE, startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
+import { HTML_ERROR_PAGE, startFaultProxy } from '../support/fault-proxy.js';
+import { startFaultProxyChild } from '../support/fault-proxy-child.js';
 
 async function setup(t: Parameters<typeof charterForTest>[0]) {
   const charter = await charterForTest(t);
@@ -16,7 +17,7 @@ async function setup(t: Parameters<typeof charterForTest>[0]) {
 }
 
 const COMMITTEE = '/api/v1/committees/committee-ops';
-const putCapacity = (proxy: FaultProxy, capacity: number, key: string, extra: RequestInit = {}) =>
+const putCapacity = (proxy: { url: string }, capacity: number, key: string, extra: RequestInit = {}) =>
   fetch(`${proxy.url}${COMMITTEE}`, { method: 'PUT', headers: { 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify({ capacity }), ...extra });
 
 /** The name of the error a promise rejects with ("none" when it resolves). */
@@ -59,8 +60,12 @@ test('drop_answer destroy: Charter applied the write, the client sees a connecti
 test('drop_answer hang: the write lands, no answer comes; the client\'s own timeout ends it', async (t) => {
   const { charter, proxy } = await setup(t);
   proxy.rule({ method: 'PUT' }, { kind: 'drop_answer', mode: 'hang' });
-  t.is(await failure(putCapacity(proxy, 11, 'k-hang', { signal: AbortSignal.timeout(300) })), 'TimeoutError');
+  const client = new AbortController();
+  const pending = failure(putCapacity(proxy, 11, 'k-hang', { signal: client.signal }));
+  await proxy.waitFor((r) => r.upstreamStatus !== undefined);
   t.is(charter.world.getCommittee('committee-ops').capacity, 11);
+  client.abort(); // the client's own timeout
+  t.is(await pending, 'AbortError');
   const rec = await proxy.waitFor((r) => r.outcome !== 'pending');
   t.like(rec, { action: 'drop_answer', forwarded: true, upstreamStatus: 200, outcome: 'hung' });
 });
@@ -182,4 +187,21 @@ test('bad rules and upstreams are refused with exact messages', async (t) => {
   t.throws(() => proxy.rule({}, { kind: 'delay', ms: -1, before: 'forward' }), { message: 'fault proxy: delay: expected ms >= 0, got -1' });
   t.throws(() => proxy.rule({}, { kind: 'error', status: 200, body: 'json' }), { message: 'fault proxy: error: expected a status 400-599, got 200' });
   await t.throwsAsync(startFaultProxy({ upstream: 'https://127.0.0.1:1' }), { message: 'fault proxy: upstream "https://127.0.0.1:1": only http is supported' });
+});
+
+test('as a child process: rules over IPC, SIGSTOP freezes it (the client times out), SIGCONT thaws it', async (t) => {
+  const charter = await charterForTest(t);
+  const child = await startFaultProxyChild(charter.url);
+  t.teardown(() => child.close());
+  await child.rule({ method: 'PUT', path: /committees/, nth: 1 }, { kind: 'error', status: 503, body: 'html' });
+  t.is((await putCapacity(child, 18, 'k-child')).status, 503);
+  child.pause();
+  t.is(await failure(fetch(`${child.url}/healthz`, { signal: AbortSignal.timeout(300) })), 'TimeoutError');
+  child.resume();
+  t.is((await putCapacity(child, 18, 'k-child')).status, 200);
+  const recs = await child.requests();
+  t.deepEqual(recs.map((r) => [r.method, r.action, r.outcome]).filter((r) => r[0] === 'PUT'), [['PUT', 'error', 'answered'], ['PUT', 'forward', 'answered']]);
+  await t.throwsAsync(child.rule({ nth: 0 }, { kind: 'cut' }), { message: 'fault proxy: nth: expected an integer >= 1, got 0' });
+  await child.close();
+  t.is(await failure(fetch(`${child.url}/healthz`)), 'TypeError');
 });

@@ -280,6 +280,7 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
       try {
         const up = await forward(method, path, headers, raw);
         rec.upstreamStatus = up.status;
+        notify(rec);
         return up;
       } catch (err) {
         rec.upstreamError = err instanceof Error ? err.message : String(err);

@@ -163,6 +163,17 @@ test('matchers: method, path, nth and times select which requests a rule takes; 
   t.deepEqual(proxy.requests(), []);
 });
 
+test('matchers: an Idempotency-Key pattern singles out the undo write; a request without a key never matches it', async (t) => {
+  const { charter, proxy } = await setup(t);
+  const undo = proxy.rule({ idempotencyKey: /:rollback$/g }, { kind: 'drop_answer', mode: 'destroy' });
+  t.is((await putCapacity(proxy, 6, 'k1')).status, 200);
+  t.is(await failure(putCapacity(proxy, 4, 'k1:rollback')), 'TypeError');
+  t.is(await failure(putCapacity(proxy, 4, 'k2:rollback')), 'TypeError'); // a /g pattern matches every time
+  t.is((await fetch(`${proxy.url}/api/v1/policies`)).status, 200);
+  t.deepEqual([undo.matched, undo.applied], [2, 2]);
+  t.deepEqual(charter.writes.list().map((w) => [w.idempotencyKey, w.applied]), [['k1', true], ['k1:rollback', true], ['k2:rollback', false]]);
+});
+
 test('an unreachable upstream: the client sees a connection error and the record says why', async (t) => {
   const gone = await startCharter({ tickMs: 0 });
   const url = gone.url;

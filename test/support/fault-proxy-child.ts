@@ -55,7 +55,7 @@ export async function startFaultProxyChild(upstream: string): Promise<FaultProxy
     url,
     pid: child.pid!,
     rule: async (match, action) => {
-      await ask({ op: 'rule', ...match, ...(match.path ? { path: { source: match.path.source, flags: match.path.flags } } : {}), action });
+      await ask({ op: 'rule', ...match, ...(match.path ? { path: { source: match.path.source, flags: match.path.flags } } : {}), ...(match.idempotencyKey ? { idempotencyKey: { source: match.idempotencyKey.source, flags: match.idempotencyKey.flags } } : {}), action });
     },
     clearRules: async () => {
       await ask({ op: 'clearRules' });

@@ -6,7 +6,7 @@
 import { startFaultProxy, type FaultAction } from './fault-proxy.js';
 
 export type ChildCommand =
-  | { readonly id: number; readonly op: 'rule'; readonly method?: string; readonly path?: { readonly source: string; readonly flags: string }; readonly nth?: number; readonly times?: number; readonly action: FaultAction }
+  | { readonly id: number; readonly op: 'rule'; readonly method?: string; readonly path?: { readonly source: string; readonly flags: string }; readonly idempotencyKey?: { readonly source: string; readonly flags: string }; readonly nth?: number; readonly times?: number; readonly action: FaultAction }
   | { readonly id: number; readonly op: 'clearRules' }
   | { readonly id: number; readonly op: 'requests' };
 
@@ -20,7 +20,7 @@ async function main(): Promise<void> {
     try {
       switch (m.op) {
         case 'rule':
-          proxy.rule({ ...(m.method !== undefined ? { method: m.method } : {}), ...(m.path !== undefined ? { path: new RegExp(m.path.source, m.path.flags) } : {}), ...(m.nth !== undefined ? { nth: m.nth } : {}), ...(m.times !== undefined ? { times: m.times } : {}) }, m.action);
+          proxy.rule({ ...(m.method !== undefined ? { method: m.method } : {}), ...(m.path !== undefined ? { path: new RegExp(m.path.source, m.path.flags) } : {}), ...(m.idempotencyKey !== undefined ? { idempotencyKey: new RegExp(m.idempotencyKey.source, m.idempotencyKey.flags) } : {}), ...(m.nth !== undefined ? { nth: m.nth } : {}), ...(m.times !== undefined ? { times: m.times } : {}) }, m.action);
           break;
         case 'clearRules':
           proxy.clearRules();

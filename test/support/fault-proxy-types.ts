@@ -23,6 +23,8 @@ export interface Matcher {
   readonly method?: string;
   /** Tested against the path with its query string; any path when absent. */
   readonly path?: RegExp;
+  /** Tested against the Idempotency-Key header (e.g. /:rollback$/ for an undo write); a request without one never matches. */
+  readonly idempotencyKey?: RegExp;
   /** Act only from the Nth matching request on (1-based; default 1). */
   readonly nth?: number;
   /** Act on this many matches (default: 1 when `nth` is given, else every match). */

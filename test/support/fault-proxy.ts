@@ -8,7 +8,7 @@
  *   proxy.rule({ method: 'PUT', path: /^\/api\/v1\/committees\//, nth: 1 }, { kind: 'drop_answer', mode: 'destroy' });
  *   // point the service at proxy.url; afterwards: proxy.requests(), proxy.close()
  *
- * Each rule counts every request its matcher (method and path) matches, and acts on matches
+ * Each rule counts every request its matcher (method, path, Idempotency-Key) matches, and acts on matches
  * nth … nth+times-1 (default: every match); when several would act, the first added wins.
  * A request no rule acts on is forwarded untouched.
  */
@@ -56,13 +56,17 @@ function readAll(stream: IncomingMessage): Promise<Buffer> {
 }
 
 /** Does the rule act on this request? Counts the match either way. */
-function takes(rule: Rule, method: string, path: string): boolean {
+function matches(re: RegExp, text: string): boolean {
+  re.lastIndex = 0; // a /g or /y regex keeps state between tests
+  return re.test(text);
+}
+
+function takes(rule: Rule, method: string, path: string, key: string | undefined): boolean {
   if (rule.removed) return false;
-  if (rule.match.method !== undefined && rule.match.method.toUpperCase() !== method) return false;
-  if (rule.match.path !== undefined) {
-    rule.match.path.lastIndex = 0;
-    if (!rule.match.path.test(path)) return false;
-  }
+  const m = rule.match;
+  if (m.method !== undefined && m.method.toUpperCase() !== method) return false;
+  if (m.path !== undefined && !matches(m.path, path)) return false;
+  if (m.idempotencyKey !== undefined && (key === undefined || !matches(m.idempotencyKey, key))) return false;
   rule.matched++;
   const nth = rule.match.nth ?? 1;
   const times = rule.match.times ?? (rule.match.nth !== undefined ? 1 : Infinity);
@@ -151,7 +155,7 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
     const raw = await readAll(req);
     const text = raw.toString('utf8');
     // Every rule counts its matches, whichever rule acts: "the Nth PUT" means the Nth PUT seen.
-    const acting = rules.filter((r) => takes(r, method, path));
+    const acting = rules.filter((r) => takes(r, method, path, headers['idempotency-key']));
     const rule = acting[0];
     if (rule) rule.applied++;
     const action: FaultAction = rule?.action ?? { kind: 'forward' };

@@ -45,7 +45,9 @@ export function compareWriteLog(records: readonly ExecutionRecord[], writes: rea
     const resource = resourceOf(r.action.type, r.action.target);
     if (resource === undefined) continue;
     const forward = under.get(r.key) ?? [];
-    const undo = under.get(`${r.key}${UNDO_KEY_SUFFIX}`) ?? [];
+    // An undo journaled as its own record (key `<key>:rollback`) accounts for its writes itself.
+    const undo = byKey.has(`${r.key}${UNDO_KEY_SUFFIX}`) ? [] : under.get(`${r.key}${UNDO_KEY_SUFFIX}`) ?? [];
+    const undoRecorded = byKey.has(`${r.key}${UNDO_KEY_SUFFIX}`);
     const base = { key: r.key, executionId: r.id, resource: label(resource) };
     if (forward.length > 1) out.push({ ...base, kind: 'double_apply', writes: forward.map((w) => w.id), message: `${who(r)}: ${forward.length} writes landed under one key (${ids(forward)})` });
     if (undo.length > 1) out.push({ ...base, kind: 'double_apply', writes: undo.map((w) => w.id), message: `${who(r)}: ${undo.length} undo writes landed under key "${r.key}${UNDO_KEY_SUFFIX}" (${ids(undo)})` });
@@ -54,7 +56,7 @@ export function compareWriteLog(records: readonly ExecutionRecord[], writes: rea
     } else if (forward.length > 0) {
       out.push({ ...base, kind: 'unexpected_write', writes: forward.map((w) => w.id), message: `${who(r)} says nothing was written, but ${describe(forward[0]!)} landed under its key` });
     }
-    if (r.status === 'rolled_back' && undo.length === 0) out.push({ ...base, kind: 'write_missing', message: `${who(r)} says it was rolled back, but no undo write (key "${r.key}${UNDO_KEY_SUFFIX}") landed in charter` });
+    if (r.status === 'rolled_back' && undo.length === 0 && !undoRecorded) out.push({ ...base, kind: 'write_missing', message: `${who(r)} says it was rolled back, but no undo write (key "${r.key}${UNDO_KEY_SUFFIX}") landed in charter` });
     if (r.status !== 'rolled_back' && undo.length > 0) out.push({ ...base, kind: 'unrecorded_undo', writes: undo.map((w) => w.id), message: `undo ${describe(undo[0]!)} (key "${r.key}${UNDO_KEY_SUFFIX}") landed but ${who(r)} does not say it was rolled back` });
   }
 

@@ -103,6 +103,18 @@ test('rolled back: agrees with an undo write; without one, the missing undo and 
   ]);
 });
 
+test('an undo journaled as its own record (key <key>:rollback) accounts for its write', async (t) => {
+  const c = await charterForTest(t);
+  await put(c, 6, 'k1');
+  await put(c, 4, 'k1:rollback');
+  const undoRecord = record('k1:rollback', 'succeeded', { params: { capacity: 4 }, prior: { ...OPS, capacity: 6, version: 2 } });
+  t.deepEqual(messages(await audit(c, [record('k1', 'rolled_back', { prior: OPS }), undoRecord])), []);
+  t.deepEqual(messages(await audit(c, [record('k1', 'failed', { prior: OPS }), undoRecord])), []);
+  t.deepEqual(messages(await audit(c, [record('k1', 'rolled_back', { prior: OPS }), { ...undoRecord, status: 'error' }])), [
+    ['unexpected_write', 'execution exec-k1:rollback (key "k1:rollback", error) says nothing was written, but write #2 PUT /api/v1/committees/committee-ops landed under its key'],
+  ]);
+});
+
 test('state_mismatch: Charter changed behind the last record (outside the API), and a policy that holds another spec', async (t) => {
   const c = await charterForTest(t);
   await put(c, 6, 'k1');

@@ -10,6 +10,7 @@ import { openKnowledgeStore } from '../../../src/knowledge/index.js';
 import type { ExecutionRecord } from '../../../src/types/execution.js';
 import { call, charterForTest } from '../../support/charter.js';
 import { captureIo } from '../../support/io.js';
+import { auditStore, countByKind } from '../../support/audit.js';
 import { record } from '../../support/audit-records.js';
 
 const OPS = { id: 'committee-ops', capacity: 4, queueDepth: 0, version: 1 };
@@ -58,6 +59,10 @@ test('disagreements: one line each, kind first; exit 1; --json has the same', as
   t.like(report, { store: dir, charter: c.url, history: 'write_log', records: 2, writes: 2, states: 2 });
   t.deepEqual(report.disagreements.map((d: { kind: string }) => d.kind), ['unrecorded_write', 'write_missing', 'unexpected_write']);
   t.like(report.disagreements[2], { key: 'k1', executionId: 'exec-k1', resource: 'committee "committee-ops"', writes: [1] });
+  // The suite's helper reads the same directory the same way.
+  const direct = await auditStore(dir, c.url);
+  t.deepEqual(direct.disagreements, report.disagreements);
+  t.deepEqual(countByKind(direct), { unrecorded_write: 1, unrecorded_undo: 0, write_missing: 1, unexpected_write: 1, double_apply: 0, state_mismatch: 0 });
 });
 
 test('a Charter without a write log is audited from its policy histories', async (t) => {

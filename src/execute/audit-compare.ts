@@ -69,7 +69,8 @@ export function compareWriteLog(records: readonly ExecutionRecord[], writes: rea
     if (key === undefined || resource === 'reload') continue;
     const own = byKey.get(key);
     const undone = key.endsWith(UNDO_KEY_SUFFIX) ? byKey.get(key.slice(0, -UNDO_KEY_SUFFIX.length)) : undefined;
-    // A record that says nothing was written, or a forward write whose record says undone, is already reported.
+    // Expectations only from a record that says it wrote (else: already unexpected_write), or
+    // from an undo its record says happened (else: already unrecorded_undo).
     if (own && claimsWritten(own.status)) owner.set(resource, own);
     else if (!own && undone?.status === 'rolled_back') owner.set(resource, undone);
   }

@@ -1,24 +1,29 @@
-/** `mapek knowledge weights|history`: what the learner believes and what was done, read only. */
+/** `mapek knowledge weights|history|audit`: what the learner believes, what was done, and whether Charter agrees; read only. */
 import { DEFAULT_LEARNER_OPTIONS, openReadonlyView, ruleStats, type RuleStats } from '../knowledge/index.js';
 import type { ExecutionRecord, WeightChange } from '../types/execution.js';
 import type { ExtendedKnowledgeStore } from '../types/knowledge.js';
 import { EXIT, parseCommandArgs, UsageError, type Command, type Io } from './command.js';
+import { audit, AUDIT_HELP, AUDIT_OPTION, AUDIT_USAGE } from './knowledge-audit.js';
 
 const HELP = `usage: mapek knowledge weights [--explain] [--json] [--dir DIR]
        mapek knowledge history [--limit N] [--json] [--dir DIR]
+       ${AUDIT_USAGE}
 
   weights   each plan rule's learned weight, sample size, success rate and why
   history   the most recent executions, newest first
+${AUDIT_HELP}
 
 options:
   --dir DIR     knowledge store directory (default: knowledge)
   --explain     weights: the learner's reasoning per rule and per incident kind
   --limit N     history: how many executions (default 20)
+${AUDIT_OPTION}
   --json        machine-readable output
   -h, --help    this help
 
 Reads the store files without locking them; safe while the service runs.
-exit codes: 0 ok, 2 usage error, 3 no knowledge store at DIR`;
+exit codes: 0 ok (audit: no disagreement), 1 audit: disagreements found, 2 usage error,
+3 no knowledge store at DIR, or (audit) Charter unreachable`;
 
 export interface WeightRow {
   readonly ruleId: string;
@@ -96,14 +101,16 @@ async function history(store: ExtendedKnowledgeStore, limit: number, json: boole
 
 export const command: Command = {
   name: 'knowledge',
-  summary: 'inspect the knowledge store: `weights [--explain]`, `history`',
+  summary: 'inspect the knowledge store: `weights [--explain]`, `history`, `audit` (against Charter)',
   async run(argv, io) {
-    const parsed = parseCommandArgs(argv, { dir: { type: 'string' }, explain: { type: 'boolean' }, json: { type: 'boolean' }, limit: { type: 'string' } }, HELP, io);
+    const parsed = parseCommandArgs(argv, { dir: { type: 'string' }, explain: { type: 'boolean' }, json: { type: 'boolean' }, limit: { type: 'string' }, 'charter-url': { type: 'string' } }, HELP, io);
     if (!parsed) return EXIT.ok;
     const [sub, ...extra] = parsed.positionals;
-    if (sub !== 'weights' && sub !== 'history') throw new UsageError(sub === undefined ? 'expected a subcommand: weights or history' : `unknown subcommand "${sub}" (expected weights or history)`);
+    if (sub !== 'weights' && sub !== 'history' && sub !== 'audit') throw new UsageError(sub === undefined ? 'expected a subcommand: weights, history or audit' : `unknown subcommand "${sub}" (expected weights, history or audit)`);
     if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"`);
     const v = parsed.values;
+    if (sub === 'audit') return audit(v, process.env, io);
+    if (v['charter-url'] !== undefined) throw new UsageError('--charter-url: only for audit');
     const limitText = (v['limit'] as string | undefined) ?? '20';
     const limit = Number(limitText);
     if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit: expected a positive integer, got "${limitText}"`);

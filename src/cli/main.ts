@@ -24,7 +24,7 @@ const COMMANDS: Readonly<Record<string, { summary: string; command: Command }>> 
   charter: { summary: 'start the reference Charter service', command: charter },
   approve: { summary: 'approve a high-risk action waiting in the queue', command: approve },
   reject: { summary: 'reject a high-risk action waiting in the queue', command: reject },
-  knowledge: { summary: 'inspect the knowledge store: `weights [--explain]`, `history`', command: knowledge },
+  knowledge: { summary: 'inspect the knowledge store: `weights [--explain]`, `history`, `audit` (against Charter)', command: knowledge },
   explain: { summary: 'print one decision in full', command: explain },
 };
 

@@ -1,12 +1,15 @@
 /** The test-only control API under /api/v1/test/ (off unless enabled; then these routes do not exist). */
 import { CharterRequestError } from '../errors.js';
 import { FaultAlreadyActiveError } from '../faults.js';
+import type { WriteRecord } from '../writes.js';
 import type { ClientFaults } from './client-faults.js';
 import type { Route } from './router.js';
 import { clientFaultBody, faultBody } from './validate.js';
 
 export interface TestControl {
   readonly clientFaults: ClientFaults;
+  /** The write log, oldest first (what `mapek knowledge audit` compares the store with). */
+  writes(): readonly WriteRecord[];
   /** Drop the idempotency cache and every connection, as a process restart would. State persists. */
   restart(): void;
   /** Back to the seeded world: no faults, no client faults, empty caches and write log. */
@@ -43,6 +46,7 @@ export function testRoutes(control: TestControl): Route[] {
     },
     { method: 'GET', pattern: '/api/v1/test/client-faults', write: false, handler: () => ({ status: 200, body: control.clientFaults.config }) },
     { method: 'POST', pattern: '/api/v1/test/client-faults', write: false, handler: (c) => ({ status: 200, body: control.clientFaults.set(clientFaultBody(c.body)) }) },
+    { method: 'GET', pattern: '/api/v1/test/writes', write: false, handler: () => ({ status: 200, body: control.writes() }) },
     { method: 'POST', pattern: '/api/v1/test/restart', write: false, handler: () => ({ status: 200, body: { restarted: true }, after: () => control.restart() }) },
     {
       method: 'POST',

@@ -63,7 +63,7 @@ export function createCharterServer(deps: CharterServerDeps): CharterServer {
   const { world, writes, clientFaults } = deps;
   const idempotency = new IdempotencyCache();
   const sockets = new Set<Socket>();
-  const control = { clientFaults, restart: () => restart(), reset: () => reset() };
+  const control = { clientFaults, writes: () => writes.list(), restart: () => restart(), reset: () => reset() };
   const routes: Route[] = [...apiRoutes(deps.registry), ...(deps.testApi ? testRoutes(control) : [])];
 
   function restart(): void {

@@ -14,7 +14,7 @@ test('openapi.yaml documents exactly the routes the server serves', (t) => {
   const doc = yaml.load(read('openapi.yaml')) as { openapi: string; paths: Record<string, Record<string, unknown>> };
   t.is(doc.openapi, '3.0.3');
   const documented = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`)).sort();
-  const routes = [...apiRoutes(new client.Registry()), ...testRoutes({ clientFaults: new ClientFaults(1), restart: () => {}, reset: () => {} })];
+  const routes = [...apiRoutes(new client.Registry()), ...testRoutes({ clientFaults: new ClientFaults(1), writes: () => [], restart: () => {}, reset: () => {} })];
   t.deepEqual(documented, routes.map((r) => `${r.method} ${r.pattern}`).sort());
 });
 

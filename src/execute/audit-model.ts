@@ -63,8 +63,11 @@ export function claimsWritten(s: ExecutionStatus): boolean {
     case 'succeeded':
     case 'failed':
     case 'inconclusive':
+    case 'rolling_back':
     case 'rolled_back':
       return true;
+    case 'target_not_found':
+    case 'abandoned':
     case 'pending':
     case 'released':
     case 'unchanged':

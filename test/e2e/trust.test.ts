@@ -9,6 +9,7 @@ import test, { type ExecutionContext } from 'ava';
 import { NedbKnowledgeStore } from '../../src/knowledge/index.js';
 import type { ExecutionRecord } from '../../src/types/execution.js';
 import { NEVER_HOLDS, startFaultWorld, type FaultWorld } from '../support/fault-world.js';
+import { auditStore } from '../support/audit.js';
 import { checkInvariants, SuiteTally } from '../support/invariants.js';
 import { waitUntil } from '../support/stack.js';
 
@@ -40,7 +41,10 @@ async function audit(t: ExecutionContext, w: FaultWorld, served: readonly string
   let lost = 0;
   for (const id of served) if ((await s.getDecision(id)) === undefined) lost += 1;
   await s.close();
-  tally.add(report, lost);
+  // The operator's check too: `mapek knowledge audit`'s comparison, against Charter itself.
+  const audited = await auditStore(w.knowledgeDir, w.charter.url);
+  tally.add({ ...report, disagreements: [...report.disagreements, ...audited.disagreements.map((d) => `audit ${d.kind}: ${d.message}`)] }, lost);
+  t.deepEqual(audited.disagreements.map((d) => d.message), [], 'mapek knowledge audit');
   t.deepEqual(report.disagreements, [], `records: ${JSON.stringify(records.map((r) => [r.key, r.status, r.error ?? r.note ?? '']))}; writes: ${JSON.stringify(w.appliedWrites().map((x) => [x.idempotencyKey, x.path]))}`);
   t.is(lost, 0, 'acknowledged decisions lost');
 }

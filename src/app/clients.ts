@@ -15,6 +15,8 @@ export interface Clients {
   readonly alertmanager?: AlertmanagerApi;
   /** GET Charter's /metrics as text (fallback metrics when Prometheus is absent or down). */
   readonly scrapeCharterMetrics: () => Promise<string>;
+  /** Aborts every request in flight and refuses later ones (the service has stopped). */
+  readonly closeClients: () => void;
 }
 
 /**
@@ -26,11 +28,18 @@ export function buildClients(config: Config): Clients {
   const common = { timeoutMs: config.requestTimeoutMs, retries: 1 };
   const charterOpts = { ...common, baseUrl: config.charterApiUrl, ...(config.charterToken ? { bearerToken: config.charterToken } : {}) };
   const metricsHttp = new HttpClient({ ...charterOpts, retries: 0 });
+  const charter = new CharterClient(charterOpts);
+  const executorCharter = new CharterClient({ ...charterOpts, retries: 0 });
+  const prometheus = config.prometheusUrl ? new PrometheusClient({ ...common, baseUrl: config.prometheusUrl }) : undefined;
+  const alertmanager = config.alertmanagerUrl ? new AlertmanagerClient({ ...common, baseUrl: config.alertmanagerUrl }) : undefined;
   return {
-    charter: new CharterClient(charterOpts),
-    executorCharter: new CharterClient({ ...charterOpts, retries: 0 }),
-    ...(config.prometheusUrl ? { prometheus: new PrometheusClient({ ...common, baseUrl: config.prometheusUrl }) } : {}),
-    ...(config.alertmanagerUrl ? { alertmanager: new AlertmanagerClient({ ...common, baseUrl: config.alertmanagerUrl }) } : {}),
+    charter,
+    executorCharter,
+    ...(prometheus ? { prometheus } : {}),
+    ...(alertmanager ? { alertmanager } : {}),
+    closeClients: () => {
+      for (const h of [metricsHttp, charter.http, executorCharter.http, prometheus?.http, alertmanager?.http]) h?.close();
+    },
     scrapeCharterMetrics: () =>
       metricsHttp.call({ method: 'GET', path: '/metrics', headers: { accept: 'text/plain' } }, (res: HttpResponse) => {
         if (res.status < 200 || res.status > 299) throw new HttpStatusError(res.method, res.url, res.status, res.text);

@@ -32,6 +32,8 @@ export interface ServiceParts {
   readonly charter: CharterApi;
   /** The executor's Charter client (one request per call; default `charter`). */
   readonly executorCharter?: CharterApi;
+  /** Called last by `stop()`: aborts the requests still in flight (past the grace period). */
+  readonly closeClients?: () => void;
   readonly prometheus?: PrometheusApi;
   readonly alertmanager?: AlertmanagerApi;
   /** Charter's /metrics text: fallback metrics (and, in the demo, in-process alerts). */
@@ -245,6 +247,9 @@ export class Service {
     if (this.server) await closeServer(this.server);
     await this.p.store.close();
     this.storeOpen = false;
+    // Past the grace period a Charter call may still be waiting: abort it, so that the process
+    // ends now and nothing is sent after the store closed (its intent is on record).
+    this.p.closeClients?.();
     this.p.log.info('stopped', { cycleFinished: finished });
     return finished;
   }

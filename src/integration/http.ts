@@ -112,6 +112,9 @@ export class HttpClient {
   private readonly agent: http.Agent;
   /** One connection per request (`Connection: close`). */
   private readonly oneShot: http.Agent;
+  /** Requests in flight, aborted by `close()`. */
+  private readonly inflight = new Set<AbortController>();
+  private closed = false;
 
   constructor(opts: HttpClientOptions) {
     const headers: Record<string, string> = { 'user-agent': USER_AGENT, ...lower(opts.headers ?? {}) };
@@ -132,9 +135,15 @@ export class HttpClient {
     this.agent = opts.keepAlive === false ? this.oneShot : new Agent({ keepAlive: true, timeout: opts.idleTimeoutMs ?? 60_000 });
   }
 
-  /** Closes the kept-alive connections (on shutdown). A later request opens a new one. */
+  /**
+   * Shutdown: aborts the requests in flight, closes every connection, and refuses later
+   * requests (HttpAbortedError), so that a stopped service sends nothing more.
+   */
   close(): void {
+    this.closed = true;
+    for (const c of this.inflight) c.abort();
     this.agent.destroy();
+    this.oneShot.destroy();
   }
 
   /** The full URL of a request (also what error messages name). */
@@ -165,7 +174,9 @@ export class HttpClient {
     // Errors name the URL without its query string (a PromQL query can be kilobytes long).
     const url = this.url(req.path);
     const timeoutMs = req.timeoutMs ?? this.options.timeoutMs;
+    if (this.closed) throw new HttpAbortedError(req.method, url);
     const controller = new AbortController();
+    this.inflight.add(controller);
     let timedOut = false;
     const timer = setTimeout(() => { timedOut = true; controller.abort(); }, timeoutMs);
     const onAbort = (): void => controller.abort();
@@ -198,6 +209,7 @@ export class HttpClient {
       const message = typeof e.message === 'string' ? e.message.replace(/^request to \S+ failed, reason: /, '') : String(err);
       throw new HttpConnectionError(req.method, url, code, message, { cause: err });
     } finally {
+      this.inflight.delete(controller);
       clearTimeout(timer);
       req.signal?.removeEventListener('abort', onAbort);
     }

@@ -7,7 +7,7 @@ import { loadBreaker } from './breaker-store.js';
 import { closeRejected } from './dedup-stage.js';
 import type { ExecutorDeps } from './deps.js';
 import { isDuplicate, nextBest, releaseUnstarted, runCandidate, screen, type Screened } from './pipeline.js';
-import { recover } from './recover.js';
+import { abandonStale, recover } from './recover.js';
 import { behindCount, flushBehind, readRecord } from './record.js';
 import { errorText } from './retry.js';
 import { createState, type ExecState } from './state.js';
@@ -186,6 +186,7 @@ export function createExecutor(deps: ExecutorDeps): Executor & { readonly option
         if ((recoverAgain || shared.needsReconcile.size > 0) && !charterDown) out.push(...(await doRecover()));
         await st.store.syncApprovals();
         await closeRejected(st);
+        out.push(...(await abandonStale(st)));
       } catch (err) {
         st.log.error('execute: housekeeping failed', { cycleId, error: errorText(err) });
       }

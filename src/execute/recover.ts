@@ -78,7 +78,7 @@ async function reconcileUndo(st: ExecState, r: ExecutionRecord): Promise<Executi
 }
 
 /** Closes released intents that no cycle ran again in time (their episode is over). */
-async function abandonStale(st: ExecState): Promise<ExecutionRecord[]> {
+export async function abandonStale(st: ExecState): Promise<ExecutionRecord[]> {
   const out: ExecutionRecord[] = [];
   const cutoff = st.now() - st.o.releasedTtlMs;
   for (const r of await st.store.findExecutions({ status: ['released'] })) {

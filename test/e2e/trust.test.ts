@@ -163,3 +163,53 @@ test.serial('SIGTERM with a write in flight stops within the grace period (item 
   await rollbackOf(w, (r) => FINAL(r), 'the interrupted rollback reconciled after the restart', 60_000);
   await audit(t, w, await acknowledged(w));
 });
+
+/** SIGKILL at each point of an action's life; after the restart the records and Charter agree. */
+interface KillPoint {
+  readonly name: string;
+  /** Client faults while the action runs (so that the point lasts long enough to be hit). */
+  readonly faults: Parameters<FaultWorld['charter']['clientFaults']['set']>[0];
+  readonly at: (r: ExecutionRecord) => boolean;
+  readonly waitMs?: number;
+  /** Faults while the restarted service recovers, and a second kill during recovery. */
+  readonly killDuringRecovery?: boolean;
+  readonly executor?: string;
+}
+
+const KILL_POINTS: readonly KillPoint[] = [
+  // Released by recovery; the restarted in-process alerts have a new startsAt (a new episode),
+  // so the released intent is closed `abandoned` after releasedTtlMs and the new one acts.
+  { name: 'after the intent, before Charter was read', faults: { latencyMs: 3_000, routes: ['/api/v1/policies'], methods: ['GET'] }, at: (r) => r.status === 'pending' && r.prior === undefined, executor: '  releasedTtlMs: 3000\n' },
+  { name: 'the write in flight', faults: { latencyMs: 3_000, routes: ['/api/v1/policies'], methods: ['POST'] }, at: (r) => r.status === 'pending' && r.prior !== undefined, waitMs: 500 },
+  { name: 'the write landed, its answer not yet back', faults: { timeoutRate: 1, routes: ['/api/v1/policies'], methods: ['POST'] }, at: (r) => r.status === 'pending' && r.prior !== undefined, waitMs: 500 },
+  { name: 'after applied, verification due', faults: {}, at: (r) => r.status === 'applied', waitMs: 1_000 },
+  { name: 'during recovery', faults: { latencyMs: 3_000, routes: ['/api/v1/policies'], methods: ['POST'] }, at: (r) => r.status === 'pending' && r.prior !== undefined, waitMs: 500, killDuringRecovery: true },
+];
+
+for (const p of KILL_POINTS) {
+  test.serial(`SIGKILL ${p.name}: after the restart every Charter write has one record, nothing applied twice`, async (t) => {
+    t.timeout(150_000);
+    const w = await startFaultWorld(p.executor ? { executor: p.executor } : {});
+    t.teardown(() => w.stop());
+    w.charter.clientFaults.set(p.faults);
+    w.charter.faults.inject('bad_rollout', POLICY);
+    const hit = await rollbackOf(w, p.at, p.name, 45_000);
+    if (p.waitMs) await new Promise((r) => setTimeout(r, p.waitMs));
+    const served = await acknowledged(w);
+    await w.mapek.kill();
+    if (p.killDuringRecovery) {
+      // The restart reconciles with Charter slow to answer; it is killed again mid-recovery.
+      w.charter.clientFaults.set({ latencyMs: 3_000, routes: ['/api/v1/policies'] });
+      await w.startMapek();
+      await new Promise((r) => setTimeout(r, 1_500));
+      await w.mapek.kill();
+    }
+    w.charter.clientFaults.set({});
+    await w.startMapek();
+    const done = await rollbackOf(w, (r) => r.key === hit.key && FINAL(r), 'the interrupted rollback settled', 60_000);
+    t.log(`${p.name}: ${hit.status} → ${done.status}${done.note ? ` (${done.note})` : ''}`);
+    t.true(['succeeded', 'rolled_back', 'failed', 'inconclusive', 'abandoned', 'error'].includes(done.status), `${done.status}: ${done.error ?? ''}`);
+    t.true(w.appliedWrites().filter((x) => x.idempotencyKey === hit.key).length <= 1);
+    await audit(t, w, served);
+  });
+}

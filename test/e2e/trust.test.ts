@@ -6,6 +6,8 @@
  * and no acknowledged record is lost. The totals are printed at the end.
  */
 import test, { type ExecutionContext } from 'ava';
+import { execFile } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
 import { NedbKnowledgeStore } from '../../src/knowledge/index.js';
 import type { ExecutionRecord } from '../../src/types/execution.js';
 import { NEVER_HOLDS, startFaultWorld, type FaultWorld } from '../support/fault-world.js';
@@ -213,3 +215,39 @@ for (const p of KILL_POINTS) {
     await audit(t, w, served);
   });
 }
+
+const asRoot = process.getuid?.() === 0;
+const sh = (cmd: string, args: readonly string[]): Promise<void> =>
+  new Promise<void>((resolve, reject) => execFile(cmd, args, (err, _o, stderr) => (err ? reject(new Error(`${cmd} ${args.join(' ')}: ${stderr || err.message}`)) : resolve())));
+
+(asRoot ? test.serial : test.serial.skip)('the store goes read-only right after a Charter write: the record is kept, /readyz says so, and it is written once the store is writable (item 4; a real tmpfs, root only)', async (t) => {
+  t.timeout(150_000);
+  const w = await startFaultWorld({
+    beforeStart: async (dir) => {
+      await mkdir(dir, { recursive: true });
+      await sh('mount', ['-t', 'tmpfs', '-o', 'size=16m', 'tmpfs', dir]);
+    },
+    afterStop: (dir) => sh('umount', [dir]),
+  });
+  t.teardown(() => w.stop());
+  w.charter.clientFaults.set({ latencyMs: 3_000, routes: ['/api/v1/policies'], methods: ['POST'] });
+  w.charter.faults.inject('bad_rollout', POLICY);
+  const sent = await rollbackOf(w, (r) => r.status === 'pending' && r.prior !== undefined, 'the rollback write sent', 45_000);
+  await sh('mount', ['-o', 'remount,ro', w.knowledgeDir]); // the write lands after this
+  const notReady = await waitUntil(async () => {
+    const res = await fetch(`${w.mapek.url}/readyz`);
+    const body = (await res.json()) as { reasons: string[] };
+    return res.status === 503 && body.reasons.some((x) => /execution record update\(s\) not yet written/.test(x)) ? body : undefined;
+  }, 30_000, '/readyz not ready while the record is behind');
+  t.truthy(notReady);
+  const health = (await (await fetch(`${w.mapek.url}/healthz`)).json()) as { records: { behind: number }; degraded: { source: string }[] };
+  t.true(health.records.behind >= 1);
+  t.true(health.degraded.some((d) => d.source === 'knowledge'));
+  t.is((await w.executions()).find((r) => r.key === sent.key)?.status, 'pending', 'the file still says pending');
+  await sh('mount', ['-o', 'remount,rw', w.knowledgeDir]);
+  await waitUntil(async () => ((await fetch(`${w.mapek.url}/readyz`)).status === 200 ? true : undefined), 90_000, '/readyz ready again');
+  const done = await rollbackOf(w, (r) => r.key === sent.key && FINAL(r), 'the record written and verified', 60_000);
+  t.is(done.status, 'succeeded', `${done.status}: ${done.error ?? ''}`);
+  t.is(w.appliedWrites().filter((x) => x.idempotencyKey === sent.key).length, 1);
+  await audit(t, w, await acknowledged(w));
+});

@@ -27,6 +27,10 @@ export interface FaultWorldOptions {
   /** Charter URL mapek is given (e.g. a fault proxy in front of Charter); default Charter's own. */
   readonly charterUrl?: (charter: CharterHandle) => string | Promise<string>;
   readonly env?: Record<string, string>;
+  /** Runs before the service first starts (e.g. mounts a file system at the store's directory). */
+  readonly beforeStart?: (knowledgeDir: string) => Promise<void>;
+  /** Runs after the service stopped, before the directory is removed. */
+  readonly afterStop?: (knowledgeDir: string) => Promise<void>;
 }
 
 export interface FaultWorld {
@@ -103,11 +107,13 @@ ${o.executor ?? ''}`,
     appliedWrites: () => charter.writes.list().filter((w) => w.at >= since && w.applied),
     stop: async () => {
       await world.mapek?.kill().catch(() => undefined);
+      await o.afterStop?.(knowledgeDir).catch(() => undefined);
       await charter.close();
       await rm(dir, { recursive: true, force: true });
     },
   };
   try {
+    await o.beforeStart?.(knowledgeDir);
     await world.startMapek();
   } catch (err) {
     await charter.close();

@@ -103,3 +103,23 @@ test('learner against the reference Charter’s fault model: validation_slowdown
   const history = await store.weightHistory(100);
   t.true(history.every((c) => Math.abs(c.to - c.from) <= 0.25 + 1e-9 && c.reason.length > 0));
 });
+
+test('against the reference Charter: alerts about targets that do not exist are target_not_found and never open the breaker (issue #9 item 7)', async (t) => {
+  const { charter, client } = await setup();
+  t.teardown(() => charter.close());
+  const store = new MemoryKnowledgeStore();
+  const time = manualTime();
+  const ex = createExecutor({ charter: client, store, monitor: { observe: async () => snapshot([]) }, verify: () => ({ result: 'succeeded' }), clock: time.now, sleep: time.sleep, options: { hysteresis: { minCycles: 1 }, cooldownMs: 0, breaker: { failures: 3 }, rateLimit: { perType: { burst: 10, perMinute: 60 } } } });
+  for (const ghost of ['committee-ghost-1', 'committee-ghost-2', 'committee-ghost-3']) {
+    const snap = snapshot([alert('CommitteeOverloaded', { committee_id: ghost })]);
+    const [r] = await ex.execute([decision(`committee:${ghost}`, ['CommitteeOverloaded'], [candidate({ target: ghost })])], snap, ghost);
+    t.is(r?.status, 'target_not_found');
+    t.regex(r?.error ?? '', new RegExp(`^"${ghost}" does not exist in Charter: charter GET .* answered 404 `));
+  }
+  t.like(ex.breaker(), { mode: 'closed', failures: 0 });
+  t.deepEqual(await store.outcomes(), [], 'nothing for the learner');
+  // and a real remediation still goes through
+  const snap = snapshot([alert('CommitteeOverloaded', { committee_id: 'committee-ops' })]);
+  const [real] = await ex.execute([decision('committee:committee-ops', ['CommitteeOverloaded'], [candidate({ target: 'committee-ops' })])], snap, 'real');
+  t.is(real?.status, 'applied');
+});

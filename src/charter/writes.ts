@@ -1,23 +1,11 @@
+import type { CharterWrite } from '../types/charter.js';
+
 /**
  * Every write the API received (POST/PUT/DELETE outside the test API), in order: what
  * tests and benchmarks read to assert "applied exactly once".
  */
 
-export interface WriteRecord {
-  readonly id: number;
-  readonly at: string;
-  readonly method: string;
-  readonly path: string;
-  /** The parsed JSON body, or the raw text when it was not JSON, or null when empty. */
-  readonly body: unknown;
-  readonly idempotencyKey?: string;
-  readonly ifMatch?: string;
-  readonly status: number;
-  /** True when the write changed state (a new version, a changed resource, a reload). */
-  readonly applied: boolean;
-  /** True when the answer was replayed from the idempotency cache. */
-  readonly replayed: boolean;
-}
+export type WriteRecord = CharterWrite;
 
 export class WriteLog {
   #records: WriteRecord[] = [];

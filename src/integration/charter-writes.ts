@@ -7,22 +7,9 @@
 import { InvalidResponseError } from './errors.js';
 import { interpretCharter } from './charter-client.js';
 import type { HttpClient, HttpResponse } from './http.js';
+import type { CharterWrite } from '../types/charter.js';
 
-export interface CharterWrite {
-  readonly id: number;
-  readonly at: string;
-  readonly method: string;
-  readonly path: string;
-  /** The parsed JSON body, the raw text when it was not JSON, or null when empty. */
-  readonly body: unknown;
-  readonly idempotencyKey?: string;
-  readonly ifMatch?: string;
-  readonly status: number;
-  /** The write changed state (a new version, a changed resource, a reload). */
-  readonly applied: boolean;
-  /** Answered from the idempotency cache. */
-  readonly replayed: boolean;
-}
+export type { CharterWrite } from '../types/charter.js';
 
 export const WRITE_LOG_PATH = '/api/v1/test/writes';
 

@@ -110,3 +110,23 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   'validation_slowdown',
   'policy_load_failure',
 ];
+
+/**
+ * One write the reference Charter received (its write log, test API only): what tests,
+ * benchmarks and `mapek knowledge audit` read to tell "applied exactly once".
+ */
+export interface CharterWrite {
+  readonly id: number;
+  readonly at: string;
+  readonly method: string;
+  readonly path: string;
+  /** The parsed JSON body, the raw text when it was not JSON, or null when empty. */
+  readonly body: unknown;
+  readonly idempotencyKey?: string;
+  readonly ifMatch?: string;
+  readonly status: number;
+  /** The write changed state (a new version, a changed resource, a reload). */
+  readonly applied: boolean;
+  /** Answered from the idempotency cache. */
+  readonly replayed: boolean;
+}

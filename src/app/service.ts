@@ -24,6 +24,8 @@ import { closeServer, createHttpServer, listen } from './http-server.js';
 import { RuleSetHolder, type RuleLoader } from './rules-holder.js';
 import { watchPaths } from './watch.js';
 import { planRuleIds, relearn } from '../knowledge/relearn.js';
+import { approvalsRoute } from './console/approvals-api.js';
+import { authPolicy } from './console/auth.js';
 
 /** Everything the service is built from; `mapek run`, the demo and tests supply it. */
 export interface ServiceParts {
@@ -198,6 +200,20 @@ export class Service {
         decisions: (limit) => this.p.store.recentDecisions(limit),
         approvals: () => this.p.store.listApprovals(['waiting']),
         decisionsLimit: this.p.config.decisionsLimit,
+        routes: (req, res, url) =>
+          approvalsRoute(
+            {
+              store: this.p.store,
+              auth: authPolicy(this.p.config),
+              now: () => new Date((this.p.timers ?? realTimers).now()),
+              log: this.p.log,
+              maxBodyBytes: 64 * 1024,
+              onResolved: () => void this.controller.trigger('manual'),
+            },
+            req,
+            res,
+            url,
+          ),
       });
       this.address = await listen(this.server, this.p.config.listenHost, this.p.config.listenPort);
       this.p.log.info('listening', { url: `http://${this.address.address}:${this.address.port}` });

@@ -100,3 +100,25 @@ test('mapek reject --url: recorded with who and why, nothing written to Charter;
   t.is(await run('approve', [a.id, '--url', 'http://127.0.0.1:1'], down, env), 3);
   t.regex(down.stderr(), /^mapek approve: cannot reach http:\/\/127\.0\.0\.1:1: /);
 });
+
+test('console routes: the page and its assets are public; state needs the token when consoleReadAuth is set', async (t) => {
+  const w = await consoleWorld(t, { consoleReadAuth: true });
+  const page = await fetch(`${w.url()}/`);
+  t.is(page.status, 200);
+  t.regex(page.headers.get('content-security-policy') ?? '', /script-src 'self'/);
+  t.regex(await page.text(), /<script type="module" src="\/console\/app\.js">/);
+  const hooks = await (await fetch(`${w.url()}/console/vendor/hooks.mjs`)).text();
+  t.true(hooks.includes('from"./preact.mjs"'));
+  t.false(/from\s*["']preact["']/.test(hooks));
+  t.is((await fetch(`${w.url()}/console/../package.json`)).status, 404);
+  t.is((await fetch(`${w.url()}/console/nope.js`)).status, 404);
+  const denied = await fetch(`${w.url()}/api/v1/console/state`);
+  t.is(denied.status, 401);
+  t.deepEqual(await denied.json(), { error: { code: 'unauthorized', message: 'missing or wrong bearer token' } });
+  t.is((await fetch(`${w.url()}/api/v1/console/events`)).status, 401);
+  const ok = await fetch(`${w.url()}/api/v1/console/state`, { headers: { authorization: `Bearer ${CONSOLE_TOKEN}` } });
+  t.is(ok.status, 200);
+  const s = (await ok.json()) as { now: { ruleSet: { sets: string[] } }; approvals: unknown[] };
+  t.deepEqual(s.now.ruleSet.sets, ['console-test-committees@1.0.0']);
+  t.deepEqual(s.approvals, []);
+});

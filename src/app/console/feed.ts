@@ -65,12 +65,13 @@ export class ConsoleFeed {
   async state(): Promise<Record<string, unknown>> {
     const limit = this.d.limit ?? 200;
     const store = this.d.store;
-    const [executions, waiting, history, weights] = await Promise.all([
+    const [executions, approvals, history, weights] = await Promise.all([
       store.findExecutions({ limit }),
-      store.listApprovals(['waiting']),
+      store.listApprovals(),
       store.weightHistory(limit),
       store.currentWeights(),
     ]);
+    const waiting = approvals.filter((a) => a.state === 'waiting');
     const byId = new Map<string, Decision>(this.decisions.map((x) => [x.id, x]));
     for (const a of waiting) {
       if (!byId.has(a.decisionId)) {
@@ -93,7 +94,7 @@ export class ConsoleFeed {
         lastCycle: this.lastCycle,
       },
       incidents: incidentsView(this.decisions, this.snapshot),
-      executions: executionsView(executions),
+      executions: executionsView(executions, new Map(approvals.map((a) => [a.id, a]))),
       approvals: approvalsView(waiting, byId),
       learning: learningView(history, weights),
     };

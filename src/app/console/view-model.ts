@@ -73,7 +73,7 @@ export function incidentsView(decisions: readonly Decision[], snapshot: Snapshot
 }
 
 export interface ExecutionStep {
-  readonly step: 'intent' | 'applied' | 'verified' | 'outcome' | 'blocked';
+  readonly step: 'intent' | 'approval' | 'applied' | 'verified' | 'outcome' | 'blocked';
   readonly at: string;
   readonly detail: string;
 }
@@ -90,8 +90,11 @@ export interface ConsoleExecution {
 }
 
 /** intent → applied → verified → outcome, or blocked with the guard and its reason. */
-export function executionSteps(r: ExecutionRecord): ExecutionStep[] {
+export function executionSteps(r: ExecutionRecord, approval?: Approval): ExecutionStep[] {
   const steps: ExecutionStep[] = [{ step: 'intent', at: r.createdAt, detail: `${r.action.type} "${r.action.target}" (${r.action.risk} risk)` }];
+  if (approval !== undefined && approval.state !== 'waiting') {
+    steps.push({ step: 'approval', at: approval.resolvedAt ?? approval.requestedAt, detail: `${approval.state} by ${approval.resolvedBy ?? '?'}${approval.reason !== undefined ? `: ${approval.reason}` : ''}` });
+  }
   if (r.status === 'blocked' || r.status === 'awaiting_approval') {
     steps.push({ step: 'blocked', at: r.updatedAt, detail: `${r.guard ?? 'guard'}: ${r.guardDetail ?? r.status}` });
     return steps;
@@ -103,12 +106,12 @@ export function executionSteps(r: ExecutionRecord): ExecutionStep[] {
 }
 
 /** Executions grouped by incident, newest incident first; within one, in order of creation. */
-export function executionsView(records: readonly ExecutionRecord[]): { incidentId: string; executions: ConsoleExecution[] }[] {
+export function executionsView(records: readonly ExecutionRecord[], approvals: ReadonlyMap<string, Approval> = new Map()): { incidentId: string; executions: ConsoleExecution[] }[] {
   const by = new Map<string, ConsoleExecution[]>();
   const sorted = [...records].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
   for (const r of sorted) {
     const list = by.get(r.incidentId) ?? [];
-    list.push({ id: r.id, key: r.key, incidentId: r.incidentId, ruleId: r.ruleId, action: `${r.action.type} "${r.action.target}"`, status: r.status, attempts: r.attempts ?? 1, steps: executionSteps(r) });
+    list.push({ id: r.id, key: r.key, incidentId: r.incidentId, ruleId: r.ruleId, action: `${r.action.type} "${r.action.target}"`, status: r.status, attempts: r.attempts ?? 1, steps: executionSteps(r, approvals.get(r.id)) });
     by.set(r.incidentId, list);
   }
   return [...by.entries()].map(([incidentId, executions]) => ({ incidentId, executions })).reverse();

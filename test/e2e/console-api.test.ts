@@ -122,3 +122,23 @@ test('console routes: the page and its assets are public; state needs the token 
   t.deepEqual(s.now.ruleSet.sets, ['console-test-committees@1.0.0']);
   t.deepEqual(s.approvals, []);
 });
+
+test('open read access answers only loopback host names (no DNS rebinding)', async (t) => {
+  const w = await consoleWorld(t);
+  const { request } = await import('node:http');
+  const get = (host: string) =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const r = request(`${w.url()}/api/v1/console/state`, { headers: { host } }, (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      r.on('error', reject);
+      r.end();
+    });
+  const evil = await get('evil.example:9400');
+  t.is(evil.status, 403);
+  t.deepEqual(JSON.parse(evil.body), { error: { code: 'host_not_allowed', message: 'host "evil.example" is not a loopback name; open the console at http://127.0.0.1:PORT/' } });
+  t.is((await get('localhost:9400')).status, 200);
+  t.is((await get('[::1]:9400')).status, 200);
+});

@@ -25,6 +25,15 @@ export function requireToken(p: AuthPolicy, req: IncomingMessage, what: string):
   if (!tokenMatches(req.headers['authorization'], p.apiToken)) throw new HttpError(401, 'unauthorized', 'missing or wrong bearer token');
 }
 
+/**
+ * Open read access is for pages served from loopback only: a Host header that is not a
+ * loopback name means DNS rebinding (another site's name pointed at 127.0.0.1), refused.
+ */
 export function requireReadAccess(p: AuthPolicy, req: IncomingMessage): void {
-  if (p.readNeedsToken) requireToken(p, req, 'the console');
+  if (p.readNeedsToken) {
+    requireToken(p, req, 'the console');
+    return;
+  }
+  const host = (req.headers.host ?? '').replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1');
+  if (!LOOPBACK.has(host)) throw new HttpError(403, 'host_not_allowed', `host "${host}" is not a loopback name; open the console at http://127.0.0.1:PORT/`);
 }

@@ -37,5 +37,7 @@ function Approval({ a }) {
 export function ApprovalsView({ state }) {
   return html`<section data-view="approvals">
     ${state.approvals.length === 0 ? empty('nothing waits for approval') : state.approvals.map((a) => html`<${Approval} key=${a.id} a=${a} />`)}
+    ${state.decided.length > 0 ? html`<h2>Recently decided</h2><ul data-testid="decided">${state.decided.map((a) => html`<li>
+      <span class=${a.state === 'approved' ? 'ok' : 'bad'}>${a.state}</span> ${a.action.type} <code>${a.action.target}</code> by <b>${a.resolvedBy}</b> at ${time(a.resolvedAt)}${a.reason ? html`: ${a.reason}` : ''}</li>`)}</ul>` : ''}
   </section>`;
 }

@@ -115,6 +115,7 @@ test.serial('reject by clicking: recorded, and nothing is written to Charter', a
   t.like(a, { resolvedBy: 'ana', reason: 'change freeze' });
   await waitUntil(async () => ((await readExecutions(w.knowledgeDir)).find((e) => e.id === id)?.status === 'rejected' ? true : undefined), 10_000, 'the intent closed as rejected', 100);
   t.deepEqual(committeeWrites(w, 'committee-ops'), []);
+  t.regex(await page.getByTestId('decided').innerText(), /^rejected scale_committee committee-ops by ana at .+: change freeze\napproved scale_committee committee-safety by ana at .+: capacity is cheap$/);
   await page.getByTestId('tab-learning').click();
   await page.locator('section[data-view="learning"]').waitFor();
   await screenshot(page, 'learning');

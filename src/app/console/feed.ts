@@ -96,6 +96,7 @@ export class ConsoleFeed {
       incidents: incidentsView(this.decisions, this.snapshot),
       executions: executionsView(executions, new Map(approvals.map((a) => [a.id, a]))),
       approvals: approvalsView(waiting, byId),
+      decided: approvals.filter((a) => a.state !== 'waiting').sort((a, b) => (b.resolvedAt ?? '').localeCompare(a.resolvedAt ?? '')).slice(0, 10),
       learning: learningView(history, weights),
     };
   }

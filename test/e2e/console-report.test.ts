@@ -8,7 +8,6 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { dayFixture } from '../../bench/sections/simulate.js';
 import { command as simulate } from '../../src/cli/simulate.js';
 import { launchChromium, type BrowserHandle } from '../support/browser.js';
 import { CONSOLE_RULES } from '../support/console-world.js';
@@ -18,6 +17,24 @@ import { REPO_ROOT } from '../support/stack.js';
 const test = anyTest as TestFn<{ b: BrowserHandle; dir: string }>;
 
 const FIXTURES = path.join(REPO_ROOT, 'test/data/fixtures/console');
+
+/**
+ * A 24-hour recording at 15 s (5,760 steps) with 5 overloaded committees whose set changes
+ * every hour; steps in between carry the alerts over (as a compact recording does). Step
+ * 5,000 expects an action that is not planned: a failure deep in the file.
+ */
+function dayRecording(): string {
+  const lines = ['apiVersion: mapek/v1', 'kind: Fixture', 'name: day', 'description: 24 h at 15 s, 5 alerts, a new set every hour', 'start: "2026-11-26T00:00:00Z"', 'steps:'];
+  for (let i = 0; i < 5760; i++) {
+    lines.push(`  - at: "+${i * 15}s"`);
+    if (i % 240 === 0) {
+      lines.push('    alerts:');
+      for (let k = 0; k < 5; k++) lines.push(`      - { name: CommitteeOverloaded, severity: warning, labels: { committee_id: c-${(k * 7 + i / 240) % 40} } }`);
+    }
+    if (i === 4999) lines.push('    expect:', '      actions: [ { type: quarantine_target, target: node-1 } ]');
+  }
+  return `${lines.join('\n')}\n`;
+}
 /** Open and render the 5,760-step report, then scroll to its end (measured ~1 s here). */
 const LARGE_WITHIN_MS = 15_000;
 
@@ -59,9 +76,9 @@ test.serial('the failed expectation is shown first, in red; unchanged steps coll
 test.serial('a 24-hour, 5,760-step recording opens, renders lazily and scrolls to its end', async (t) => {
   t.timeout(120_000);
   const fixture = path.join(t.context.dir, 'day.yaml');
-  await writeFile(fixture, dayFixture(5760));
+  await writeFile(fixture, dayRecording());
   const file = path.join(t.context.dir, 'day.html');
-  t.is(await simulate.run([fixture, '--rules', CONSOLE_RULES, '--html', file, '--json'], captureIo()), 0);
+  t.is(await simulate.run([fixture, '--rules', CONSOLE_RULES, '--html', file, '--json'], captureIo()), 1);
   const bytes = (await stat(file)).size;
   const page = await t.context.b.context.newPage();
   const t0 = Date.now();
@@ -70,6 +87,11 @@ test.serial('a 24-hour, 5,760-step recording opens, renders lazily and scrolls t
   const openMs = Date.now() - t0;
   const rendered = await page.locator('.step, .same').count();
   t.true(rendered > 0 && rendered <= 200, `first paint renders at most one chunk (${rendered} rows)`);
+  // The failure deep in the file is listed at the top; its link renders its step on demand.
+  const failure = page.locator('ul.failures a').first();
+  t.regex(await failure.innerText(), /^step 5000 \(.*day\.yaml:\d+\): expected action quarantine_target node-1/);
+  await failure.click();
+  t.true(await page.locator('#f0-s5000').isVisible());
   // Scroll until the lazy list has nothing more to add.
   for (let i = 0; i < 200; i++) {
     const more = await page.evaluate('(() => { window.scrollTo(0, document.body.scrollHeight); return document.body.innerText.includes("more rows below"); })()');

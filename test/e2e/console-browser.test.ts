@@ -118,5 +118,7 @@ test.serial('reject by clicking: recorded, and nothing is written to Charter', a
   t.regex(await page.getByTestId('decided').innerText(), /^rejected scale_committee committee-ops by ana at .+: change freeze\napproved scale_committee committee-safety by ana at .+: capacity is cheap$/);
   await page.getByTestId('tab-learning').click();
   await page.locator('section[data-view="learning"]').waitFor();
+  // Every plan rule is listed with its weight, learned or not.
+  t.regex(await page.locator('[data-testid="learning-rule"][data-rule="scale-committee-by-one"]').innerText(), /^scale-committee-by-one weight 1\b/);
   await screenshot(page, 'learning');
 });

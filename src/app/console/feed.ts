@@ -97,7 +97,7 @@ export class ConsoleFeed {
       executions: executionsView(executions, new Map(approvals.map((a) => [a.id, a]))),
       approvals: approvalsView(waiting, byId),
       decided: approvals.filter((a) => a.state !== 'waiting').sort((a, b) => (b.resolvedAt ?? '').localeCompare(a.resolvedAt ?? '')).slice(0, 10),
-      learning: learningView(history, weights),
+      learning: learningView(history, weights, rs ? rs.rules.filter((r) => r.stage === 'plan').map((r) => r.id) : []),
     };
   }
 

@@ -145,7 +145,8 @@ function incidentOfKey(key: string): string {
   return key.split('|')[2] ?? key;
 }
 
-export function learningView(history: readonly WeightChange[], weights: Readonly<Record<string, number>>): LearningSeries[] {
+/** Every plan rule (weight 1 until learned), and any rule the history or weights name. */
+export function learningView(history: readonly WeightChange[], weights: Readonly<Record<string, number>>, planRules: readonly string[] = []): LearningSeries[] {
   const by = new Map<string, LearningSeries['points'][number][]>();
   for (const c of [...history].sort((a, b) => a.at.localeCompare(b.at))) {
     const pts = by.get(c.ruleId) ?? [];
@@ -153,7 +154,7 @@ export function learningView(history: readonly WeightChange[], weights: Readonly
     pts.push({ at: c.at, weight: c.to, samples: c.samples, successRate: c.successRate, reason: c.reason, incidents: [...new Set((c.upTo?.keys ?? []).map(incidentOfKey))] });
     by.set(c.ruleId, pts);
   }
-  const ids = new Set([...Object.keys(weights), ...by.keys()]);
+  const ids = new Set([...planRules, ...Object.keys(weights), ...by.keys()]);
   return [...ids].sort().map((ruleId) => ({ ruleId, weight: weights[ruleId] ?? by.get(ruleId)?.at(-1)?.weight ?? 1, points: by.get(ruleId) ?? [] }));
 }
 

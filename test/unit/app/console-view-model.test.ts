@@ -59,6 +59,7 @@ test('learningView: a series per rule starting at the old weight, with the incid
   const v = learningView([{ ruleId: 'r', from: 1, to: 1.2, samples: 1, successRate: 1, reason: '1/1 succeeded', at: '2026-01-01T00:00:00.000Z', upTo: { at: 'x', keys: ['r|c1|committee:c1|1'] } }], { r: 1.2, q: 0.9 });
   t.deepEqual(v.map((s) => [s.ruleId, s.weight, s.points.map((p) => p.weight)]), [['q', 0.9, []], ['r', 1.2, [1, 1.2]]]);
   t.deepEqual(v[1]?.points[1]?.incidents, ['committee:c1']);
+  t.deepEqual(learningView([], {}, ['p']).map((s) => [s.ruleId, s.weight, s.points.length]), [['p', 1, 0]]);
 });
 
 test('authPolicy: read views need the token off loopback or when asked', (t) => {

@@ -1,6 +1,7 @@
 /**
  * `npm run report`: writes test_results/ —
  *   unit.txt, integration.txt, e2e.txt   ava's TAP output per test folder, with a summary line;
+ *   console/console-*.png                 a screenshot of each console view (the browser e2e test);
  *   performance.txt (+ performance.json) the figures of the last `npm run bench` (bench/results/);
  *   security.txt (+ security.json)       `npm audit --omit=dev`;
  *   summary.json                          one line per report: passed / failed counts, exit codes.
@@ -24,7 +25,8 @@ interface Run {
 function run(cmd: string, args: readonly string[]): Promise<Run> {
   const t0 = performance.now();
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+    // MAPEK_SCREENSHOTS: where test/e2e/console-browser.test.ts leaves a screenshot of each view.
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, MAPEK_SCREENSHOTS: path.resolve(OUT, 'console') } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

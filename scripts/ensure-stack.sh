@@ -1,16 +1,25 @@
 #!/usr/bin/env bash
-# Makes sure the real Prometheus and Alertmanager binaries the integration and e2e tests
-# run are installed (Debian packages prometheus, prometheus-alertmanager). Installs them
-# when missing and this is root with apt-get; otherwise says how, and fails.
+# Makes sure the system programs the integration, e2e and browser tests run are installed:
+# the real Prometheus and Alertmanager, and Chromium (driven headless by playwright-core;
+# never a downloaded browser). Installs the missing ones when this is root with apt-get;
+# otherwise says how, and fails.
 #
 # The packages would start their own daemons on install. They are kept from starting at
 # all (a policy-rc.d that answers 101, "action forbidden", which invoke-rc.d and
 # deb-systemd-invoke honour), so nothing is ever stopped afterwards: no process is killed by
 # name, and a Prometheus the user runs on this machine is left alone.
 set -u
+# The one list: "command Debian-package", one line each.
+PACKAGES=(
+  "prometheus prometheus"
+  "prometheus-alertmanager prometheus-alertmanager"
+  "chromium chromium"
+)
 need=()
-command -v prometheus >/dev/null 2>&1 || need+=(prometheus)
-command -v prometheus-alertmanager >/dev/null 2>&1 || need+=(prometheus-alertmanager)
+for entry in "${PACKAGES[@]}"; do
+  read -r cmd pkg <<<"$entry"
+  command -v "$cmd" >/dev/null 2>&1 || need+=("$pkg")
+done
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "ensure-stack: installing ${need[*]} (Debian packages; their services are not started)" >&2
@@ -25,5 +34,5 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "ensure-stack: apt-get install ${need[*]} failed" >&2; exit 1; }
   exit 0
 fi
-echo "ensure-stack: missing ${need[*]}; install with: sudo apt-get install prometheus prometheus-alertmanager" >&2
+echo "ensure-stack: missing ${need[*]}; install with: sudo apt-get install ${need[*]}" >&2
 exit 1

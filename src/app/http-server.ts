@@ -23,9 +23,11 @@ export interface HttpDeps {
   readonly decisions: (limit: number) => Promise<readonly Decision[]>;
   readonly approvals: () => Promise<readonly unknown[]>;
   readonly decisionsLimit: number;
+  /** More routes (the console, POST /api/v1/approvals/{id}): resolves true when it answered. */
+  readonly routes?: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
 }
 
-class HttpError extends Error {
+export class HttpError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
@@ -36,13 +38,13 @@ class HttpError extends Error {
   }
 }
 
-function send(res: ServerResponse, status: number, body: unknown, contentType = 'application/json'): void {
+export function send(res: ServerResponse, status: number, body: unknown, contentType = 'application/json'): void {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
   res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
   res.end(text);
 }
 
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > limit) {
@@ -71,7 +73,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
-function tokenMatches(header: string | undefined, token: string): boolean {
+export function tokenMatches(header: string | undefined, token: string): boolean {
   const m = /^Bearer (.+)$/.exec(header ?? '');
   if (m?.[1] === undefined) return false;
   const a = Buffer.from(m[1]);
@@ -127,6 +129,7 @@ export function createHttpServer(d: HttpDeps): Server {
     const only = (m: string): void => {
       if (method !== m) throw new HttpError(405, 'method_not_allowed', `${method} not allowed on ${url.pathname}; use ${m}`);
     };
+    if (d.routes !== undefined && (await d.routes(req, res, url))) return;
     switch (url.pathname) {
       case '/metrics':
         only('GET');

@@ -24,6 +24,9 @@ import { closeServer, createHttpServer, listen } from './http-server.js';
 import { RuleSetHolder, type RuleLoader } from './rules-holder.js';
 import { watchPaths } from './watch.js';
 import { planRuleIds, relearn } from '../knowledge/relearn.js';
+import { authPolicy } from './console/auth.js';
+import { ConsoleFeed } from './console/feed.js';
+import { consoleRoutes } from './console/routes.js';
 
 /** Everything the service is built from; `mapek run`, the demo and tests supply it. */
 export interface ServiceParts {
@@ -62,6 +65,8 @@ export class Service {
   readonly executor: Executor;
   readonly controller: Controller;
   readonly monitor: CompositeMonitor;
+  /** What the console (GET /) shows, pushed to open pages after every cycle. */
+  readonly feed: ConsoleFeed;
   private server: Server | undefined;
   private stopWatch: (() => void) | undefined;
   private stopping = false;
@@ -101,6 +106,13 @@ export class Service {
       ...(p.alertmanager ? { alertmanager: p.alertmanager } : {}),
       log: p.log.child({ stage: 'execute' }),
     });
+    this.feed = new ConsoleFeed({
+      store: p.store,
+      ruleSet: () => this.rules.ruleSet(),
+      health: () => this.health(),
+      now: () => timers.now(),
+      log: p.log,
+    });
     this.controller = new Controller({
       intervalMs: p.config.intervalMs,
       cycleTimeoutMs: p.config.cycleTimeoutMs,
@@ -129,6 +141,7 @@ export class Service {
       onCycle: (r) => {
         if (r.snapshot) this.lastSources = r.snapshot.sources;
         this.lastCycle = { id: r.cycleId, status: r.status, at: new Date(timers.now()).toISOString() };
+        this.feed.observeCycle(r);
         p.onCycle?.(r);
       },
     });
@@ -187,6 +200,7 @@ export class Service {
    */
   async start(): Promise<void> {
     const first = await this.rules.reload();
+    this.noteReload(first);
     if (!first.ok) throw new StartError(`rule files invalid:\n${first.issues.join('\n')}`);
     const recovered = await this.executor.recover();
     for (const r of recovered) this.p.log.info('recovered intent', { key: r.key, status: r.status, action: r.action.type, target: r.action.target });
@@ -208,6 +222,18 @@ export class Service {
         decisions: (limit) => this.p.store.recentDecisions(limit),
         approvals: () => this.p.store.listApprovals(['waiting']),
         decisionsLimit: this.p.config.decisionsLimit,
+        routes: consoleRoutes({
+          feed: this.feed,
+          store: this.p.store,
+          auth: authPolicy(this.p.config),
+          now: () => new Date((this.p.timers ?? realTimers).now()),
+          log: this.p.log,
+          maxBodyBytes: 64 * 1024,
+          onResolved: () => {
+            this.feed.changed();
+            this.controller.trigger('manual');
+          },
+        }),
       });
       this.address = await listen(this.server, this.p.config.listenHost, this.p.config.listenPort);
       this.p.log.info('listening', { url: `http://${this.address.address}:${this.address.port}` });
@@ -222,7 +248,13 @@ export class Service {
   async reloadRules(reason: string): Promise<void> {
     this.p.log.info('reloading rules', { reason });
     const r = await this.rules.reload();
+    this.noteReload(r);
     if (r.ok && r.changed) this.controller.trigger('reload');
+  }
+
+  private noteReload(r: Awaited<ReturnType<RuleSetHolder['reload']>>): void {
+    const at = new Date((this.p.timers ?? realTimers).now()).toISOString();
+    this.feed.observeReload(r.ok ? { at, ok: true, hash: r.hash } : { at, ok: false, issues: r.issues });
   }
 
   /**
@@ -244,6 +276,7 @@ export class Service {
     if (!finished) this.p.log.warn('cycle still running at shutdown; its intent stays recorded for recovery', { cycleId, graceMs: this.p.config.shutdownGraceMs });
     const pending = this.executor.pending().length;
     if (pending > 0) this.p.log.info('unverified actions left for the next start to verify', { pending });
+    this.feed.close();
     if (this.server) await closeServer(this.server);
     await this.p.store.close();
     this.storeOpen = false;

@@ -13,8 +13,9 @@ import type { ExecutorOptionsInput } from '../execute/options.js';
 
 const HELP = `usage: mapek run [--config FILE] [options] [--check]
 
-Runs the MAPE-K controller as a service: HTTP on 127.0.0.1:9400 (/metrics, /healthz,
-/readyz, POST /api/v1/alerts/webhook, GET /api/v1/decisions, GET /api/v1/approvals).
+Runs the MAPE-K controller as a service: HTTP on 127.0.0.1:9400 (the console at /,
+/metrics, /healthz, /readyz, POST /api/v1/alerts/webhook, GET /api/v1/decisions,
+GET /api/v1/approvals, POST /api/v1/approvals/ID with MAPEK_API_TOKEN).
 Precedence: flags > environment > config file > defaults. SIGHUP reloads the rules;
 SIGTERM/SIGINT stop gracefully.
 

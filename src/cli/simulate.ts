@@ -1,5 +1,5 @@
 /** `mapek simulate`: replay fixtures through the service's planner and check expectations. */
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import type { Weights } from '../types/rules.js';
 import { formatIssue, type ValidationIssue } from '../types/errors.js';
 import { loadRuleSet } from '../rules/load.js';
@@ -7,9 +7,10 @@ import { renderCoverage } from '../simulate/coverage.js';
 import { loadFixtures } from '../simulate/fixtures.js';
 import { simulate } from '../simulate/simulate.js';
 import { renderTimeline } from '../simulate/timeline.js';
+import { renderHtmlReport } from '../simulate/html-report.js';
 import { EXIT, parseCommandArgs, UsageError, type Command, type Io } from './command.js';
 
-const HELP = `usage: mapek simulate [FIXTURE|DIR ...] [--rules DIR] [--json] [--coverage] [--weights FILE.json]
+const HELP = `usage: mapek simulate [FIXTURE|DIR ...] [--rules DIR] [--json] [--coverage] [--weights FILE.json] [--html FILE]
 
 Replays each fixture's snapshots through the same planner the service runs, prints a
 timeline (step, the facts that mattered, rules fired, actions planned and why) and checks
@@ -20,8 +21,11 @@ the fixture's expectations.
   --json             print a machine-readable report instead of the timeline
   --coverage         report, for every rule and condition, fired / only false / never evaluated
   --weights FILE     JSON object rule id → weight (default: every weight 1)
+  --html FILE        also write one self-contained HTML report (failed expectations first,
+                     unchanged steps collapsed, coverage) to FILE
 
-exit codes: 0 all expectations hold, 1 an expectation failed or a file is invalid, 2 usage`;
+exit codes: 0 all expectations hold, 1 an expectation failed or a file is invalid, 2 usage,
+3 the HTML report cannot be written`;
 
 async function readWeights(file: string): Promise<Weights> {
   let parsed: unknown;
@@ -52,6 +56,7 @@ export const command: Command = {
       json: { type: 'boolean' },
       coverage: { type: 'boolean' },
       weights: { type: 'string' },
+      html: { type: 'string' },
     }, HELP, io);
     if (args === null) return EXIT.ok;
     const json = args.values['json'] === true;
@@ -61,19 +66,30 @@ export const command: Command = {
     if (!loaded.ok) return printIssues(io, json, loaded.issues);
     const fx = await loadFixtures(args.positionals.length > 0 ? args.positionals : ['fixtures'], loaded.ruleSet);
     if (fx.issues.length > 0) return printIssues(io, json, fx.issues, fx.warnings);
-    const result = await simulate(fx.fixtures, loaded.ruleSet, weights, { coverage: args.values['coverage'] === true });
+    const html = args.values['html'] as string | undefined;
+    const coverage = args.values['coverage'] === true;
+    const result = await simulate(fx.fixtures, loaded.ruleSet, weights, { coverage: coverage || html !== undefined });
+    if (html !== undefined) {
+      try {
+        await writeFile(html, renderHtmlReport(result, new Date().toISOString()));
+      } catch (err) {
+        io.err(`mapek simulate: cannot write the HTML report "${html}": ${(err as Error).message}`);
+        return EXIT.unavailable;
+      }
+      io.err(`simulate: HTML report written to ${html}`);
+    }
     if (json) {
       io.out(JSON.stringify({
         ok: result.ok,
         ruleSetHash: result.ruleSetHash,
         fixtures: result.fixtures.map((f) => f.report),
-        ...(result.coverage !== undefined ? { coverage: result.coverage } : {}),
+        ...(coverage && result.coverage !== undefined ? { coverage: result.coverage } : {}),
         warnings: fx.warnings,
       }, null, 2));
     } else {
       for (const w of fx.warnings) io.err(`warning: ${formatIssue(w)}`);
       for (const f of result.fixtures) io.out(`${renderTimeline(f.report, f.runs, f.fixture.description)}\n`);
-      if (result.coverage !== undefined) io.out(`${renderCoverage(result.coverage)}\n`);
+      if (coverage && result.coverage !== undefined) io.out(`${renderCoverage(result.coverage)}\n`);
       const steps = result.fixtures.flatMap((f) => f.report.steps);
       const failedSteps = steps.filter((s) => s.failures.length > 0).length;
       const failedFixtures = result.fixtures.filter((f) => !f.report.ok).map((f) => f.report.fixture);

@@ -36,6 +36,10 @@ export interface Config {
   readonly listenHost: string;
   readonly listenPort: number;
   readonly webhookToken: string | undefined;
+  /** Bearer token of POST /api/v1/approvals/{id} and the console's approve/reject; undefined: those are refused. */
+  readonly apiToken: string | undefined;
+  /** Require apiToken for the console's read-only views on loopback too (always required elsewhere). */
+  readonly consoleReadAuth: boolean;
   readonly webhookMaxBytes: number;
   readonly knowledgeDir: string;
   readonly rules: readonly string[];
@@ -63,6 +67,8 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'listenHost', file: 'listenHost', env: 'MAPEK_LISTEN_HOST', flag: 'host', kind: 'host', default: '127.0.0.1', doc: 'Address the HTTP server binds (loopback only by default).' },
   { key: 'listenPort', file: 'listenPort', env: 'MAPEK_LISTEN_PORT', flag: 'port', kind: 'port', default: 9400, doc: 'Port of /metrics, /healthz, /readyz, the webhook and the JSON endpoints (0: any free port).' },
   { key: 'webhookToken', file: 'webhookToken', env: 'MAPEK_WEBHOOK_TOKEN', kind: 'string', default: undefined, secret: true, doc: 'Bearer token the Alertmanager webhook must send. Unset: no authentication (loopback only!). Never logged.' },
+  { key: 'apiToken', file: 'apiToken', env: 'MAPEK_API_TOKEN', kind: 'string', default: undefined, secret: true, doc: 'Bearer token of POST /api/v1/approvals/{id} and the console\'s Approve/Reject (also what `mapek approve --url` sends). Unset: approving over HTTP is refused. Never logged.' },
+  { key: 'consoleReadAuth', file: 'consoleReadAuth', env: 'MAPEK_CONSOLE_READ_AUTH', kind: 'boolean', default: false, doc: 'Require the API token for the console\'s read-only views on loopback too; off loopback they always require it.' },
   { key: 'webhookMaxBytes', file: 'webhookMaxBytes', env: 'MAPEK_WEBHOOK_MAX_BYTES', kind: 'integer', default: 1_048_576, doc: 'Largest webhook body accepted; larger bodies get 413.' },
   { key: 'knowledgeDir', file: 'knowledgeDir', env: 'MAPEK_KNOWLEDGE_DIR', flag: 'knowledge-dir', kind: 'string', default: 'knowledge', doc: 'Directory of the knowledge store (decisions, executions, weights).' },
   { key: 'rules', file: 'rules', env: 'MAPEK_RULES', flag: 'rules', kind: 'list', default: ['rules'], doc: 'Rule files or directories (comma separated in the environment).' },

@@ -30,6 +30,8 @@ export interface ServiceMetrics {
   readonly monitorErrors: Counter<'source'>;
   readonly sourceDegraded: Gauge<'source'>;
   readonly webhooks: Counter<'result'>;
+  readonly webhookTruncated: Counter;
+  readonly webhookTruncatedAlerts: Counter;
   readonly triggersCoalesced: Counter;
   /** Counts one execution outcome into actions, guard stops, verifications and time to remediate. */
   observeExecution(r: ExecutionRecord, incidentStartedAt?: string): void;
@@ -62,6 +64,8 @@ export function createServiceMetrics(opts: { defaultMetrics?: boolean } = {}): S
     monitorErrors: new Counter({ name: 'mapek_monitor_errors_total', help: 'Failed reads of a monitor source.', labelNames: ['source'] as const, registers }),
     sourceDegraded: new Gauge({ name: 'mapek_source_degraded', help: '1 while a source is unreachable (the loop runs in a degraded mode).', labelNames: ['source'] as const, registers }),
     webhooks: new Counter({ name: 'mapek_webhooks_total', help: 'Alertmanager webhook posts by result.', labelNames: ['result'] as const, registers }),
+    webhookTruncated: new Counter({ name: 'mapek_webhook_truncated_notifications_total', help: 'Webhook notifications Alertmanager truncated (max_alerts); each triggers a cycle that reads the whole group from the API.', registers }),
+    webhookTruncatedAlerts: new Counter({ name: 'mapek_webhook_truncated_alerts_total', help: 'Alerts left out of truncated webhook notifications (their truncatedAlerts).', registers }),
     triggersCoalesced: new Counter({ name: 'mapek_triggers_coalesced_total', help: 'Triggers merged into an already scheduled cycle.', registers }),
   };
   for (const s of SOURCES) m.sourceDegraded.set({ source: s }, 0);

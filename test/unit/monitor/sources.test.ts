@@ -68,7 +68,7 @@ test('alertsFromSeries defaults an unknown severity to warning and a missing act
 
 test('PrometheusSource fails as a whole when a query fails', async (t) => {
   const src = new PrometheusSource(fakeProm(() => { throw new Error('connect ECONNREFUSED 127.0.0.1:9090'); }));
-  await t.throwsAsync(src.read(now), { message: 'connect ECONNREFUSED 127.0.0.1:9090' });
+  await t.throwsAsync(src.read(now), { message: 'named query "alerts" (ALERTS{alertstate="firing"}) failed: connect ECONNREFUSED 127.0.0.1:9090' });
 });
 
 const alert = (over: Partial<Alert> = {}): Alert => ({

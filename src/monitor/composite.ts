@@ -17,7 +17,9 @@ type Outcome = { readonly status: SourceStatus; readonly reading: SourceReading 
  * Builds one Snapshot from every source, read in parallel. Never throws because a source is
  * down: the failure is recorded in `snapshot.sources` and the others fill in.
  *   metrics:    Prometheus, else metrics Charter derived from its own /metrics
- *   alerts:     Alertmanager (knows silences), else Prometheus ALERTS, else Charter-evaluated
+ *   alerts:     Alertmanager (knows silences), else the alerts Alertmanager's webhook
+ *               delivered (held by the alertmanager source while its API is down), else
+ *               Prometheus ALERTS, else Charter-evaluated
  *   violations: Charter
  */
 export class CompositeMonitor implements Monitor {
@@ -35,7 +37,7 @@ export class CompositeMonitor implements Monitor {
     const ok = (n: SourceName): SourceReading | undefined => (by.get(n)?.status.ok === true ? by.get(n)?.reading : undefined);
     const any = (n: SourceName): SourceReading | undefined => by.get(n)?.reading;
     const metrics: Readonly<Record<string, readonly MetricSample[]>> = ok('prometheus')?.metrics ?? any('charter')?.metrics ?? {};
-    const alerts: readonly Alert[] = ok('alertmanager')?.alerts ?? ok('prometheus')?.alerts ?? any('charter')?.alerts ?? [];
+    const alerts: readonly Alert[] = ok('alertmanager')?.alerts ?? any('alertmanager')?.alerts ?? ok('prometheus')?.alerts ?? any('charter')?.alerts ?? [];
     const sources: Partial<Record<SourceName, SourceStatus>> = {};
     for (const [name, o] of by) sources[name] = o.status;
     return { at: at.toISOString(), alerts, metrics, violations: ok('charter')?.violations ?? [], sources };

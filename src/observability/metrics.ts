@@ -32,6 +32,9 @@ export interface ServiceMetrics {
   readonly webhooks: Counter<'result'>;
   readonly webhookTruncated: Counter;
   readonly webhookTruncatedAlerts: Counter;
+  readonly alertsWebhookOnly: Gauge;
+  readonly webhookHeldAlerts: Gauge;
+  readonly alertmanagerSkew: Gauge;
   readonly triggersCoalesced: Counter;
   /** Counts one execution outcome into actions, guard stops, verifications and time to remediate. */
   observeExecution(r: ExecutionRecord, incidentStartedAt?: string): void;
@@ -66,6 +69,9 @@ export function createServiceMetrics(opts: { defaultMetrics?: boolean } = {}): S
     webhooks: new Counter({ name: 'mapek_webhooks_total', help: 'Alertmanager webhook posts by result.', labelNames: ['result'] as const, registers }),
     webhookTruncated: new Counter({ name: 'mapek_webhook_truncated_notifications_total', help: 'Webhook notifications Alertmanager truncated (max_alerts); each triggers a cycle that reads the whole group from the API.', registers }),
     webhookTruncatedAlerts: new Counter({ name: 'mapek_webhook_truncated_alerts_total', help: 'Alerts left out of truncated webhook notifications (their truncatedAlerts).', registers }),
+    alertsWebhookOnly: new Gauge({ name: 'mapek_alerts_webhook_only', help: '1 while Alertmanager\'s API is unavailable and the alerts of recent webhook notifications are the alert source.', registers }),
+    webhookHeldAlerts: new Gauge({ name: 'mapek_webhook_held_alerts', help: 'Alerts held from recent webhook notifications (the alert source of the webhook-only mode).', registers }),
+    alertmanagerSkew: new Gauge({ name: 'mapek_alertmanager_clock_skew_seconds', help: 'Seconds by which the newest updatedAt of Alertmanager\'s alerts is ahead of the local clock (0: none is ahead).', registers }),
     triggersCoalesced: new Counter({ name: 'mapek_triggers_coalesced_total', help: 'Triggers merged into an already scheduled cycle.', registers }),
   };
   for (const s of SOURCES) m.sourceDegraded.set({ source: s }, 0);

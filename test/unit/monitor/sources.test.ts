@@ -79,7 +79,7 @@ const alert = (over: Partial<Alert> = {}): Alert => ({
 test('AlertmanagerSource asks for active, silenced and inhibited alerts', async (t) => {
   let asked: unknown;
   const api = { alerts: async (o: unknown) => { asked = o; return [alert({ silenced: true })]; } } as unknown as AlertmanagerApi;
-  const r = await new AlertmanagerSource(api).read();
+  const r = await new AlertmanagerSource(api).read(now);
   t.deepEqual(asked, { active: true, silenced: true, inhibited: true });
   t.true(r.alerts?.[0]?.silenced);
 });

@@ -13,6 +13,7 @@ import { DEFAULT_MAX_PASSES, renderValue, runChain, templateLookup } from './cha
 import { evaluate, type FactLookup } from './compile.js';
 import { compileRuleSet, type CompiledRule, type CompiledRuleSet } from './compiled-rules.js';
 import { compete } from './compete.js';
+import { reactsTo } from './reacts-to.js';
 import { globalFacts, observedFacts, type GlobalFacts } from './facts.js';
 
 export interface PlannerOptions {
@@ -83,13 +84,13 @@ export function planIncident(cr: CompiledRuleSet, a: AnalyzedIncident, weights: 
     const conditions: RuleTrace['conditions'][number][] = [];
     const fired = evaluate(c.condition.root, a.lookup, conditions);
     traces.push({ rule: c.ref, stage: 'plan', fired, pass: 0, conditions });
-    if (fired) raw.push(candidate(c, a.lookup, weights, blocked));
+    if (fired) raw.push(candidate(c, a.lookup, weights, blocked, reactsTo(cr, c, a.traces, a.observed['alertnames'] as string[])));
   }
   const { candidates, chosen } = compete(raw);
   return { traces, candidates, chosen };
 }
 
-function candidate(c: CompiledRule<PlanRule>, lookup: FactLookup, weights: Weights, blocked: string | undefined): Candidate {
+function candidate(c: CompiledRule<PlanRule>, lookup: FactLookup, weights: Weights, blocked: string | undefined, alerts: string[] | undefined): Candidate {
   const rule = c.rule;
   const action = proposal(rule, lookup);
   const weight = weightOf(weights, rule.id);
@@ -101,6 +102,7 @@ function candidate(c: CompiledRule<PlanRule>, lookup: FactLookup, weights: Weigh
     weight,
     effectivePriority: rule.priority * weight,
     utility: (rule.action.benefit - rule.action.cost) * rule.action.successProbability,
+    ...(alerts !== undefined ? { reactsTo: alerts } : {}),
   };
   if (blocked !== undefined) return { ...base, rejected: blocked };
   if (action.target === '') return { ...base, rejected: `target "${rule.action.target}" rendered empty` };

@@ -14,6 +14,7 @@ import { evaluate, type FactLookup } from './compile.js';
 import { compileRuleSet, type CompiledRule, type CompiledRuleSet } from './compiled-rules.js';
 import { compete } from './compete.js';
 import { reactsTo } from './reacts-to.js';
+import { encodeNonFinite } from '../types/non-finite.js';
 import { globalFacts, observedFacts, type GlobalFacts } from './facts.js';
 
 export interface PlannerOptions {
@@ -127,8 +128,9 @@ export function createPlanner(ruleSet: RuleSet, options: PlannerOptions = {}): P
           subject: incident.subject,
           alerts: a.observed['alertnames'] as string[],
           ruleSetHash: ruleSet.hash,
-          derived: a.derived,
-          rules: [...a.traces, ...p.traces],
+          // +Inf, -Inf and NaN as text: JSON (the store, the API) would make them null.
+          derived: encodeNonFinite(a.derived),
+          rules: encodeNonFinite([...a.traces, ...p.traces]),
           candidates: p.candidates,
           chosen: p.chosen,
         };

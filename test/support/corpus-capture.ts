@@ -54,10 +54,12 @@ async function listen(): Promise<Listener> {
   return { url: `http://127.0.0.1:${port}`, deliveries, failFirst, close: () => new Promise((r) => server.close(() => r())) };
 }
 
-export function corpusAlertmanagerConfig(hook: string): string {
+/** The capture config; `url` says where each receiver (hook, trunc, retry) posts [`${hook}/${receiver}`]. */
+export function corpusAlertmanagerConfig(hook: string | ((receiver: string) => string)): string {
+  const url = typeof hook === 'string' ? (name: string): string => `${hook}/${name}` : hook;
   const receiver = (name: string, extra = ''): string => `  - name: ${name}
     webhook_configs:
-      - url: ${hook}/${name}
+      - url: ${url(name)}
         send_resolved: true${extra}
         http_config:
           authorization: { type: Bearer, credentials: ${CORPUS_TOKEN} }`;
@@ -217,19 +219,26 @@ async function prometheusCaptures(prom: ManagedProcess): Promise<PromCapture[]> 
   return out;
 }
 
-export async function captureCorpus(log: (s: string) => void = () => undefined): Promise<{ files: string[] }> {
+/** The real Alertmanager with the corpus config (also used by the live intake test). */
+export function startCorpusAlertmanager(hook: Parameters<typeof corpusAlertmanagerConfig>[0], port?: number): Promise<ManagedProcess> {
   const amBin = requireBinary('prometheus-alertmanager');
+  return startManaged({
+    name: 'alertmanager',
+    ...(port !== undefined ? { port } : {}),
+    prepare: async (dir, p) => {
+      const config = path.join(dir, 'alertmanager.yml');
+      await writeFile(config, corpusAlertmanagerConfig(hook));
+      return [amBin, [`--config.file=${config}`, `--storage.path=${path.join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${p}`, '--cluster.listen-address=', '--log.level=warn']];
+    },
+  });
+}
+
+export async function captureCorpus(log: (s: string) => void = () => undefined): Promise<{ files: string[] }> {
+  requireBinary('prometheus-alertmanager');
   const promBin = requireBinary('prometheus');
   const files: string[] = [];
   const l = await listen();
-  const am = await startManaged({
-    name: 'alertmanager',
-    prepare: async (dir, port) => {
-      const config = path.join(dir, 'alertmanager.yml');
-      await writeFile(config, corpusAlertmanagerConfig(l.url));
-      return [amBin, [`--config.file=${config}`, `--storage.path=${path.join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address=', '--log.level=warn']];
-    },
-  });
+  const am = await startCorpusAlertmanager(l.url);
   try {
     await mkdir(CORPUS_DIR.alertmanager, { recursive: true });
     for (const f of await scenarios(new Session(am, l))) {

@@ -46,16 +46,24 @@ export class AlertmanagerSource implements MonitorSource {
     try {
       alerts = await this.api.alerts({ active: true, silenced: true, inhibited: true });
     } catch (err) {
-      const held = this.opts.held?.alerts(now.getTime()) ?? [];
-      this.last = { source: held.length > 0 ? 'webhook' : 'none', heldAlerts: held.length };
-      if (held.length === 0) throw err;
-      const message = err instanceof Error ? err.message : String(err);
-      throw new SourceReadError(`${message}; using ${held.length} alert${held.length === 1 ? '' : 's'} held from webhook notifications`, { alerts: held }, err);
+      throw this.fallback(err, now) ?? err;
     }
     this.last = { source: 'alertmanager', heldAlerts: this.opts.held?.count(now.getTime()) ?? 0 };
     const skew = skewSeconds(alerts, now.getTime());
     if (skew !== undefined) this.opts.onSkew?.(skew);
     return { alerts };
+  }
+
+  /**
+   * The API failed (or did not answer in time): the held webhook alerts as the partial
+   * result of the failed reading; undefined when none are held.
+   */
+  fallback(err: unknown, now: Date): SourceReadError | undefined {
+    const held = this.opts.held?.alerts(now.getTime()) ?? [];
+    this.last = { source: held.length > 0 ? 'webhook' : 'none', heldAlerts: held.length };
+    if (held.length === 0) return undefined;
+    const message = err instanceof Error ? err.message : String(err);
+    return new SourceReadError(`${message}; using ${held.length} alert${held.length === 1 ? '' : 's'} held from webhook notifications`, { alerts: held }, err);
   }
 }
 

@@ -56,7 +56,8 @@ export class CompositeMonitor implements Monitor {
             }),
           ]));
       return { status: { ok: true }, reading };
-    } catch (err) {
+    } catch (thrown) {
+      const err = thrown instanceof SourceReadError ? thrown : source.fallback?.(thrown, at) ?? thrown;
       const error = err instanceof Error ? err.message : String(err);
       return { status: { ok: false, error }, reading: err instanceof SourceReadError ? err.partial : {} };
     } finally {

@@ -4,7 +4,10 @@
  */
 import test from 'ava';
 import { parseWebhook, type WebhookPayload } from '../../../src/integration/webhook.js';
+import { AlertmanagerSource } from '../../../src/monitor/alertmanager-source.js';
+import { CompositeMonitor } from '../../../src/monitor/composite.js';
 import { WebhookHeldAlerts } from '../../../src/monitor/webhook-held.js';
+import type { AlertmanagerApi } from '../../../src/types/ports.js';
 import { amScenario, type AmScenarioName } from '../../support/corpus.js';
 
 function payloads(name: AmScenarioName): WebhookPayload[] {
@@ -63,4 +66,23 @@ test('a firing alert with an endsAt resolves once it is past by more than the to
   const at = Date.parse(endsAt);
   t.is(h.alerts(at + 4_999)[0]?.state, 'firing');
   t.like(h.alerts(at + 5_000)[0], { state: 'resolved', endsAt });
+});
+
+test('CompositeMonitor: an Alertmanager API that hangs past the timeout falls back to the held alerts; one that refuses too', async (t) => {
+  const h = new WebhookHeldAlerts({ now: () => Date.parse('2026-12-02T05:20:00Z') });
+  for (const p of payloads('group-by-all')) h.record(p);
+  const hang = new AlertmanagerSource({ alerts: () => new Promise(() => undefined) } as unknown as AlertmanagerApi, { held: h });
+  const at = new Date('2026-12-02T05:20:01Z');
+  const s = await new CompositeMonitor({ sources: [hang], timeoutMs: 20, now: () => at }).observe();
+  t.deepEqual(s.alerts.map((a) => a.labels['node_or_service']).sort(), ['node-a', 'node-b', 'node-c']);
+  t.deepEqual(s.sources.alertmanager, { ok: false, error: 'alertmanager did not answer within 20 ms; using 3 alerts held from webhook notifications' });
+  t.deepEqual(hang.state(), { source: 'webhook', heldAlerts: 3 });
+  const refused = new AlertmanagerSource({ alerts: async () => { throw new Error('GET http://127.0.0.1:9/api/v2/alerts failed: connect ECONNREFUSED 127.0.0.1:9'); } } as unknown as AlertmanagerApi, { held: h });
+  const r = await new CompositeMonitor({ sources: [refused], now: () => at }).observe();
+  t.is(r.alerts.length, 3);
+  t.is(r.sources.alertmanager?.error, 'GET http://127.0.0.1:9/api/v2/alerts failed: connect ECONNREFUSED 127.0.0.1:9; using 3 alerts held from webhook notifications');
+  const none = new AlertmanagerSource({ alerts: async () => { throw new Error('down'); } } as unknown as AlertmanagerApi, { held: new WebhookHeldAlerts() });
+  const n = await new CompositeMonitor({ sources: [none], now: () => at }).observe();
+  t.deepEqual([n.alerts, n.sources.alertmanager], [[], { ok: false, error: 'down' }]);
+  t.deepEqual(none.state(), { source: 'none', heldAlerts: 0 });
 });

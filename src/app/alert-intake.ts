@@ -5,14 +5,19 @@
  */
 import type { Logger } from '../observability/logger.js';
 import type { ServiceMetrics } from '../observability/metrics.js';
-import { AlertmanagerSource, type AlertIntakeState } from '../monitor/alertmanager-source.js';
+import { AlertmanagerSource } from '../monitor/alertmanager-source.js';
+import type { AlertSourceUsed } from '../monitor/composite.js';
 import { WebhookHeldAlerts, type WebhookHeldOptions } from '../monitor/webhook-held.js';
 import type { AlertmanagerApi } from '../types/ports.js';
 
 /** Skew above this is warned about: the webhook-held endsAt tolerance is 5 s. */
 export const SKEW_WARN_SECONDS = 2;
 
-export interface AlertIntakeHealth extends AlertIntakeState {
+export interface AlertIntakeHealth {
+  /** Where the last snapshot's alerts came from (`webhook`: the webhook-only degraded mode). */
+  readonly source: AlertSourceUsed;
+  /** Alerts held from webhook notifications. */
+  readonly heldAlerts: number;
   /** Seconds Alertmanager's clock was last seen ahead of ours (see AlertmanagerSource). */
   readonly skewSeconds?: number;
 }
@@ -28,15 +33,14 @@ export class AlertIntake {
     this.source = new AlertmanagerSource(api, { held: this.held, onSkew: (s) => this.observeSkew(s) });
   }
 
-  /** After each cycle: the gauges follow the last reading. */
-  update(): void {
-    const s = this.source.state();
-    this.metrics.alertsWebhookOnly.set(s.source === 'webhook' ? 1 : 0);
-    this.metrics.webhookHeldAlerts.set(s.heldAlerts);
+  /** After each cycle: the gauges follow the snapshot's alert source. */
+  update(used: AlertSourceUsed): void {
+    this.metrics.alertsWebhookOnly.set(used === 'webhook' ? 1 : 0);
+    this.metrics.webhookHeldAlerts.set(this.source.heldAlerts());
   }
 
-  health(): AlertIntakeHealth {
-    return { ...this.source.state(), ...(this.skew !== undefined ? { skewSeconds: this.skew } : {}) };
+  health(used: AlertSourceUsed): AlertIntakeHealth {
+    return { source: used, heldAlerts: this.source.heldAlerts(), ...(this.skew !== undefined ? { skewSeconds: this.skew } : {}) };
   }
 
   private observeSkew(seconds: number): void {

@@ -74,7 +74,7 @@ export class Service {
     this.rules = new RuleSetHolder(p.config.rules, p.loadRules, (rs) => createPlanner(rs), p.log, this.metrics);
     const sources: MonitorSource[] = [];
     if (p.prometheus) sources.push(new PrometheusSource(p.prometheus));
-    this.alertIntake = p.alertmanager ? new AlertIntake(p.alertmanager, this.metrics, p.log) : undefined;
+    this.alertIntake = p.alertmanager ? new AlertIntake(p.alertmanager, this.metrics, p.log, { now: () => timers.now() }) : undefined;
     if (this.alertIntake) sources.push(this.alertIntake.source);
     sources.push(
       new CharterSource(p.charter, {
@@ -126,7 +126,7 @@ export class Service {
       afterCycle: (cycleId) => this.maintainStore(cycleId),
       onCycle: (r) => {
         if (r.snapshot) this.lastSources = r.snapshot.sources;
-        this.alertIntake?.update();
+        this.alertIntake?.update(this.monitor.alertSource());
         this.lastCycle = { id: r.cycleId, status: r.status, at: new Date(timers.now()).toISOString() };
         p.onCycle?.(r);
       },
@@ -172,7 +172,7 @@ export class Service {
       lastCycle: this.lastCycle,
       breaker: this.executor.breaker().mode,
       pendingVerifications: this.executor.pending().length,
-      ...(this.alertIntake ? { alerts: this.alertIntake.health() } : {}),
+      ...(this.alertIntake ? { alerts: this.alertIntake.health(this.monitor.alertSource()) } : {}),
     };
   }
 

@@ -15,30 +15,25 @@ export interface AlertmanagerSourceOptions {
   readonly onSkew?: (seconds: number) => void;
 }
 
-/** Where the alerts of the last reading came from. */
-export interface AlertIntakeState {
-  /** alertmanager: the API answered; webhook: it did not, the held alerts were used; none: neither. */
-  readonly source: 'alertmanager' | 'webhook' | 'none';
-  /** Alerts held from webhook notifications at the last reading. */
-  readonly heldAlerts: number;
-}
 
 /**
  * Active alerts from Alertmanager API v2, silenced and inhibited ones included and marked.
  * When the API fails and webhook notifications are held, the reading fails (the source is
- * degraded) with the held alerts as its partial result, which CompositeMonitor uses.
+ * degraded) with the held alerts as its partial result, which CompositeMonitor uses when
+ * Prometheus' ALERTS are not available either.
  */
 export class AlertmanagerSource implements MonitorSource {
   readonly name = 'alertmanager' as const;
-  private last: AlertIntakeState = { source: 'none', heldAlerts: 0 };
+  private held = 0;
 
   constructor(
     private readonly api: AlertmanagerApi,
     private readonly opts: AlertmanagerSourceOptions = {},
   ) {}
 
-  state(): AlertIntakeState {
-    return this.last;
+  /** Alerts held from webhook notifications at the last reading. */
+  heldAlerts(): number {
+    return this.held;
   }
 
   async read(now: Date): Promise<SourceReading> {
@@ -48,7 +43,7 @@ export class AlertmanagerSource implements MonitorSource {
     } catch (err) {
       throw this.fallback(err, now) ?? err;
     }
-    this.last = { source: 'alertmanager', heldAlerts: this.opts.held?.count(now.getTime()) ?? 0 };
+    this.held = this.opts.held?.count(now.getTime()) ?? 0;
     const skew = skewSeconds(alerts, now.getTime());
     if (skew !== undefined) this.opts.onSkew?.(skew);
     return { alerts };
@@ -60,7 +55,7 @@ export class AlertmanagerSource implements MonitorSource {
    */
   fallback(err: unknown, now: Date): SourceReadError | undefined {
     const held = this.opts.held?.alerts(now.getTime()) ?? [];
-    this.last = { source: held.length > 0 ? 'webhook' : 'none', heldAlerts: held.length };
+    this.held = held.length;
     if (held.length === 0) return undefined;
     const message = err instanceof Error ? err.message : String(err);
     return new SourceReadError(`${message}; using ${held.length} alert${held.length === 1 ? '' : 's'} held from webhook notifications`, { alerts: held }, err);

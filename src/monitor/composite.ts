@@ -13,17 +13,27 @@ export interface CompositeMonitorOptions {
 
 type Outcome = { readonly status: SourceStatus; readonly reading: SourceReading };
 
+/** Where a snapshot's alerts came from; `webhook`: held webhook notifications; `none`: no source had any. */
+export type AlertSourceUsed = 'alertmanager' | 'prometheus' | 'webhook' | 'charter' | 'none';
+
+function pickAlerts(options: readonly (readonly [AlertSourceUsed, readonly Alert[] | undefined])[]): [AlertSourceUsed, readonly Alert[]] {
+  for (const [name, alerts] of options) if (alerts !== undefined) return [name, alerts];
+  return ['none', []];
+}
+
 /**
  * Builds one Snapshot from every source, read in parallel. Never throws because a source is
  * down: the failure is recorded in `snapshot.sources` and the others fill in.
  *   metrics:    Prometheus, else metrics Charter derived from its own /metrics
- *   alerts:     Alertmanager (knows silences), else the alerts Alertmanager's webhook
- *               delivered (held by the alertmanager source while its API is down), else
- *               Prometheus ALERTS, else Charter-evaluated
+ *   alerts:     Alertmanager (knows silences), else Prometheus ALERTS (read live), else
+ *               the alerts Alertmanager's webhook delivered (held by the alertmanager
+ *               source while its API is down: only as fresh as the last notification),
+ *               else Charter-evaluated
  *   violations: Charter
  */
 export class CompositeMonitor implements Monitor {
   private readonly now: () => Date;
+  private lastAlertSource: AlertSourceUsed = 'none';
   constructor(private readonly opts: CompositeMonitorOptions) {
     this.now = opts.now ?? (() => new Date());
   }
@@ -37,10 +47,21 @@ export class CompositeMonitor implements Monitor {
     const ok = (n: SourceName): SourceReading | undefined => (by.get(n)?.status.ok === true ? by.get(n)?.reading : undefined);
     const any = (n: SourceName): SourceReading | undefined => by.get(n)?.reading;
     const metrics: Readonly<Record<string, readonly MetricSample[]>> = ok('prometheus')?.metrics ?? any('charter')?.metrics ?? {};
-    const alerts: readonly Alert[] = ok('alertmanager')?.alerts ?? any('alertmanager')?.alerts ?? ok('prometheus')?.alerts ?? any('charter')?.alerts ?? [];
+    const [alertSource, alerts] = pickAlerts([
+      ['alertmanager', ok('alertmanager')?.alerts],
+      ['prometheus', ok('prometheus')?.alerts],
+      ['webhook', any('alertmanager')?.alerts],
+      ['charter', any('charter')?.alerts],
+    ]);
+    this.lastAlertSource = alertSource;
     const sources: Partial<Record<SourceName, SourceStatus>> = {};
     for (const [name, o] of by) sources[name] = o.status;
     return { at: at.toISOString(), alerts, metrics, violations: ok('charter')?.violations ?? [], sources };
+  }
+
+  /** Which source the alerts of the last snapshot came from. */
+  alertSource(): AlertSourceUsed {
+    return this.lastAlertSource;
   }
 
   private async readOne(source: MonitorSource, at: Date): Promise<Outcome> {

@@ -25,7 +25,7 @@ test('skew above the threshold: gauge set, one warning until it drops back', asy
   updatedAt = new Date(T - 1_000).toISOString();
   await intake.source.read(new Date(T));
   t.is(await gauge(), 0);
-  t.like(intake.health(), { source: 'alertmanager', heldAlerts: 0, skewSeconds: 0 });
+  t.like(intake.health('alertmanager'), { source: 'alertmanager', heldAlerts: 0, skewSeconds: 0 });
   updatedAt = new Date(T + 3_000).toISOString();
   await intake.source.read(new Date(T));
   t.deepEqual(warns().map((l) => l['seconds']), [4, 3]);

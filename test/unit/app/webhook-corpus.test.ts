@@ -83,3 +83,9 @@ test('item 6: the Authorization scheme is case-insensitive (RFC 7235); the token
   t.deepEqual(wrong.body, { error: { code: 'unauthorized', message: 'missing or wrong bearer token' } });
   t.is((await s.post(d, 'Basic corpus-token')).status, 401);
 });
+
+test('inhibited and silenced alerts never reach the receiver: the corpus shows only the inhibitor', (t) => {
+  const names = (n: 'inhibition' | 'silence') => amScenario(n).deliveries.flatMap((d) => (d.body['alerts'] as { labels: Record<string, string> }[]).map((a) => a.labels['alertname']));
+  t.deepEqual([...new Set(names('inhibition'))], ['CorpusInhibitor']);
+  t.deepEqual(names('silence'), []);
+});

@@ -12,7 +12,11 @@ export type Facts = Readonly<Record<string, unknown>>;
 
 const SEVERITY_RANK: Readonly<Record<Severity | 'none', number>> = { none: 0, info: 1, warning: 2, critical: 3 };
 
-/** One number from a query's samples: the largest; null when there is none (metric missing) or it is NaN. */
+/**
+ * One number from a query's samples: the largest that is not NaN; NaN when every sample is
+ * NaN; null when there is none (metric missing). Rules treat NaN like a missing value
+ * (operators/missing.ts); the explanation shows which it was.
+ */
 export function metricValue(samples: readonly MetricSample[] | undefined): number | null {
   if (samples === undefined || samples.length === 0) return null;
   let best: number | null = null;
@@ -20,7 +24,7 @@ export function metricValue(samples: readonly MetricSample[] | undefined): numbe
     if (Number.isNaN(s.value)) continue;
     if (best === null || s.value > best) best = s.value;
   }
-  return best;
+  return best ?? Number.NaN;
 }
 
 export interface GlobalFacts {

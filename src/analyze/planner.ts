@@ -13,6 +13,8 @@ import { DEFAULT_MAX_PASSES, renderValue, runChain, templateLookup } from './cha
 import { evaluate, type FactLookup } from './compile.js';
 import { compileRuleSet, type CompiledRule, type CompiledRuleSet } from './compiled-rules.js';
 import { compete } from './compete.js';
+import { reactsTo } from './reacts-to.js';
+import { encodeNonFinite } from '../types/non-finite.js';
 import { globalFacts, observedFacts, type GlobalFacts } from './facts.js';
 
 export interface PlannerOptions {
@@ -83,13 +85,13 @@ export function planIncident(cr: CompiledRuleSet, a: AnalyzedIncident, weights: 
     const conditions: RuleTrace['conditions'][number][] = [];
     const fired = evaluate(c.condition.root, a.lookup, conditions);
     traces.push({ rule: c.ref, stage: 'plan', fired, pass: 0, conditions });
-    if (fired) raw.push(candidate(c, a.lookup, weights, blocked));
+    if (fired) raw.push(candidate(c, a.lookup, weights, blocked, reactsTo(cr, c, a.traces, a.observed['alertnames'] as string[])));
   }
   const { candidates, chosen } = compete(raw);
   return { traces, candidates, chosen };
 }
 
-function candidate(c: CompiledRule<PlanRule>, lookup: FactLookup, weights: Weights, blocked: string | undefined): Candidate {
+function candidate(c: CompiledRule<PlanRule>, lookup: FactLookup, weights: Weights, blocked: string | undefined, alerts: string[] | undefined): Candidate {
   const rule = c.rule;
   const action = proposal(rule, lookup);
   const weight = weightOf(weights, rule.id);
@@ -101,6 +103,7 @@ function candidate(c: CompiledRule<PlanRule>, lookup: FactLookup, weights: Weigh
     weight,
     effectivePriority: rule.priority * weight,
     utility: (rule.action.benefit - rule.action.cost) * rule.action.successProbability,
+    ...(alerts !== undefined ? { reactsTo: alerts } : {}),
   };
   if (blocked !== undefined) return { ...base, rejected: blocked };
   if (action.target === '') return { ...base, rejected: `target "${rule.action.target}" rendered empty` };
@@ -125,8 +128,9 @@ export function createPlanner(ruleSet: RuleSet, options: PlannerOptions = {}): P
           subject: incident.subject,
           alerts: a.observed['alertnames'] as string[],
           ruleSetHash: ruleSet.hash,
-          derived: a.derived,
-          rules: [...a.traces, ...p.traces],
+          // +Inf, -Inf and NaN as text: JSON (the store, the API) would make them null.
+          derived: encodeNonFinite(a.derived),
+          rules: encodeNonFinite([...a.traces, ...p.traces]),
           candidates: p.candidates,
           chosen: p.chosen,
         };

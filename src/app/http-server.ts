@@ -5,7 +5,8 @@ import type { Alert } from '../types/alert.js';
 import type { Decision } from '../types/decision.js';
 import type { Logger } from '../observability/logger.js';
 import type { ServiceMetrics, WebhookResult } from '../observability/metrics.js';
-import { formatWebhookIssue, parseWebhook, type WebhookDeduplicator } from '../integration/webhook.js';
+import { formatWebhookIssue, parseWebhook, type WebhookDeduplicator, type WebhookPayload } from '../integration/webhook.js';
+import { bearerCredentials, intake } from '../integration/webhook-intake.js';
 
 export interface HttpDeps {
   readonly metrics: ServiceMetrics;
@@ -14,8 +15,10 @@ export interface HttpDeps {
   readonly webhookToken: string | undefined;
   readonly maxBodyBytes: number;
   readonly dedup: WebhookDeduplicator;
-  /** Called with the fresh (not duplicate) alerts of an accepted webhook: trigger a cycle. */
+  /** Called when an accepted webhook triggers a cycle, with its fresh (not duplicate) alerts. */
   readonly onAlerts: (alerts: readonly Alert[]) => void;
+  /** Keeps every accepted notification: the alert source while Alertmanager's API is down. */
+  readonly held?: { record(payload: WebhookPayload): void };
   /** False while shutting down: the webhook answers 503 so Alertmanager retries later. */
   readonly accepting?: () => boolean;
   readonly ready: () => { readonly ready: boolean; readonly reasons: readonly string[] };
@@ -74,9 +77,9 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 }
 
 export function tokenMatches(header: string | undefined, token: string): boolean {
-  const m = /^Bearer (.+)$/.exec(header ?? '');
-  if (m?.[1] === undefined) return false;
-  const a = Buffer.from(m[1]);
+  const credentials = bearerCredentials(header);
+  if (credentials === undefined) return false;
+  const a = Buffer.from(credentials);
   const b = Buffer.from(token);
   return a.length === b.length && timingSafeEqual(a, b);
 }
@@ -115,12 +118,18 @@ export function createHttpServer(d: HttpDeps): Server {
       const issues = parsed.issues.map(formatWebhookIssue);
       throw new HttpError(400, 'invalid_payload', `invalid webhook payload: ${issues[0] ?? ''}${issues.length > 1 ? ` (and ${issues.length - 1} more)` : ''}`, issues);
     }
-    const fresh = d.dedup.fresh(parsed.alerts);
-    const duplicates = parsed.alerts.length - fresh.length;
-    countWebhook(fresh.length === 0 && parsed.alerts.length > 0 ? 'duplicate' : 'accepted');
-    if (fresh.length > 0) d.onAlerts(fresh);
-    d.log.debug('webhook', { groupKey: parsed.payload.groupKey, status: parsed.payload.status, alerts: parsed.alerts.length, duplicates });
-    send(res, 202, { accepted: fresh.length, duplicates });
+    const { payload } = parsed;
+    const r = intake(payload, parsed.alerts, d.dedup);
+    countWebhook(r.result);
+    d.held?.record(payload);
+    if (r.truncated > 0) {
+      d.metrics.webhookTruncated.inc();
+      d.metrics.webhookTruncatedAlerts.inc(r.truncated);
+      d.log.warn('webhook truncated by max_alerts; the cycle reads the whole group from alertmanager', { groupKey: payload.groupKey, receiver: payload.receiver, visible: parsed.alerts.length, hidden: r.truncated });
+    }
+    if (r.trigger) d.onAlerts(r.fresh);
+    d.log.debug('webhook', { groupKey: payload.groupKey, ...(r.truncated === 0 ? { status: payload.status } : {}), alerts: parsed.alerts.length, duplicates: r.duplicates, truncated: r.truncated });
+    send(res, 202, { accepted: r.fresh.length, duplicates: r.duplicates, ...(r.truncated > 0 ? { truncated: r.truncated } : {}) });
   }
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -7,7 +7,6 @@ import { Controller } from '../loop/controller.js';
 import { runCycle, type CycleReport } from '../loop/cycle.js';
 import { cycleIdGenerator } from '../loop/ids.js';
 import { realTimers, type Timers } from '../loop/scheduler.js';
-import { AlertmanagerSource } from '../monitor/alertmanager-source.js';
 import { CharterSource, type CharterSourceOptions } from '../monitor/charter-source.js';
 import { CompositeMonitor } from '../monitor/composite.js';
 import { PrometheusSource } from '../monitor/prometheus-source.js';
@@ -20,6 +19,7 @@ import type { ExtendedKnowledgeStore } from '../types/knowledge.js';
 import type { AlertmanagerApi, CharterApi, PrometheusApi } from '../types/ports.js';
 import type { SourceName, SourceStatus } from '../types/snapshot.js';
 import type { ExecutionRecord } from '../types/execution.js';
+import { AlertIntake } from './alert-intake.js';
 import { closeServer, createHttpServer, listen } from './http-server.js';
 import { RuleSetHolder, type RuleLoader } from './rules-holder.js';
 import { watchPaths } from './watch.js';
@@ -67,6 +67,8 @@ export class Service {
   readonly monitor: CompositeMonitor;
   /** What the console (GET /) shows, pushed to open pages after every cycle. */
   readonly feed: ConsoleFeed;
+  /** Alertmanager's API and the webhook-held alerts standing in for it; absent without Alertmanager. */
+  readonly alertIntake: AlertIntake | undefined;
   private server: Server | undefined;
   private stopWatch: (() => void) | undefined;
   private stopping = false;
@@ -81,7 +83,8 @@ export class Service {
     this.rules = new RuleSetHolder(p.config.rules, p.loadRules, (rs) => createPlanner(rs), p.log, this.metrics);
     const sources: MonitorSource[] = [];
     if (p.prometheus) sources.push(new PrometheusSource(p.prometheus));
-    if (p.alertmanager) sources.push(new AlertmanagerSource(p.alertmanager));
+    this.alertIntake = p.alertmanager ? new AlertIntake(p.alertmanager, this.metrics, p.log, { now: () => timers.now() }) : undefined;
+    if (this.alertIntake) sources.push(this.alertIntake.source);
     sources.push(
       new CharterSource(p.charter, {
         lookbackMs: p.config.charterWindowMs,
@@ -140,6 +143,7 @@ export class Service {
       afterCycle: (cycleId) => this.maintainStore(cycleId),
       onCycle: (r) => {
         if (r.snapshot) this.lastSources = r.snapshot.sources;
+        this.alertIntake?.update(this.monitor.alertSource());
         this.lastCycle = { id: r.cycleId, status: r.status, at: new Date(timers.now()).toISOString() };
         this.feed.observeCycle(r);
         p.onCycle?.(r);
@@ -191,6 +195,7 @@ export class Service {
       lastCycle: this.lastCycle,
       breaker: this.executor.breaker().mode,
       pendingVerifications: this.executor.pending().length,
+      ...(this.alertIntake ? { alerts: this.alertIntake.health(this.monitor.alertSource()) } : {}),
     };
   }
 
@@ -213,6 +218,7 @@ export class Service {
         webhookToken: this.p.config.webhookToken,
         maxBodyBytes: this.p.config.webhookMaxBytes,
         dedup,
+        ...(this.alertIntake ? { held: this.alertIntake.held } : {}),
         onAlerts: () => {
           this.controller.trigger('webhook');
         },

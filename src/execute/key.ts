@@ -1,8 +1,9 @@
 /**
  * The intent key: rule | target | incident | episode. The episode separates a new
- * occurrence of an incident from a duplicate trigger of the same one: the oldest firing
- * alert's startsAt (Alertmanager's own dedup basis), or, for an incident without alerts,
- * the start of its current streak of cycles.
+ * occurrence of an incident from a duplicate trigger of the same one: the startsAt
+ * (Alertmanager's own dedup basis) of the oldest firing alert among those the candidate's
+ * rule reacts to (Candidate.reactsTo; all of the incident's when absent), or, for an
+ * incident without alerts, the start of its current streak of cycles.
  */
 import type { Candidate, Decision } from '../types/decision.js';
 

@@ -26,7 +26,9 @@ export interface RunInput {
 }
 
 export function keyFor(st: ExecState, d: Decision, c: Candidate, s: Snapshot): string {
-  const episode = episodeOf(oldestFiring(incidentAlerts(d, s)), st.hysteresis.get(d.incidentId)?.since, st.now());
+  const own = c.reactsTo;
+  const alerts = incidentAlerts(d, s).filter((a) => own === undefined || own.includes(a.name));
+  const episode = episodeOf(oldestFiring(alerts), st.hysteresis.get(d.incidentId)?.since, st.now());
   return intentKey(d, c, episode);
 }
 

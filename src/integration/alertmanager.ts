@@ -1,27 +1,29 @@
 /**
  * AlertmanagerClient: Alertmanager API v2 (v1 answers 410 from 0.27 on). Alerts come back
  * normalised to the shared Alert type (silenced = some silence matches it).
+ *
+ * Every alert the API lists fires: Alertmanager leaves out alerts whose endsAt is past on
+ * its own clock, and `status.state` (active, suppressed, unprocessed) says how it is
+ * handled. The local clock is never compared with `endsAt`: with a few seconds of skew
+ * between the hosts that turned firing alerts into resolved ones.
  */
 import type { Alert } from '../types/alert.js';
 import type { AlertmanagerApi, Silence } from '../types/ports.js';
-import { isZeroTime, severityOf } from './alert-labels.js';
+import { severityOf } from './alert-labels.js';
 import { AlertmanagerApiError, InvalidResponseError } from './errors.js';
 import { HttpClient, type HttpClientOptions, type HttpResponse, parseJson } from './http.js';
 
-export interface AlertmanagerClientOptions extends HttpClientOptions {
-  /** Clock, to tell a resolved alert (endsAt in the past) from a firing one [Date.now]. */
-  readonly now?: () => number;
-}
+export type AlertmanagerClientOptions = HttpClientOptions;
+
+const API_STATES: readonly string[] = ['active', 'suppressed', 'unprocessed'];
 
 export type PostableAlert = Parameters<AlertmanagerApi['postAlerts']>[0][number];
 
 export class AlertmanagerClient implements AlertmanagerApi {
   readonly http: HttpClient;
-  private readonly now: () => number;
 
   constructor(opts: AlertmanagerClientOptions) {
     this.http = new HttpClient(opts);
-    this.now = opts.now ?? Date.now;
   }
 
   async alerts(opts: { filter?: readonly string[]; active?: boolean; silenced?: boolean; inhibited?: boolean } = {}): Promise<readonly Alert[]> {
@@ -89,19 +91,20 @@ export class AlertmanagerClient implements AlertmanagerApi {
     const inhibitedBy = stringArray(status['inhibitedBy'], res, `${path}.status.inhibitedBy`);
     const fingerprint = str(a['fingerprint'], res, `${path}.fingerprint`);
     const startsAt = str(a['startsAt'], res, `${path}.startsAt`);
-    const endsAt = typeof a['endsAt'] === 'string' ? a['endsAt'] : undefined;
-    const resolved = !isZeroTime(endsAt) && Date.parse(endsAt as string) <= this.now();
+    const updatedAt = typeof a['updatedAt'] === 'string' ? a['updatedAt'] : undefined;
     const name = labels['alertname'];
     if (name === undefined) throw invalid(res, `${path}.labels.alertname: required`);
+    const state = status['state'];
+    if (typeof state !== 'string' || !API_STATES.includes(state)) throw invalid(res, `${path}.status.state: expected "active", "suppressed" or "unprocessed", got ${JSON.stringify(state)}`);
     return {
       fingerprint,
       name,
       severity: severityOf(labels),
-      state: resolved ? 'resolved' : 'firing',
+      state: 'firing',
       labels,
       annotations,
       startsAt,
-      ...(resolved ? { endsAt: endsAt as string } : {}),
+      ...(updatedAt !== undefined ? { updatedAt } : {}),
       silenced: silencedBy.length > 0,
       inhibited: inhibitedBy.length > 0,
       source: 'alertmanager',

@@ -75,7 +75,7 @@ export function parseWebhook(body: unknown): WebhookParseResult {
     alerts: payloadAlerts,
   };
   if (issues.length > 0) return { ok: false, issues };
-  return { ok: true, payload, alerts: payloadAlerts.map(toAlert) };
+  return { ok: true, payload, alerts: payloadAlerts.map(webhookAlertToAlert) };
 }
 
 function parseAlert(a: unknown, path: string, c: Checker): WebhookAlert | undefined {
@@ -98,7 +98,8 @@ function parseAlert(a: unknown, path: string, c: Checker): WebhookAlert | undefi
   };
 }
 
-function toAlert(w: WebhookAlert): Alert {
+/** A webhook alert as the shared Alert type: its own status decides, never the payload's. */
+export function webhookAlertToAlert(w: WebhookAlert): Alert {
   const resolved = w.status === 'resolved';
   return {
     fingerprint: w.fingerprint,

@@ -13,15 +13,28 @@ export interface CompositeMonitorOptions {
 
 type Outcome = { readonly status: SourceStatus; readonly reading: SourceReading };
 
+/** Where a snapshot's alerts came from; `webhook`: held webhook notifications; `none`: no source had any. */
+export type AlertSourceUsed = 'alertmanager' | 'prometheus' | 'webhook' | 'charter' | 'none';
+
+/** The first source with alerts: its name, its alerts and how far back they reach (DataWindows.alertsMs). */
+function pickAlerts(options: readonly (readonly [AlertSourceUsed, SourceReading | undefined])[]): [AlertSourceUsed, readonly Alert[], number] {
+  for (const [name, r] of options) if (r?.alerts !== undefined) return [name, r.alerts, r.windows?.alertsMs ?? 0];
+  return ['none', [], 0];
+}
+
 /**
  * Builds one Snapshot from every source, read in parallel. Never throws because a source is
  * down: the failure is recorded in `snapshot.sources` and the others fill in.
  *   metrics:    Prometheus, else metrics Charter derived from its own /metrics
- *   alerts:     Alertmanager (knows silences), else Prometheus ALERTS, else Charter-evaluated
+ *   alerts:     Alertmanager (knows silences), else Prometheus ALERTS (read live), else
+ *               the alerts Alertmanager's webhook delivered (held by the alertmanager
+ *               source while its API is down: only as fresh as the last notification),
+ *               else Charter-evaluated
  *   violations: Charter
  */
 export class CompositeMonitor implements Monitor {
   private readonly now: () => Date;
+  private lastAlertSource: AlertSourceUsed = 'none';
   constructor(private readonly opts: CompositeMonitorOptions) {
     this.now = opts.now ?? (() => new Date());
   }
@@ -35,19 +48,29 @@ export class CompositeMonitor implements Monitor {
     const ok = (n: SourceName): SourceReading | undefined => (by.get(n)?.status.ok === true ? by.get(n)?.reading : undefined);
     const any = (n: SourceName): SourceReading | undefined => by.get(n)?.reading;
     const metricsFrom = ok('prometheus')?.metrics ? ok('prometheus') : any('charter');
-    const alertsFrom = ok('alertmanager')?.alerts ? ok('alertmanager') : ok('prometheus')?.alerts ? ok('prometheus') : any('charter');
     const metrics: Readonly<Record<string, readonly MetricSample[]>> = metricsFrom?.metrics ?? {};
-    const alerts: readonly Alert[] = alertsFrom?.alerts ?? [];
+    const [alertSource, alerts, alertsWindow] = pickAlerts([
+      ['alertmanager', ok('alertmanager')],
+      ['prometheus', ok('prometheus')],
+      ['webhook', any('alertmanager')],
+      ['charter', any('charter')],
+    ]);
+    this.lastAlertSource = alertSource;
     const sources: Partial<Record<SourceName, SourceStatus>> = {};
     for (const [name, o] of by) sources[name] = o.status;
     // Each part's look-back comes from the source that supplied it.
     const windows: DataWindows = {
       metricsMs: metricsFrom?.windows?.metricsMs ?? 0,
       ...(metricsFrom?.windows?.metricMs ? { metricMs: metricsFrom.windows.metricMs } : {}),
-      alertsMs: alertsFrom?.windows?.alertsMs ?? 0,
+      alertsMs: alertsWindow,
       violationsMs: ok('charter')?.windows?.violationsMs ?? 0,
     };
     return { at: at.toISOString(), alerts, metrics, violations: ok('charter')?.violations ?? [], sources, windows };
+  }
+
+  /** Which source the alerts of the last snapshot came from. */
+  alertSource(): AlertSourceUsed {
+    return this.lastAlertSource;
   }
 
   private async readOne(source: MonitorSource, at: Date): Promise<Outcome> {
@@ -63,7 +86,8 @@ export class CompositeMonitor implements Monitor {
             }),
           ]));
       return { status: { ok: true }, reading };
-    } catch (err) {
+    } catch (thrown) {
+      const err = thrown instanceof SourceReadError ? thrown : source.fallback?.(thrown, at) ?? thrown;
       const error = err instanceof Error ? err.message : String(err);
       return { status: { ok: false, error }, reading: err instanceof SourceReadError ? err.partial : {} };
     } finally {

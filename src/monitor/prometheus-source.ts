@@ -1,5 +1,6 @@
 import { promqlWindowMs } from './data-window.js';
 import type { Alert, Severity } from '../types/alert.js';
+import { MapekError } from '../types/errors.js';
 import { NAMED_QUERIES, type NamedQuery } from '../types/facts.js';
 import type { PrometheusApi, PromQueryResult } from '../types/ports.js';
 import type { MetricSample } from '../types/snapshot.js';
@@ -55,6 +56,14 @@ export function alertsFromSeries(alerts: readonly MetricSample[], forState: read
   });
 }
 
+/** A query of the monitor failed: names the query and its PromQL; retryable as its cause. */
+export class NamedQueryError extends MapekError {
+  constructor(readonly query: string, readonly promql: string, cause: unknown) {
+    super(`named query "${query}" (${promql}) failed: ${cause instanceof Error ? cause.message : String(cause)}`, cause instanceof MapekError ? cause.retryable : true, { cause });
+    this.name = 'NamedQueryError';
+  }
+}
+
 /**
  * Reads the named queries and the firing ALERTS series from Prometheus. Any failed query
  * fails the whole reading: a Prometheus that answers some queries is not one to trust.
@@ -68,9 +77,9 @@ export class PrometheusSource implements MonitorSource {
 
   async read(now: Date): Promise<SourceReading> {
     const [alerts, forState, ...results] = await Promise.all([
-      this.api.query('ALERTS{alertstate="firing"}', now),
-      this.api.query('ALERTS_FOR_STATE', now),
-      ...this.queries.map((q) => this.api.query(q.promql, now)),
+      this.named('alerts', 'ALERTS{alertstate="firing"}', now),
+      this.named('alertsForState', 'ALERTS_FOR_STATE', now),
+      ...this.queries.map((q) => this.named(q.name, q.promql, now)),
     ]);
     const metrics: Record<string, MetricSample[]> = {};
     this.queries.forEach((q, i) => {
@@ -81,5 +90,11 @@ export class PrometheusSource implements MonitorSource {
     for (const q of this.queries) metricMs[q.name] = promqlWindowMs(q.promql);
     const windows = { metricsMs: Math.max(0, ...Object.values(metricMs)), metricMs };
     return { metrics, alerts: alertsFromSeries(samplesOf(alerts as PromQueryResult), samplesOf(forState as PromQueryResult)), windows };
+  }
+
+  private named(name: string, promql: string, now: Date): Promise<PromQueryResult> {
+    return this.api.query(promql, now).catch((err: unknown) => {
+      throw new NamedQueryError(name, promql, err);
+    });
   }
 }

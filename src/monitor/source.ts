@@ -1,6 +1,7 @@
 import type { Alert } from '../types/alert.js';
 import type { Violation } from '../types/charter.js';
 import type { DataWindows, MetricSample, SourceName } from '../types/snapshot.js';
+import type { SourceReadError } from './charter-source.js';
 
 /** What one source contributed to a snapshot; absent parts are not known to that source. */
 export interface SourceReading {
@@ -18,4 +19,9 @@ export interface SourceReading {
 export interface MonitorSource {
   readonly name: SourceName;
   read(now: Date): Promise<SourceReading>;
+  /**
+   * What to use when a read failed or timed out: an error whose `partial` holds a stand-in
+   * reading (the webhook-held alerts for Alertmanager); undefined: nothing.
+   */
+  fallback?(err: unknown, now: Date): SourceReadError | undefined;
 }

@@ -30,6 +30,11 @@ export interface ServiceMetrics {
   readonly monitorErrors: Counter<'source'>;
   readonly sourceDegraded: Gauge<'source'>;
   readonly webhooks: Counter<'result'>;
+  readonly webhookTruncated: Counter;
+  readonly webhookTruncatedAlerts: Counter;
+  readonly alertsWebhookOnly: Gauge;
+  readonly webhookHeldAlerts: Gauge;
+  readonly alertmanagerSkew: Gauge;
   readonly triggersCoalesced: Counter;
   /** Counts one execution outcome into actions, guard stops, verifications and time to remediate. */
   observeExecution(r: ExecutionRecord, incidentStartedAt?: string): void;
@@ -62,6 +67,11 @@ export function createServiceMetrics(opts: { defaultMetrics?: boolean } = {}): S
     monitorErrors: new Counter({ name: 'mapek_monitor_errors_total', help: 'Failed reads of a monitor source.', labelNames: ['source'] as const, registers }),
     sourceDegraded: new Gauge({ name: 'mapek_source_degraded', help: '1 while a source is unreachable (the loop runs in a degraded mode).', labelNames: ['source'] as const, registers }),
     webhooks: new Counter({ name: 'mapek_webhooks_total', help: 'Alertmanager webhook posts by result.', labelNames: ['result'] as const, registers }),
+    webhookTruncated: new Counter({ name: 'mapek_webhook_truncated_notifications_total', help: 'Webhook notifications Alertmanager truncated (max_alerts); each triggers a cycle that reads the whole group from the API.', registers }),
+    webhookTruncatedAlerts: new Counter({ name: 'mapek_webhook_truncated_alerts_total', help: 'Alerts left out of truncated webhook notifications (their truncatedAlerts).', registers }),
+    alertsWebhookOnly: new Gauge({ name: 'mapek_alerts_webhook_only', help: '1 while Alertmanager\'s API is unavailable and the alerts of recent webhook notifications are the alert source.', registers }),
+    webhookHeldAlerts: new Gauge({ name: 'mapek_webhook_held_alerts', help: 'Alerts held from recent webhook notifications (the alert source of the webhook-only mode).', registers }),
+    alertmanagerSkew: new Gauge({ name: 'mapek_alertmanager_clock_skew_seconds', help: 'Seconds by which the newest updatedAt of Alertmanager\'s alerts is ahead of the local clock (0: none is ahead).', registers }),
     triggersCoalesced: new Counter({ name: 'mapek_triggers_coalesced_total', help: 'Triggers merged into an already scheduled cycle.', registers }),
   };
   for (const s of SOURCES) m.sourceDegraded.set({ source: s }, 0);

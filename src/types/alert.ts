@@ -18,6 +18,8 @@ export interface Alert {
   readonly startsAt: string;
   /** ISO-8601; absent while firing. */
   readonly endsAt?: string;
+  /** ISO-8601, Alertmanager's clock: when it last received this alert (API alerts only). */
+  readonly updatedAt?: string;
   /** True when an Alertmanager silence matches it: never act on it. */
   readonly silenced: boolean;
   readonly inhibited: boolean;

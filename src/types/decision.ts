@@ -47,6 +47,11 @@ export interface Candidate {
   readonly utility: number;
   /** Why it lost; absent on the winner. */
   readonly rejected?: string;
+  /**
+   * The incident's firing alerts its rule reacts to (named, or behind the derived facts it
+   * reads); the episode of its intent key comes from these. Absent: all of the incident's.
+   */
+  readonly reactsTo?: readonly string[];
 }
 
 /**

@@ -53,7 +53,7 @@ test('violations and metric samples join their subject; the service sees every v
   t.deepEqual(tg?.metrics['violatedPolicies'], [{ labels: { node_or_service: 'n-1' }, value: 4 }]);
 });
 
-test('observed facts: active alert names only, highest severity, common labels, null for missing metrics', (t) => {
+test('observed facts: active alert names only, highest severity, common labels, null for missing metrics, NaN for all-NaN ones', (t) => {
   const s = snapshot(
     [
       alert('CriticalViolationDetected', { policy_id: 'p-1', team: 'policy' }),
@@ -72,7 +72,7 @@ test('observed facts: active alert names only, highest severity, common labels, 
   t.deepEqual(f['alertnames'], ['CriticalViolationDetected', 'ViolationRateHigh']);
   t.is(f['severity'], 'critical');
   t.deepEqual(f['labels'], { policy_id: 'p-1', team: 'policy' });
-  t.is((f['metrics'] as Record<string, unknown>)['violationRate'], null);
+  t.true(Number.isNaN((f['metrics'] as Record<string, unknown>)['violationRate']));
   t.is((f['alerts'] as unknown[]).length, 3);
   t.deepEqual(f['violations'], { total: 3, critical: 2, high: 0, medium: 1, low: 0, policies: 1, targets: 2, topPolicy: 'p-1', topTarget: 'n-2' });
   const resolvedOnly = observedFacts(incidents[1]!, g);
@@ -80,9 +80,11 @@ test('observed facts: active alert names only, highest severity, common labels, 
   t.deepEqual(resolvedOnly['alertnames'], []);
 });
 
-test('metric values: largest sample, NaN skipped, none → null; empty summary', (t) => {
+test('metric values: largest sample, NaN skipped, only NaN → NaN, none → null; empty summary', (t) => {
   t.is(metricValue([{ labels: {}, value: 1 }, { labels: {}, value: 3 }]), 3);
-  t.is(metricValue([{ labels: {}, value: Number.NaN }]), null);
+  t.is(metricValue([{ labels: {}, value: Number.NaN }, { labels: {}, value: 2 }]), 2);
+  t.true(Number.isNaN(metricValue([{ labels: {}, value: Number.NaN }])));
+  t.is(metricValue([{ labels: {}, value: Number.POSITIVE_INFINITY }, { labels: {}, value: 2 }]), Number.POSITIVE_INFINITY);
   t.is(metricValue([]), null);
   t.is(metricValue(undefined), null);
   t.deepEqual(violationSummary([]), { total: 0, critical: 0, high: 0, medium: 0, low: 0, policies: 0, targets: 0, topPolicy: null, topTarget: null });

@@ -68,7 +68,7 @@ test('alertsFromSeries defaults an unknown severity to warning and a missing act
 
 test('PrometheusSource fails as a whole when a query fails', async (t) => {
   const src = new PrometheusSource(fakeProm(() => { throw new Error('connect ECONNREFUSED 127.0.0.1:9090'); }));
-  await t.throwsAsync(src.read(now), { message: 'connect ECONNREFUSED 127.0.0.1:9090' });
+  await t.throwsAsync(src.read(now), { message: 'named query "alerts" (ALERTS{alertstate="firing"}) failed: connect ECONNREFUSED 127.0.0.1:9090' });
 });
 
 const alert = (over: Partial<Alert> = {}): Alert => ({
@@ -79,7 +79,7 @@ const alert = (over: Partial<Alert> = {}): Alert => ({
 test('AlertmanagerSource asks for active, silenced and inhibited alerts', async (t) => {
   let asked: unknown;
   const api = { alerts: async (o: unknown) => { asked = o; return [alert({ silenced: true })]; } } as unknown as AlertmanagerApi;
-  const r = await new AlertmanagerSource(api).read();
+  const r = await new AlertmanagerSource(api).read(now);
   t.deepEqual(asked, { active: true, silenced: true, inhibited: true });
   t.true(r.alerts?.[0]?.silenced);
 });

@@ -48,6 +48,8 @@ export function fenced(c: Collection, fence: WriteFence): Collection {
     upsertMany: (docs) => fence.run(`${docs.length} ${c.name}`, () => c.upsertMany(docs)),
     remove: (ids) => fence.run(`removal of ${ids.length} ${c.name}`, () => c.remove(ids)),
     compact: () => fence.run(`compaction of ${c.name}`, () => c.compact()),
+    quarantine: (doc, reason) => fence.run(`quarantine of ${c.name} "${doc._id}"`, () => c.quarantine(doc, reason)),
+    quarantined: () => c.quarantined(),
     get: (id) => c.get(id),
     find: (filter, opts) => c.find(filter, opts),
     count: (filter) => c.count(filter),

@@ -43,6 +43,7 @@ export interface Config {
   readonly dryRun: boolean;
   readonly shutdownGraceMs: number;
   readonly decisionsLimit: number;
+  readonly unreadyAfterFailedCycles: number;
   /** Guard-rail settings passed to the executor (validated there; docs/EXECUTION.md). */
   readonly executor: Readonly<Record<string, unknown>>;
 }
@@ -69,6 +70,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'shutdownGraceMs', file: 'shutdownGrace', env: 'MAPEK_SHUTDOWN_GRACE', kind: 'seconds', default: 30_000, doc: 'Seconds SIGTERM waits for the cycle in flight before leaving it recorded for recovery.' },
   { key: 'executor', file: 'executor', kind: 'mapping', default: {}, doc: 'Guard rails of the executor (cooldownMs, hysteresis, rateLimit, maxConcurrent, breaker, approvalRisk, …; file only, see docs/EXECUTION.md).' },
   { key: 'decisionsLimit', file: 'decisionsLimit', env: 'MAPEK_DECISIONS_LIMIT', kind: 'integer', default: 100, doc: 'Most decisions GET /api/v1/decisions returns.' },
+  { key: 'unreadyAfterFailedCycles', file: 'unreadyAfterFailedCycles', env: 'MAPEK_UNREADY_AFTER_FAILED_CYCLES', kind: 'integer', default: 3, doc: 'Consecutive failed cycles after which /readyz answers 503 and /healthz says degraded (until a cycle succeeds).' },
 ];
 
 export function optionFor(key: string): OptionSpec | undefined {

@@ -50,7 +50,7 @@ const decision = record(
 
 const execution = record(
   { key: str, id: str, decisionId: str, cycleId: str, ruleId: str, incidentId: str, incidentKind: str, action, status: oneOf(STATUSES), createdAt: str, updatedAt: str },
-  { guard: oneOf(GUARDS), guardDetail: str, verify: oneOf(VERDICTS), error: str, appliedAt: str, verifiedAt: str, attempts: { type: 'integer', minimum: 1 } },
+  { guard: oneOf(GUARDS), guardDetail: str, verify: oneOf(VERDICTS), error: str, appliedAt: str, verifiedAt: str, attempts: { type: 'integer', minimum: 0 } },
 );
 
 const outcome = record({ key: str, ruleId: str, incidentKind: str, actionType: str, result: oneOf(VERDICTS), at: str });

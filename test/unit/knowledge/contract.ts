@@ -90,6 +90,10 @@ export function storeContract<S extends ContractStore>(name: string, impl: Store
     t.deepEqual((await s.findExecutions({ id: 'id-k22', decisionId: 'd1', incidentId: 'committee:c1' })).map((r) => r.key), ['k22']);
     t.deepEqual((await s.findExecutions({ since: '2026-01-01T00:00:03.000Z', limit: 1 })).map((r) => r.key), ['k22']);
     t.deepEqual((await s.findExecutions({})).map((r) => r.key), ['k22', 'k1']);
+    // every optional field the schema knows reads back as written
+    const full = rec('k333', { status: 'released', attempts: 0, guard: 'cooldown', guardDetail: 'g', prior: { spec: { a: [1] } }, verify: 'inconclusive', error: 'e', appliedAt: 'a', verifiedAt: 'v' });
+    t.true(await s.recordIntent(full));
+    t.deepEqual(await s.getExecution('k333'), full);
     await s.close();
   });
 

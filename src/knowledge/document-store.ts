@@ -22,7 +22,7 @@ export interface Collections {
   readonly controller: Collection;
 }
 
-/** Indexed fields per collection (nedb builds an index for each). */
+/** Indexed fields per collection (the journal collections keep a secondary index of each). */
 export const INDEXES: Readonly<Record<keyof Collections, readonly string[]>> = {
   decisions: ['at', 'incidentId'],
   executions: ['id', 'status', 'ruleId', 'target', 'createdAt', 'decisionId'],

@@ -12,6 +12,7 @@
 import { appendFile, open, truncate } from 'node:fs/promises';
 import type { LoadReport } from '../types/knowledge.js';
 import { matches, sortAndLimit, type Collection, type Filter, type FindOptions, type QuarantinedDoc, type StoredDoc } from './collection.js';
+import { DocIndex } from './doc-index.js';
 import { checkDocument, type CollectionName } from './documents.js';
 import { eachLine } from './file-scan.js';
 import { JournalFile, StoreWriteError } from './journal-file.js';
@@ -21,6 +22,8 @@ export interface JournalOptions {
   readonly fsync?: boolean;
   /** ISO time written into quarantine entries. */
   readonly now?: () => string;
+  /** Fields with a secondary index (equality and `$in` filters on them skip the scan). */
+  readonly indexes?: readonly string[];
 }
 
 interface Loaded {
@@ -83,6 +86,7 @@ export class JournalCollection implements Collection {
   private chain: Promise<unknown> = Promise.resolve();
   private readonly bad: QuarantinedDoc[] = [];
   private lines: number;
+  private readonly index: DocIndex;
 
   private constructor(
     readonly name: CollectionName,
@@ -91,8 +95,11 @@ export class JournalCollection implements Collection {
     private readonly lineOf: Map<string, number>,
     lines: number,
     private readonly now: () => string,
+    indexes: readonly string[],
   ) {
     this.lines = lines;
+    this.index = new DocIndex(indexes);
+    for (const d of docs.values()) this.index.add(d);
   }
 
   get file(): string {
@@ -109,7 +116,7 @@ export class JournalCollection implements Collection {
     const now = opts.now ?? (() => new Date().toISOString());
     await JournalFile.prepare(file);
     const l = await load(name, file);
-    const c = new JournalCollection(name, new JournalFile(file, l.size, fsync), l.docs, l.lineOf, l.lines, now);
+    const c = new JournalCollection(name, new JournalFile(file, l.size, fsync), l.docs, l.lineOf, l.lines, now, opts.indexes ?? []);
     if (l.bad.length === 0 && !l.needsNewline) return { collection: c };
     // The text of every bad line is kept before anything is cut off or left out.
     if (l.bad.length > 0) await c.keep(l.bad.map((b) => ({ at: now(), line: b.line, reason: b.reason, text: b.text })));
@@ -155,9 +162,32 @@ export class JournalCollection implements Collection {
   private set(docs: readonly StoredDoc[]): void {
     const first = this.lines - docs.length + 1;
     docs.forEach((d, i) => {
-      this.docs.set(d._id, { ...d });
+      this.drop(d._id);
+      const copy = { ...d };
+      this.docs.set(d._id, copy);
+      this.index.add(copy);
       this.lineOf.set(d._id, first + i);
     });
+  }
+
+  /** Takes `id` out of memory and the indexes. */
+  private drop(id: string): void {
+    const old = this.docs.get(id);
+    if (old === undefined) return;
+    this.index.remove(old);
+    this.docs.delete(id);
+    this.lineOf.delete(id);
+  }
+
+  private pool(filter: Filter): StoredDoc[] {
+    const ids = this.index.candidates(filter);
+    if (ids === undefined) return [...this.docs.values()];
+    const out: StoredDoc[] = [];
+    for (const id of ids) {
+      const d = this.docs.get(id);
+      if (d !== undefined) out.push(d);
+    }
+    return out;
   }
 
   insert(doc: StoredDoc): Promise<boolean> {
@@ -187,12 +217,12 @@ export class JournalCollection implements Collection {
   }
 
   async find(filter: Filter, opts?: FindOptions): Promise<StoredDoc[]> {
-    return sortAndLimit([...this.docs.values()].filter((d) => matches(d, filter)), opts).map((d) => ({ ...d }));
+    return sortAndLimit(this.pool(filter).filter((d) => matches(d, filter)), opts).map((d) => ({ ...d }));
   }
 
   async count(filter: Filter = {}): Promise<number> {
     let n = 0;
-    for (const d of this.docs.values()) if (matches(d, filter)) n += 1;
+    for (const d of this.pool(filter)) if (matches(d, filter)) n += 1;
     return n;
   }
 
@@ -201,10 +231,7 @@ export class JournalCollection implements Collection {
       const present = [...new Set(ids)].filter((id) => this.docs.has(id));
       if (present.length === 0) return 0;
       await this.write(present.map((id) => JSON.stringify({ $$deleted: true, _id: id })));
-      for (const id of present) {
-        this.docs.delete(id);
-        this.lineOf.delete(id);
-      }
+      for (const id of present) this.drop(id);
       return present.length;
     });
   }
@@ -224,8 +251,7 @@ export class JournalCollection implements Collection {
       await this.keep([{ at: this.now(), ...(line !== undefined ? { line } : {}), reason, text: JSON.stringify(doc) }]);
       if (this.docs.has(doc._id)) {
         await this.write([JSON.stringify({ $$deleted: true, _id: doc._id })]);
-        this.docs.delete(doc._id);
-        this.lineOf.delete(doc._id);
+        this.drop(doc._id);
       }
       this.bad.push({ collection: this.name, id: doc._id, file: this.file, ...(line !== undefined ? { line } : {}), reason, keptIn: this.quarantineFile });
     });

@@ -12,7 +12,7 @@ import type { Approval } from '../types/knowledge.js';
 import { MapekError } from '../types/errors.js';
 import type { LoadReport } from '../types/knowledge.js';
 import { takeVerdicts } from './approval-inbox.js';
-import { DocumentKnowledgeStore, openCollections, type Collections } from './document-store.js';
+import { DocumentKnowledgeStore, INDEXES, openCollections, type Collections } from './document-store.js';
 import { readIfExists } from './file-scan.js';
 import { JournalCollection } from './journal-collection.js';
 import { resolveRetention, type RetentionOptions } from './retention.js';
@@ -68,7 +68,7 @@ export class NedbKnowledgeStore extends DocumentKnowledgeStore {
     const reports: LoadReport[] = [];
     const clock = opts.now ?? (() => new Date());
     const open = async (name: keyof Collections): Promise<JournalCollection> => {
-      const { collection, report } = await JournalCollection.open(name, join(dir, `${name}.db`), { now: () => clock().toISOString(), ...(opts.fsync !== undefined ? { fsync: opts.fsync } : {}) });
+      const { collection, report } = await JournalCollection.open(name, join(dir, `${name}.db`), { now: () => clock().toISOString(), indexes: INDEXES[name], ...(opts.fsync !== undefined ? { fsync: opts.fsync } : {}) });
       if (report) reports.push(report);
       return collection;
     };

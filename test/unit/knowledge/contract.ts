@@ -78,6 +78,9 @@ export function storeContract<S extends ContractStore>(name: string, impl: Store
     t.is(won.filter(Boolean).length, 1);
     const winner = verdicts[won.indexOf(true)];
     t.like(await s.getExecution('k1'), { status: winner, verify: winner, key: 'k1' });
+    // queries by status follow the transition (an index must not keep the old value)
+    t.deepEqual((await s.findExecutions({ status: ['applied'] })).map((r) => r.key), []);
+    t.deepEqual((await s.findExecutions({ status: [winner ?? '?'] })).map((r) => r.key), ['k1']);
     await s.close();
   });
 

@@ -133,7 +133,8 @@ export class DocumentKnowledgeStore implements ExtendedKnowledgeStore {
   health(): StoreHealth {
     const quarantined: Record<string, number> = {};
     for (const n of COLLECTION_NAMES) quarantined[n] = this.c[n].quarantined().length;
-    return { quarantined, ...(this.retentionError !== undefined ? { retentionError: this.retentionError } : {}) };
+    const writeError = this.fence.writeError();
+    return { quarantined, ...(this.retentionError !== undefined ? { retentionError: this.retentionError } : {}), ...(writeError !== undefined ? { writeError } : {}) };
   }
 
   // ------------------------------------------------------------ decisions

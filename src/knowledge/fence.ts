@@ -18,6 +18,8 @@ export class StoreClosedError extends MapekError {
 export class WriteFence {
   private closed = false;
   private readonly inProgress = new Set<Promise<unknown>>();
+  /** The error of the newest write when it failed; cleared by the next write that succeeds. */
+  private failing: string | undefined;
 
   isClosed(): boolean {
     return this.closed;
@@ -28,8 +30,22 @@ export class WriteFence {
     const p = write();
     this.inProgress.add(p);
     const done = (): void => void this.inProgress.delete(p);
-    p.then(done, done);
+    p.then(
+      () => {
+        this.failing = undefined;
+        done();
+      },
+      (err: unknown) => {
+        this.failing = err instanceof Error ? err.message : String(err);
+        done();
+      },
+    );
     return p;
+  }
+
+  /** Why the newest write failed (its records are behind), or undefined when it succeeded. */
+  writeError(): string | undefined {
+    return this.failing;
   }
 
   /** Refuses new writes, then waits until every write in progress has settled. */

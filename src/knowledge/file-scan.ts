@@ -1,7 +1,7 @@
 /**
- * Reading nedb data files ourselves: before nedb loads a file (it silently drops corrupt
- * lines below its threshold) and for the CLI, which must not load — loading rewrites the
- * file the running service appends to.
+ * Reading the store's data files (nedb's line format) line by line: the journal's loader
+ * streams them (eachLine), and the CLI reads them without opening the store (opening
+ * compacts, i.e. rewrites, the file the running service appends to).
  */
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';

@@ -107,10 +107,13 @@ export class JournalFile {
       await fh.appendFile(buf);
       if (this.fsync) await fh.datasync();
     } catch (err) {
-      this.torn = true;
-      await fh?.close().catch(() => undefined);
-      fh = undefined;
-      await this.repair().catch(() => undefined); // else the next append repairs first
+      if (fh !== undefined) {
+        // Opened, so some bytes may have landed: cut them off now, else before the next append.
+        this.torn = true;
+        await fh.close().catch(() => undefined);
+        fh = undefined;
+        await this.repair().catch(() => undefined);
+      }
       throw new StoreWriteError(this.file, err);
     } finally {
       await fh?.close().catch(() => undefined);
@@ -121,13 +124,21 @@ export class JournalFile {
   /** Cuts the file back to its last acknowledged line. Throws StoreWriteError when it cannot. */
   async repair(): Promise<void> {
     try {
-      await truncate(this.file, this.size);
-      if (this.fsync) {
-        const fh = await open(this.file, 'r+');
-        try {
-          await fh.datasync();
-        } finally {
-          await fh.close();
+      const actual = await stat(this.file).then(
+        (st) => st.size,
+        (err: unknown) => (isMissing(err) ? 0 : Promise.reject(err)), // gone: the next append starts it afresh
+      );
+      // Never extend: a file shorter than we knew was replaced under us; append after what it has.
+      if (actual < this.size) this.size = actual;
+      else if (actual > this.size) {
+        await truncate(this.file, this.size);
+        if (this.fsync) {
+          const fh = await open(this.file, 'r+');
+          try {
+            await fh.datasync();
+          } finally {
+            await fh.close();
+          }
         }
       }
       this.torn = false;

@@ -79,6 +79,8 @@ export interface StoreHealth {
   readonly quarantined: Readonly<Record<string, number>>;
   /** Why the last retention/compaction pass failed (it is retried after the next cycle). */
   readonly retentionError?: string;
+  /** Why the newest write failed (disk full, permissions): records are behind until one succeeds. */
+  readonly writeError?: string;
 }
 
 export interface RetentionResult {

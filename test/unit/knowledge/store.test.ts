@@ -1,5 +1,5 @@
 import test from 'ava';
-import { appendFile, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openKnowledgeStore, writeVerdict } from '../../../src/knowledge/index.js';
@@ -110,7 +110,14 @@ test('a failed update is not seen by reads: memory changes only after the write 
   await t.throwsAsync(s.saveDecisions([{ ...decision('i:x', [], []), id: 'd9' }]), { name: 'StoreWriteError' });
   t.is((await s.getExecution('x'))?.status, 'pending');
   t.is(await s.getDecision('d9'), undefined);
+  t.regex(s.health().writeError ?? '', new RegExp(`^knowledge store write to "${join(dir, 'decisions.db')}" failed: ENOTDIR`));
+  // the directory comes back (empty): the next write succeeds and clears the error
   await rm(dir);
+  await mkdir(dir);
+  t.true(await s.transition('x', ['pending'], { status: 'applied' }));
+  t.is(s.health().writeError, undefined);
+  t.is((await readFile(join(dir, 'executions.db'), 'utf8')).split('\n').filter((l) => l !== '').length, 1, 'one whole line, no padding');
+  await s.close();
 });
 
 test('journal retention: never inside a write; due after N writes, run by maintain(), which compacts the file', async (t) => {

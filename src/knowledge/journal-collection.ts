@@ -15,7 +15,8 @@ import { matches, sortAndLimit, type Collection, type Filter, type FindOptions, 
 import { DocIndex } from './doc-index.js';
 import { checkDocument, type CollectionName } from './documents.js';
 import { eachLine } from './file-scan.js';
-import { JournalFile, StoreWriteError } from './journal-file.js';
+import { dirname } from 'node:path';
+import { freeBytes, JournalFile, StoreSpaceError, StoreWriteError } from './journal-file.js';
 
 export interface JournalOptions {
   /** fdatasync every append (default true). Off only to measure what it costs. */
@@ -132,17 +133,29 @@ export class JournalCollection implements Collection {
     return { collection: c, report: { file, dropped: l.bad.length, lines: l.bad.map((b) => b.line), backup: c.quarantineFile } };
   }
 
-  /** Appends quarantine entries to FILE.quarantine, synced: the only copy of those lines. */
+  /**
+   * Appends quarantine entries to FILE.quarantine, synced: the only copy of those lines once
+   * compaction drops them. On a full disk it says how much room it needs (nothing was dropped).
+   */
   private async keep(entries: readonly Record<string, unknown>[]): Promise<void> {
+    const text = entries.map((e) => `${JSON.stringify(e)}\n`).join('');
     try {
       const fh = await open(this.quarantineFile, 'a');
+      const before = (await fh.stat()).size;
       try {
-        await fh.appendFile(entries.map((e) => `${JSON.stringify(e)}\n`).join(''));
+        await fh.appendFile(text);
         await fh.datasync();
+      } catch (err) {
+        await fh.truncate(before).catch(() => undefined); // no torn entry for the next one to be glued onto
+        throw err;
       } finally {
         await fh.close();
       }
     } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOSPC') {
+        const free = await freeBytes(dirname(this.file)).catch(() => 0);
+        throw new StoreSpaceError(this.file, Buffer.byteLength(text), free, `quarantine ${entries.length} damaged line${entries.length === 1 ? '' : 's'} of`);
+      }
       throw new StoreWriteError(this.quarantineFile, err);
     }
   }

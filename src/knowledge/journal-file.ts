@@ -27,16 +27,23 @@ export class StoreWriteError extends MapekError {
   }
 }
 
-/** Not enough free space for a compaction: names the room it needs. */
+/** Not enough free space for a compaction (or a quarantine): names the room it needs. */
 export class StoreSpaceError extends MapekError {
   constructor(
     readonly file: string,
     readonly neededBytes: number,
     readonly freeBytes: number,
+    what = 'compact',
   ) {
-    super(`not enough disk space to compact "${file}": needs ${neededBytes} bytes, ${freeBytes} bytes free`, false);
+    super(`not enough disk space to ${what} "${file}": needs ${neededBytes} bytes, ${freeBytes} bytes free`, false);
     this.name = 'StoreSpaceError';
   }
+}
+
+/** Free bytes for an unprivileged writer on the file system holding `dir`. */
+export async function freeBytes(dir: string): Promise<number> {
+  const fs = await statfs(dir);
+  return fs.bavail * fs.bsize;
 }
 
 /** Room kept free beyond the compacted file itself (a block for the directory, rounding). */
@@ -155,8 +162,7 @@ export class JournalFile {
   async rewrite(text: string): Promise<void> {
     const buf = Buffer.from(text, 'utf8');
     const temp = `${this.file}~`;
-    const fs = await statfs(dirname(this.file));
-    const free = fs.bavail * fs.bsize;
+    const free = await freeBytes(dirname(this.file));
     const needed = buf.length + SPACE_MARGIN_BYTES;
     if (free < needed) throw new StoreSpaceError(this.file, needed, free);
     try {

@@ -111,3 +111,27 @@ const title = (s: string): string => (skipReason === undefined ? s : `${s} (skip
   t.is(reopened.health().retentionError, undefined);
   await reopened.close();
 });
+
+(skipReason === undefined ? test.serial : test.skip)(title('a restart on a full disk with a damaged line to quarantine fails with one message naming the room needed; with room it opens'), async (t) => {
+  const dir = await tmpfs(t, '256k');
+  const kdir = path.join(dir, 'knowledge');
+  const store = await openKnowledgeStore(kdir);
+  await store.saveDecision(big('1', 100));
+  await store.close();
+  const file = path.join(kdir, 'weights.db');
+  const evil = `{"_id":"evil","ruleId":5,"weight":"${'N'.repeat(6_000)}"}\n`;
+  const fh = await open(file, 'a');
+  await fh.appendFile(evil);
+  await fh.close();
+  await fill(dir, 0);
+  const err = await t.throwsAsync(openKnowledgeStore(kdir));
+  t.is(err?.name, 'StoreSpaceError');
+  t.regex(err?.message ?? '', new RegExp(`^not enough disk space to quarantine 1 damaged line of "${file}": needs \\d+ bytes, \\d+ bytes free$`));
+  t.is(await readFile(file, 'utf8'), evil, 'nothing dropped');
+  t.deepEqual((await readdir(kdir)).filter((f) => f.endsWith('~')), []);
+  await rm(path.join(dir, 'filler'));
+  const opened = await openKnowledgeStore(kdir);
+  t.deepEqual(opened.quarantined().map((q) => [q.id, q.line]), [['evil', 1]]);
+  t.is((await opened.recentDecisions(5)).length, 1);
+  await opened.close();
+});

@@ -45,8 +45,10 @@ async function load(name: CollectionName, file: string): Promise<Loaded> {
   let lines = 0;
   let size = 0;
   let needsNewline = false;
+  let tornTail = false;
   await eachLine(file, (buf, index, offset, complete) => {
     lines = index;
+    tornTail = !complete; // reset below when the incomplete line is sound
     if (complete) size = offset + buf.length + 1;
     if (buf.length === 0) return;
     const text = buf.toString('utf8');
@@ -77,10 +79,12 @@ async function load(name: CollectionName, file: string): Promise<Loaded> {
     }
     if (!complete) {
       needsNewline = true;
+      tornTail = false;
       size = offset + buf.length;
     }
   });
-  return { docs, lineOf, bad, lines, size, needsNewline };
+  // A bad last line without its newline is cut off: it no longer counts.
+  return { docs, lineOf, bad, lines: tornTail ? lines - 1 : lines, size, needsNewline };
 }
 
 export class JournalCollection implements Collection {

@@ -65,6 +65,8 @@ export async function startBenchService(o: {
   listenPort?: number;
   /** performance.now() at the start and end of each knowledge-store retention pass. */
   onRetain?: (start: number, end: number) => void;
+  /** fdatasync the journal (default true, as in production); false only to measure its cost. */
+  fsync?: boolean;
 }): Promise<BenchService> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'mapek-bench-svc-'));
   const token = `bench-${process.pid}`;
@@ -82,7 +84,7 @@ export async function startBenchService(o: {
   const compiled = compileConfig({ defaults });
   if (!compiled.ok) throw new Error(compiled.errors.join('\n'));
   const config = compiled.config;
-  const store = await NedbKnowledgeStore.open(config.knowledgeDir);
+  const store = await NedbKnowledgeStore.open(config.knowledgeDir, o.fsync === undefined ? {} : { fsync: o.fsync });
   // Time the store's retention passes (they run inside the write that triggers them).
   const retain = store.retain.bind(store);
   store.retain = async () => {

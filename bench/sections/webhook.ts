@@ -5,7 +5,9 @@
  * time runs from just before the post until the service's Charter client has Charter's
  * answer to the remediation write (so Charter has received it: an upper bound). The cycle
  * in between is the real one: observe (Alertmanager, Charter violations and /metrics) →
- * plan → execute (read, write) → record in the nedb store.
+ * plan → execute (read, write) → record in the knowledge store. Run twice: with the journal
+ * fdatasync'ed (as in production: "durable when the promise resolves"), then with the
+ * store's fsync off, so that the cost of durability is a figure of its own.
  */
 import { SEED_COMMITTEES, startCharter } from '../../src/charter/index.js';
 import { AlertmanagerClient } from '../../src/integration/alertmanager.js';
@@ -21,81 +23,109 @@ import { post, webhookBody } from '../lib/webhook.js';
 
 const S = '2 webhook→action';
 
+interface Run {
+  readonly latencies: number[];
+  readonly logLatencies: number[];
+  readonly phases: Record<string, number>[];
+  readonly retains: { start: number; end: number }[];
+  readonly windows: { start: number; end: number }[];
+  readonly timeouts: number;
+}
+
+type Charter = Awaited<ReturnType<typeof startCharter>>;
+
+/** One series of incidents against a fresh service and store; `first` numbers the incidents (labels differ per run). */
+async function measure(charter: Charter, amUrl: string, incidents: number, first: number, fsync: boolean): Promise<Run> {
+  const warmup = 5;
+  const label = fsync ? 'journal fsynced' : 'journal NOT fsynced';
+  let waiter: ((at: number) => void) | undefined;
+  const phases: Record<string, number>[] = [];
+  let lastCycle: CycleReport | undefined;
+  const retains: { start: number; end: number }[] = [];
+  const windows: { start: number; end: number }[] = [];
+  const svc = await startBenchService({
+    charterUrl: charter.url,
+    alertmanagerUrl: amUrl,
+    fsync,
+    onWrite: (method, at) => {
+      if (method === 'putCommittee') waiter?.(at);
+    },
+    onCycle: (r) => (lastCycle = r),
+    onRetain: (start, end) => retains.push({ start, end }),
+  });
+  const amApi = new AlertmanagerClient({ baseUrl: amUrl, timeoutMs: 5_000, retries: 0 });
+  const latencies: number[] = [];
+  const logLatencies: number[] = [];
+  let timeouts = 0;
+  try {
+    for (let k = 0; k < incidents + warmup; k++) {
+      const i = first + k;
+      const committee = SEED_COMMITTEES[i % SEED_COMMITTEES.length]?.id ?? 'committee-safety';
+      const startsAt = new Date(Date.now() - 1000).toISOString();
+      const labels = { alertname: 'CommitteeOverloaded', severity: 'warning', team: 'platform', committee_id: committee, incident: String(i) };
+      // scale_committee never raises capacity above 64: start each incident from the seed's capacity.
+      charter.world.setCommittee(committee, { capacity: SEED_COMMITTEES[i % SEED_COMMITTEES.length]?.capacity ?? 4 });
+      await amApi.postAlerts([{ labels, startsAt }]);
+      const body = webhookBody([{ labels, startsAt, fingerprint: `c${i.toString(16).padStart(15, '0')}` }]);
+      await svc.service.controller.idle();
+      const written = new Promise<number>((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error('timeout')), k < warmup ? 2_000 : 10_000);
+        waiter = (at) => {
+          clearTimeout(t);
+          resolve(at);
+        };
+      });
+      const wallBefore = Date.now();
+      const t0 = performance.now();
+      const r = await post(svc.webhookUrl, body, svc.token);
+      if (r.status !== 202) throw new Error(`webhook answered ${r.status}: ${r.body}`);
+      try {
+        const at = await written;
+        if (k >= warmup) {
+          latencies.push(at - t0);
+          windows.push({ start: t0, end: at });
+          const w = charter.writes.list().filter((x) => x.method === 'PUT' && x.path.includes(committee)).pop();
+          if (w) logLatencies.push(Date.parse(w.at) - wallBefore);
+        }
+      } catch {
+        if (k >= warmup) timeouts++;
+        await svc.service.controller.idle();
+        const r = lastCycle;
+        progress(`${S} (${label}): incident ${i}: no write within 10 s; last cycle ${r?.cycleId} [${r?.triggers.join(',')}] alerts=${r?.snapshot?.alerts.map((a) => `${a.name}:${a.labels['committee_id'] ?? ''}:${a.state}`).join(' ')} chosen=${r?.decisions.flatMap((d) => d.chosen.map((c) => c.ruleId)).join(',')} exec=${r?.executions.map((x) => `${x.status}${x.guard ? `/${x.guard}` : ''}${x.error ? `/${x.error}` : ''}`).join(',')}`);
+      }
+      waiter = undefined;
+      await svc.service.controller.idle();
+      if (k >= warmup && lastCycle) phases.push({ ...lastCycle.durationsMs } as Record<string, number>);
+      await amApi.postAlerts([{ labels, startsAt, endsAt: new Date().toISOString() }]);
+      if ((k + 1) % 50 === 0) progress(`${S} (${label}): ${k + 1}/${incidents + warmup} incidents, p50 so far ${median(latencies).toFixed(1)} ms`);
+      await sleep(5);
+    }
+  } finally {
+    await svc.stop();
+  }
+  return { latencies, logLatencies, phases, retains, windows, timeouts };
+}
+
 export const webhookSection: Section = {
   name: 'webhook',
-  title: 'Webhook to action: webhook arriving → Charter receiving the remediation write',
+  title: 'Webhook to action: webhook arriving → Charter receiving the remediation write (journal fsynced, and not, for the cost)',
   async run(ctx): Promise<SectionResult> {
     const incidents = ctx.quick ? 40 : 220;
-    const warmup = 5;
     const charter = await startCharter({ port: 0 });
     const sink = await startWebhookListener(); // Alertmanager's own notifications go here, not to the service
     const am = await startAlertmanager({ webhookUrl: sink.url });
-    let waiter: ((at: number) => void) | undefined;
-    const phases: Record<string, number>[] = [];
-    let lastCycle: CycleReport | undefined;
-    const retains: { start: number; end: number }[] = [];
-    const windows: { start: number; end: number }[] = [];
-    const svc = await startBenchService({
-      charterUrl: charter.url,
-      alertmanagerUrl: am.url,
-      onWrite: (method, at) => {
-        if (method === 'putCommittee') waiter?.(at);
-      },
-      onCycle: (r) => (lastCycle = r),
-      onRetain: (start, end) => retains.push({ start, end }),
-    });
-    const amApi = new AlertmanagerClient({ baseUrl: am.url, timeoutMs: 5_000, retries: 0 });
-    const latencies: number[] = [];
-    const logLatencies: number[] = [];
-    let timeouts = 0;
+    let synced: Run;
+    let unsynced: Run;
     try {
-      for (let i = 0; i < incidents + warmup; i++) {
-        const committee = SEED_COMMITTEES[i % SEED_COMMITTEES.length]?.id ?? 'committee-safety';
-        const startsAt = new Date(Date.now() - 1000).toISOString();
-        const labels = { alertname: 'CommitteeOverloaded', severity: 'warning', team: 'platform', committee_id: committee, incident: String(i) };
-        // scale_committee never raises capacity above 64: start each incident from the seed's capacity.
-        charter.world.setCommittee(committee, { capacity: SEED_COMMITTEES[i % SEED_COMMITTEES.length]?.capacity ?? 4 });
-        await amApi.postAlerts([{ labels, startsAt }]);
-        const body = webhookBody([{ labels, startsAt, fingerprint: `c${i.toString(16).padStart(15, '0')}` }]);
-        await svc.service.controller.idle();
-        const written = new Promise<number>((resolve, reject) => {
-          const t = setTimeout(() => reject(new Error('timeout')), i < warmup ? 2_000 : 10_000);
-          waiter = (at) => {
-            clearTimeout(t);
-            resolve(at);
-          };
-        });
-        const wallBefore = Date.now();
-        const t0 = performance.now();
-        const r = await post(svc.webhookUrl, body, svc.token);
-        if (r.status !== 202) throw new Error(`webhook answered ${r.status}: ${r.body}`);
-        try {
-          const at = await written;
-          if (i >= warmup) {
-            latencies.push(at - t0);
-            windows.push({ start: t0, end: at });
-            const w = charter.writes.list().filter((x) => x.method === 'PUT' && x.path.includes(committee)).pop();
-            if (w) logLatencies.push(Date.parse(w.at) - wallBefore);
-          }
-        } catch {
-          if (i >= warmup) timeouts++;
-          await svc.service.controller.idle();
-          const r = lastCycle;
-          progress(`${S}: incident ${i}: no write within 10 s; last cycle ${r?.cycleId} [${r?.triggers.join(',')}] alerts=${r?.snapshot?.alerts.map((a) => `${a.name}:${a.labels['committee_id'] ?? ''}:${a.state}`).join(' ')} chosen=${r?.decisions.flatMap((d) => d.chosen.map((c) => c.ruleId)).join(',')} exec=${r?.executions.map((x) => `${x.status}${x.guard ? `/${x.guard}` : ''}${x.error ? `/${x.error}` : ''}`).join(',')}`);
-        }
-        waiter = undefined;
-        await svc.service.controller.idle();
-        if (i >= warmup && lastCycle) phases.push({ ...lastCycle.durationsMs } as Record<string, number>);
-        await amApi.postAlerts([{ labels, startsAt, endsAt: new Date().toISOString() }]);
-        if ((i + 1) % 50 === 0) progress(`${S}: ${i + 1}/${incidents + warmup} incidents, p50 so far ${median(latencies).toFixed(1)} ms`);
-        await sleep(5);
-      }
+      synced = await measure(charter, am.url, incidents, 0, true);
+      // The same path with the store's fdatasync off: only to show what durability costs.
+      unsynced = await measure(charter, am.url, incidents, 100_000, false);
     } finally {
-      await svc.stop();
       await am.stop();
       await sink.close();
       await charter.close();
     }
+    const { latencies, logLatencies, phases, retains, windows, timeouts } = synced;
     // Which incidents had a knowledge-store retention pass inside their measured window.
     const withRetain = windows.map((w) => retains.some((r) => r.start < w.end && r.end > w.start));
     const clean = latencies.filter((_, k) => !withRetain[k]).sort((a, b) => a - b);
@@ -103,14 +133,23 @@ export const webhookSection: Section = {
     const sorted = [...latencies].sort((a, b) => a - b);
     const p50 = percentile(sorted, 50);
     const p99 = percentile(sorted, 99);
-    const phase = (k: string): number => median(phases.map((p) => p[k] ?? NaN).filter((x) => Number.isFinite(x)));
-    progress(`${S}: ${latencies.length} incidents, p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, ${timeouts} timeouts; phases monitor ${phase('monitor').toFixed(1)} plan ${phase('plan').toFixed(2)} execute ${phase('execute').toFixed(1)} record ${phase('record').toFixed(1)} ms`);
+    const off = [...unsynced.latencies].sort((a, b) => a - b);
+    const offP50 = percentile(off, 50);
+    const offP99 = percentile(off, 99);
+    const phase = (k: string, ps: readonly Record<string, number>[] = phases): number => median(ps.map((p) => p[k] ?? NaN).filter((x) => Number.isFinite(x)));
+    progress(`${S}: journal fsynced: ${latencies.length} incidents, p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, ${timeouts} timeouts; phases monitor ${phase('monitor').toFixed(1)} plan ${phase('plan').toFixed(2)} execute ${phase('execute').toFixed(1)} record ${phase('record').toFixed(1)} ms`);
+    progress(`${S}: journal NOT fsynced: ${off.length} incidents, p50 ${offP50.toFixed(1)} ms, p99 ${offP99.toFixed(1)} ms, ${unsynced.timeouts} timeouts; execute ${phase('execute', unsynced.phases).toFixed(1)} record ${phase('record', unsynced.phases).toFixed(1)} ms`);
     const figures: Figure[] = [
-      { section: S, name: `p50 over ${latencies.length} incidents`, value: p50, unit: 'ms', note: `Charter write log (ms clock) p50 ${median(logLatencies).toFixed(0)} ms` },
-      { section: S, name: `p99 over ${latencies.length} incidents`, value: p99, unit: 'ms', target: '< 50 ms', met: p99 < 50 && timeouts === 0, note: `max ${sorted[sorted.length - 1]?.toFixed(1)} ms; ${timeouts} without a write` },
-      { section: S, name: `p99 without the ${withRetain.filter(Boolean).length} incidents that ran a store retention pass`, value: percentile(clean, 99), unit: 'ms', note: `${retains.length} retention passes (every ${DEFAULT_RETENTION.retainEvery} store writes, inside the write): ${retainMs.map((x) => x.toFixed(0)).join(', ')} ms` },
-      { section: S, name: 'cycle phases (median): monitor / plan / execute', value: phase('monitor'), unit: 'ms', note: `monitor ${phase('monitor').toFixed(1)} ms, plan ${phase('plan').toFixed(2)} ms, execute ${phase('execute').toFixed(1)} ms (incl. record of decision/intent), record ${phase('record').toFixed(1)} ms` },
+      { section: S, name: `p50 over ${latencies.length} incidents (journal fsynced)`, value: p50, unit: 'ms', note: `Charter write log (ms clock) p50 ${median(logLatencies).toFixed(0)} ms` },
+      { section: S, name: `p99 over ${latencies.length} incidents (journal fsynced)`, value: p99, unit: 'ms', target: '< 50 ms', met: p99 < 50 && timeouts === 0, note: `max ${sorted[sorted.length - 1]?.toFixed(1)} ms; ${timeouts} without a write` },
+      { section: S, name: `p50 over ${off.length} incidents, journal NOT fsynced (comparison only)`, value: offP50, unit: 'ms', note: `fsync adds ${(p50 - offP50).toFixed(1)} ms at p50` },
+      { section: S, name: `p99 over ${off.length} incidents, journal NOT fsynced (comparison only)`, value: offP99, unit: 'ms', note: `fsync adds ${(p99 - offP99).toFixed(1)} ms at p99; max ${off[off.length - 1]?.toFixed(1)} ms; ${unsynced.timeouts} without a write` },
+      { section: S, name: `p99 without the ${withRetain.filter(Boolean).length} incidents that ran a store retention pass`, value: percentile(clean, 99), unit: 'ms', note: `${retains.length} retention passes (every ${DEFAULT_RETENTION.retainEvery} store writes, after a cycle): ${retainMs.map((x) => x.toFixed(0)).join(', ')} ms` },
+      { section: S, name: 'cycle phases (median): monitor / plan / execute', value: phase('monitor'), unit: 'ms', note: `monitor ${phase('monitor').toFixed(1)} ms, plan ${phase('plan').toFixed(2)} ms, execute ${phase('execute').toFixed(1)} ms (incl. record of decision/intent), record ${phase('record').toFixed(1)} ms; not fsynced: execute ${phase('execute', unsynced.phases).toFixed(1)} ms, record ${phase('record', unsynced.phases).toFixed(1)} ms` },
     ];
-    return { figures, extra: { retainMs, withRetain, latenciesMs: latencies, writeLogLatenciesMs: logLatencies, phases, timeouts } };
+    return {
+      figures,
+      extra: { retainMs, withRetain, latenciesMs: latencies, writeLogLatenciesMs: logLatencies, phases, timeouts, unsynced: { latenciesMs: unsynced.latencies, phases: unsynced.phases, timeouts: unsynced.timeouts } },
+    };
   },
 };

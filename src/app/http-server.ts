@@ -139,15 +139,17 @@ export function createHttpServer(d: HttpDeps): Server {
       if (method !== m) throw new HttpError(405, 'method_not_allowed', `${method} not allowed on ${url.pathname}; use ${m}`);
     };
     if (d.routes !== undefined && (await d.routes(req, res, url))) return;
+    // Load balancers and monitors probe with HEAD: the GET answer's status and headers, no body (node drops it).
+    const probe = (): void => only(method === 'HEAD' ? 'HEAD' : 'GET');
     switch (url.pathname) {
       case '/metrics':
-        only('GET');
+        probe();
         return send(res, 200, await d.metrics.registry.metrics(), d.metrics.registry.contentType);
       case '/healthz':
-        only('GET');
+        probe();
         return send(res, 200, { status: 'ok', ...d.health() });
       case '/readyz': {
-        only('GET');
+        probe();
         const r = d.ready();
         return send(res, r.ready ? 200 : 503, { ready: r.ready, reasons: r.reasons });
       }

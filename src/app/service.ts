@@ -75,11 +75,13 @@ export class Service {
   private storeOpen = true;
   private lastSources: Partial<Record<SourceName, SourceStatus>> = {};
   private lastCycle: { id: string; status: string; at: string } | undefined;
+  /** Quarantined documents already logged. */
+  private quarantineLogged = 0;
   address: AddressInfo | undefined;
 
   constructor(private readonly p: ServiceParts) {
     const timers = p.timers ?? realTimers;
-    this.metrics = createServiceMetrics();
+    this.metrics = createServiceMetrics({ storeQuarantined: () => p.store.health?.().quarantined ?? {} });
     this.rules = new RuleSetHolder(p.config.rules, p.loadRules, (rs) => createPlanner(rs), p.log, this.metrics);
     const sources: MonitorSource[] = [];
     if (p.prometheus) sources.push(new PrometheusSource(p.prometheus));
@@ -167,10 +169,28 @@ export class Service {
 
   /** Knowledge-store retention when due: after a cycle, never during one (its writes are done). */
   private async maintainStore(cycleId: string): Promise<void> {
+    this.logQuarantined(cycleId);
     if (this.p.store.maintain === undefined) return;
     const t0 = performance.now();
     const r = await this.p.store.maintain();
     if (r) this.p.log.info('knowledge store retention', { afterCycle: cycleId, removed: r.removed, ms: Math.round(performance.now() - t0) });
+  }
+
+  /** Every document the store quarantined and not yet logged: file, line and why. */
+  private logQuarantined(cycleId?: string): void {
+    const all = this.p.store.quarantined?.() ?? [];
+    for (const q of all.slice(this.quarantineLogged)) {
+      this.p.log.warn('knowledge store: quarantined a document', { ...(cycleId !== undefined ? { cycleId } : {}), collection: q.collection, id: q.id, file: q.file, line: q.line, reason: q.reason, keptIn: q.keptIn });
+    }
+    this.quarantineLogged = all.length;
+  }
+
+  /** The run of failed cycles, when it reached the configured threshold. */
+  private failing(): { consecutive: number; threshold: number; last?: { cycleId: string; error: string; at: string } } | undefined {
+    const f = this.controller.failures();
+    const threshold = this.p.config.unreadyAfterFailedCycles;
+    if (f.consecutive < threshold || f.last === undefined) return undefined;
+    return { consecutive: f.consecutive, threshold, last: { cycleId: f.last.cycleId, error: f.last.error, at: f.last.at } };
   }
 
   ready(): { ready: boolean; reasons: string[] } {
@@ -180,6 +200,8 @@ export class Service {
     if (this.stopping) reasons.push('shutting down');
     const debt = this.executor.debt();
     if (debt.behind > 0) reasons.push(`${debt.behind} execution record update(s) not yet written to the knowledge store`);
+    const failing = this.failing();
+    if (failing) reasons.push(`${failing.consecutive} consecutive cycles failed; last: ${failing.last?.error ?? ''}`);
     return { ready: reasons.length === 0, reasons };
   }
 
@@ -187,7 +209,12 @@ export class Service {
     const degraded: { source: string; error?: string }[] = Object.entries(this.lastSources).filter(([, s]) => !s.ok).map(([n, s]) => ({ source: n, ...(s.error !== undefined ? { error: s.error } : {}) }));
     const debt = this.executor.debt();
     if (debt.behind > 0) degraded.push({ source: 'knowledge', error: `${debt.behind} execution record update(s) kept in memory until the store takes them` });
+    const failing = this.failing();
+    const store = this.p.store.health?.();
     return {
+      status: failing ? 'degraded' : 'ok',
+      ...(failing ? { failedCycles: failing } : {}),
+      ...(store ? { knowledge: store } : {}),
       degraded,
       records: { behind: debt.behind, reconciling: debt.reconciling },
       mode: degraded.some((d) => d.source === 'charter') ? 'plan_only' : degraded.length > 0 ? 'degraded' : 'normal',
@@ -210,6 +237,9 @@ export class Service {
     const recovered = await this.executor.recover();
     for (const r of recovered) this.p.log.info('recovered intent', { key: r.key, status: r.status, action: r.action.type, target: r.action.target });
     for (const r of recovered) this.metrics.observeExecution(r);
+    this.logQuarantined();
+    const deferred = this.p.store.health?.().retentionError;
+    if (deferred !== undefined) this.p.log.warn('knowledge store: retention and compaction deferred; retried after each cycle', { error: deferred });
     if (this.p.http !== false) {
       const dedup = new WebhookDeduplicator();
       this.server = createHttpServer({

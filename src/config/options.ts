@@ -49,6 +49,7 @@ export interface Config {
   /** Look-back of Charter's violations and of the metrics and alerts derived from Charter's own /metrics. */
   readonly charterWindowMs: number;
   readonly decisionsLimit: number;
+  readonly unreadyAfterFailedCycles: number;
   /** Guard-rail settings passed to the executor (validated there; docs/EXECUTION.md). */
   readonly executor: Readonly<Record<string, unknown>>;
 }
@@ -78,6 +79,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'charterWindowMs', file: 'charterWindow', env: 'MAPEK_CHARTER_WINDOW', kind: 'seconds', default: 60_000, doc: 'Seconds of Charter data the monitor reads back: recent violations, and (without Prometheus) the window of the rates and alerts it derives from Charter\'s /metrics. A verification waits until this window covers only time after its action.' },
   { key: 'executor', file: 'executor', kind: 'mapping', default: {}, doc: 'Guard rails of the executor (cooldownMs, hysteresis, rateLimit, maxConcurrent, breaker, approvalRisk, …; file only, see docs/EXECUTION.md).' },
   { key: 'decisionsLimit', file: 'decisionsLimit', env: 'MAPEK_DECISIONS_LIMIT', kind: 'integer', default: 100, doc: 'Most decisions GET /api/v1/decisions returns.' },
+  { key: 'unreadyAfterFailedCycles', file: 'unreadyAfterFailedCycles', env: 'MAPEK_UNREADY_AFTER_FAILED_CYCLES', kind: 'integer', default: 3, doc: 'Consecutive failed cycles after which /readyz answers 503 and /healthz says degraded (until a cycle succeeds).' },
 ];
 
 export function optionFor(key: string): OptionSpec | undefined {

@@ -1,8 +1,11 @@
 /**
  * The storage seam under the knowledge store: a keyed collection of documents, each a few
  * indexed fields plus the record itself as JSON text in `body` (nedb forbids keys with dots
- * or a leading `$`, which facts and params may contain). Two backends: memory and nedb.
+ * or a leading `$`, which facts and params may contain). Two backends: memory and the
+ * journal files (nedb's file format, journal-collection.ts). A new backend (PostgreSQL, …)
+ * implements this interface and passes test/unit/knowledge/contract.ts.
  */
+import type { QuarantinedRecord } from '../types/knowledge.js';
 
 /** Field → literal (equality), `{ $in: [...] }`, `{ $gte: x }` or `{ $lte: x }`. */
 export type Filter = Readonly<Record<string, unknown>>;
@@ -18,6 +21,9 @@ export interface FindOptions {
   readonly limit?: number;
 }
 
+/** A document taken out of the live set because it failed its check (documents.ts). */
+export type QuarantinedDoc = QuarantinedRecord;
+
 export interface Collection {
   readonly name: string;
   /** Resolves false (and writes nothing) when the _id exists. Throws when the write fails. */
@@ -31,6 +37,13 @@ export interface Collection {
   count(filter?: Filter): Promise<number>;
   /** Rewrites the backing file without superseded lines (no-op in memory). */
   compact(): Promise<void>;
+  /**
+   * Takes a document that failed its check out of the live set, keeping its original where
+   * an operator finds it (the journal: FILE.quarantine). Later reads no longer see it.
+   */
+  quarantine(doc: StoredDoc, reason: string): Promise<void>;
+  /** Every document quarantined since open, the ones found while loading first. */
+  quarantined(): readonly QuarantinedDoc[];
 }
 
 function matchesValue(actual: unknown, expected: unknown): boolean {
@@ -63,6 +76,7 @@ export function sortAndLimit(docs: StoredDoc[], opts: FindOptions = {}): StoredD
 /** In-memory backend: simulation and tests. */
 export class MemoryCollection implements Collection {
   private readonly docs = new Map<string, StoredDoc>();
+  private readonly bad: QuarantinedDoc[] = [];
   constructor(readonly name: string) {}
 
   async insert(doc: StoredDoc): Promise<boolean> {
@@ -92,4 +106,11 @@ export class MemoryCollection implements Collection {
     return [...this.docs.values()].filter((d) => matches(d, filter)).length;
   }
   async compact(): Promise<void> {}
+  async quarantine(doc: StoredDoc, reason: string): Promise<void> {
+    this.docs.delete(doc._id);
+    this.bad.push({ collection: this.name, id: doc._id, reason });
+  }
+  quarantined(): readonly QuarantinedDoc[] {
+    return this.bad;
+  }
 }

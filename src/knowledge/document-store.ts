@@ -1,13 +1,14 @@
 /**
  * The knowledge store over Collections: one implementation of every query, shared by the
- * memory and the nedb backends so that simulation and the service behave the same.
+ * memory and the journal backends so that simulation and the service behave the same.
  */
 import type { Decision } from '../types/decision.js';
 import { MapekError } from '../types/errors.js';
 import type { ExecutionRecord, ExecutionStatus, WeightChange } from '../types/execution.js';
-import type { Approval, ApprovalState, ExecutionQuery, ExtendedKnowledgeStore, LoadReport, Outcome, RetentionResult } from '../types/knowledge.js';
+import type { Approval, ApprovalState, ExecutionQuery, ExtendedKnowledgeStore, LoadReport, Outcome, RetentionResult, StoreHealth } from '../types/knowledge.js';
 import type { Weights } from '../types/rules.js';
-import type { Collection, Filter, StoredDoc } from './collection.js';
+import type { Collection, Filter, QuarantinedDoc, StoredDoc } from './collection.js';
+import { approvalDoc, checkDocument, controllerDoc, decisionDoc, executionDoc, outcomeDoc, weightDoc } from './documents.js';
 import { fenced, WriteFence } from './fence.js';
 import { LIVE_STATUSES, overflow, type RetentionOptions } from './retention.js';
 
@@ -21,7 +22,7 @@ export interface Collections {
   readonly controller: Collection;
 }
 
-/** Indexed fields per collection (nedb builds an index for each). */
+/** Indexed fields per collection (the journal collections keep a secondary index of each). */
 export const INDEXES: Readonly<Record<keyof Collections, readonly string[]>> = {
   decisions: ['at', 'incidentId'],
   executions: ['id', 'status', 'ruleId', 'target', 'createdAt', 'decisionId'],
@@ -41,28 +42,6 @@ export async function openCollections(open: (name: keyof Collections) => Promise
   return out as Collections;
 }
 
-function parse<T>(d: StoredDoc): T {
-  return JSON.parse(d.body) as T;
-}
-
-function decisionDoc(d: Decision): StoredDoc {
-  return { _id: d.id, at: d.at, cycleId: d.cycleId, incidentId: d.incidentId, body: JSON.stringify(d) };
-}
-
-function executionDoc(r: ExecutionRecord): StoredDoc {
-  return {
-    _id: r.key,
-    id: r.id,
-    status: r.status,
-    ruleId: r.ruleId,
-    target: r.action.target,
-    incidentId: r.incidentId,
-    decisionId: r.decisionId,
-    createdAt: r.createdAt,
-    body: JSON.stringify(r),
-  };
-}
-
 export class DocumentKnowledgeStore implements ExtendedKnowledgeStore {
   private chain: Promise<unknown> = Promise.resolve();
   /** Writes since the last retention pass. */
@@ -71,6 +50,8 @@ export class DocumentKnowledgeStore implements ExtendedKnowledgeStore {
   /** Collections written since the last pass: the only ones retention scans and compacts. */
   private readonly dirty = new Set<keyof Collections>();
   private retaining: Promise<RetentionResult> | undefined;
+  /** Why the last retention pass failed (e.g. no room to compact); cleared by one that succeeds. */
+  private retentionError: string | undefined;
 
   private readonly fence = new WriteFence();
   /** The collections, every write through the fence (no write after close()). */
@@ -104,7 +85,8 @@ export class DocumentKnowledgeStore implements ExtendedKnowledgeStore {
   private async wrote(collection: keyof Collections, n = 1): Promise<void> {
     this.dirty.add(collection);
     this.writes += n;
-    if (this.writes >= this.retention.backstopEvery) await this.retain();
+    // The write itself succeeded: a failed backstop pass is reported by health(), not by it.
+    if (this.writes >= this.retention.backstopEvery) await this.retain().catch(() => undefined);
   }
 
   /** True when enough writes happened since the last pass that retention should run. */
@@ -119,6 +101,40 @@ export class DocumentKnowledgeStore implements ExtendedKnowledgeStore {
 
   loadReports(): readonly LoadReport[] {
     return this.reports;
+  }
+
+  /**
+   * Every document handed out is checked first (documents.ts): a bad one is quarantined
+   * and skipped, so one damaged line never fails the caller. Undefined when it was bad.
+   */
+  private async read<T>(name: keyof Collections, d: StoredDoc | undefined): Promise<T | undefined> {
+    if (d === undefined) return undefined;
+    const check = checkDocument(name, d);
+    if (check.ok) return check.record as T;
+    // Best effort: after close() the fence refuses the write, and the document is only skipped.
+    await this.c[name].quarantine(d, check.issue).catch(() => undefined);
+    return undefined;
+  }
+
+  private async readAll<T>(name: keyof Collections, docs: readonly StoredDoc[]): Promise<T[]> {
+    const out: T[] = [];
+    for (const d of docs) {
+      const r = await this.read<T>(name, d);
+      if (r !== undefined) out.push(r);
+    }
+    return out;
+  }
+
+  /** Every document quarantined since open, per collection in collection order. */
+  quarantined(): readonly QuarantinedDoc[] {
+    return COLLECTION_NAMES.flatMap((n) => this.c[n].quarantined());
+  }
+
+  health(): StoreHealth {
+    const quarantined: Record<string, number> = {};
+    for (const n of COLLECTION_NAMES) quarantined[n] = this.c[n].quarantined().length;
+    const writeError = this.fence.writeError();
+    return { quarantined, ...(this.retentionError !== undefined ? { retentionError: this.retentionError } : {}), ...(writeError !== undefined ? { writeError } : {}) };
   }
 
   // ------------------------------------------------------------ decisions
@@ -136,12 +152,11 @@ export class DocumentKnowledgeStore implements ExtendedKnowledgeStore {
   }
 
   async getDecision(id: string): Promise<Decision | undefined> {
-    const d = await this.c.decisions.get(id);
-    return d ? parse<Decision>(d) : undefined;
+    return this.read<Decision>('decisions', await this.c.decisions.get(id));
   }
 
   async recentDecisions(limit: number): Promise<readonly Decision[]> {
-    return (await this.c.decisions.find({}, { sort: { field: 'at', dir: -1 }, limit })).map((d) => parse<Decision>(d));
+    return this.readAll<Decision>('decisions', await this.c.decisions.find({}, { sort: { field: 'at', dir: -1 }, limit }));
   }
 
   // ------------------------------------------------------------ executions
@@ -154,19 +169,17 @@ export class DocumentKnowledgeStore implements ExtendedKnowledgeStore {
 
   async updateExecution(key: string, patch: Partial<ExecutionRecord>): Promise<void> {
     await this.exclusive(async () => {
-      const d = await this.c.executions.get(key);
-      if (!d) throw new MapekError(`no execution with key "${key}"`, false);
-      await this.c.executions.upsert(executionDoc({ ...parse<ExecutionRecord>(d), ...patch, key }));
+      const r = await this.read<ExecutionRecord>('executions', await this.c.executions.get(key));
+      if (!r) throw new MapekError(`no execution with key "${key}"`, false);
+      await this.c.executions.upsert(executionDoc({ ...r, ...patch, key }));
       this.dirty.add('executions'); // a superseded line to compact away, not a new record
     });
   }
 
   async transition(key: string, from: readonly ExecutionStatus[], patch: Partial<ExecutionRecord>): Promise<boolean> {
     return this.exclusive(async () => {
-      const d = await this.c.executions.get(key);
-      if (!d) return false;
-      const r = parse<ExecutionRecord>(d);
-      if (!from.includes(r.status)) return false;
+      const r = await this.read<ExecutionRecord>('executions', await this.c.executions.get(key));
+      if (!r || !from.includes(r.status)) return false;
       await this.c.executions.upsert(executionDoc({ ...r, ...patch, key }));
       this.dirty.add('executions');
       return true;
@@ -174,8 +187,7 @@ export class DocumentKnowledgeStore implements ExtendedKnowledgeStore {
   }
 
   async getExecution(key: string): Promise<ExecutionRecord | undefined> {
-    const d = await this.c.executions.get(key);
-    return d ? parse<ExecutionRecord>(d) : undefined;
+    return this.read<ExecutionRecord>('executions', await this.c.executions.get(key));
   }
 
   async findExecutions(q: ExecutionQuery): Promise<readonly ExecutionRecord[]> {
@@ -188,13 +200,13 @@ export class DocumentKnowledgeStore implements ExtendedKnowledgeStore {
     if (q.decisionId !== undefined) f['decisionId'] = q.decisionId;
     if (q.id !== undefined) f['id'] = q.id;
     const docs = await this.c.executions.find(f as Filter, { sort: { field: 'createdAt', dir: -1 }, ...(q.limit !== undefined ? { limit: q.limit } : {}) });
-    return docs.map((d) => parse<ExecutionRecord>(d));
+    return this.readAll<ExecutionRecord>('executions', docs);
   }
 
   // ------------------------------------------------------------ outcomes and weights
 
   async recordOutcome(o: Outcome): Promise<void> {
-    await this.c.outcomes.upsert({ _id: o.key, ruleId: o.ruleId, at: o.at, body: JSON.stringify(o) });
+    await this.c.outcomes.upsert(outcomeDoc(o));
     await this.wrote('outcomes');
   }
 
@@ -203,18 +215,17 @@ export class DocumentKnowledgeStore implements ExtendedKnowledgeStore {
     if (q.ruleId !== undefined) f['ruleId'] = q.ruleId;
     if (q.since !== undefined) f['at'] = { $gte: q.since };
     const docs = await this.c.outcomes.find(f, { sort: { field: 'at', dir: -1 }, ...(q.limit !== undefined ? { limit: q.limit } : {}) });
-    return docs.map((d) => parse<Outcome>(d)).reverse();
+    return (await this.readAll<Outcome>('outcomes', docs)).reverse();
   }
 
   async saveWeightChange(w: WeightChange): Promise<void> {
     this.weightSeq += 1;
-    const id = `${w.at}|${String(this.weightSeq).padStart(9, '0')}|${w.ruleId}`;
-    await this.c.weights.insert({ _id: id, ruleId: w.ruleId, at: w.at, body: JSON.stringify(w) });
+    await this.c.weights.insert(weightDoc(w, this.weightSeq));
     await this.wrote('weights');
   }
 
   async weightHistory(limit: number): Promise<readonly WeightChange[]> {
-    return (await this.c.weights.find({}, { sort: { field: '_id', dir: -1 }, limit })).map((d) => parse<WeightChange>(d));
+    return this.readAll<WeightChange>('weights', await this.c.weights.find({}, { sort: { field: '_id', dir: -1 }, limit }));
   }
 
   async currentWeights(): Promise<Weights> {
@@ -225,28 +236,24 @@ export class DocumentKnowledgeStore implements ExtendedKnowledgeStore {
 
   async latestWeightChanges(): Promise<Readonly<Record<string, WeightChange>>> {
     const out: Record<string, WeightChange> = {};
-    for (const d of await this.c.weights.find({}, { sort: { field: '_id', dir: 1 } })) {
-      const w = parse<WeightChange>(d);
-      out[w.ruleId] = w;
-    }
+    for (const w of await this.readAll<WeightChange>('weights', await this.c.weights.find({}, { sort: { field: '_id', dir: 1 } }))) out[w.ruleId] = w;
     return out;
   }
 
   // ------------------------------------------------------------ approvals
 
   async requestApproval(a: Approval): Promise<void> {
-    await this.c.approvals.upsert({ _id: a.id, state: a.state, requestedAt: a.requestedAt, body: JSON.stringify(a) });
+    await this.c.approvals.upsert(approvalDoc(a));
     await this.wrote('approvals');
   }
 
   async getApproval(id: string): Promise<Approval | undefined> {
-    const d = await this.c.approvals.get(id);
-    return d ? parse<Approval>(d) : undefined;
+    return this.read<Approval>('approvals', await this.c.approvals.get(id));
   }
 
   async listApprovals(states?: readonly ApprovalState[]): Promise<readonly Approval[]> {
     const f = states ? { state: { $in: [...states] } } : {};
-    return (await this.c.approvals.find(f, { sort: { field: 'requestedAt', dir: 1 } })).map((d) => parse<Approval>(d));
+    return this.readAll<Approval>('approvals', await this.c.approvals.find(f, { sort: { field: 'requestedAt', dir: 1 } }));
   }
 
   async resolveApproval(id: string, state: 'approved' | 'rejected', by: string, reason?: string, at = new Date().toISOString()): Promise<Approval | undefined> {
@@ -254,7 +261,7 @@ export class DocumentKnowledgeStore implements ExtendedKnowledgeStore {
       const a = await this.getApproval(id);
       if (!a || a.state !== 'waiting') return undefined;
       const next: Approval = { ...a, state, resolvedAt: at, resolvedBy: by, ...(reason !== undefined ? { reason } : {}) };
-      await this.c.approvals.upsert({ _id: id, state, requestedAt: a.requestedAt, body: JSON.stringify(next) });
+      await this.c.approvals.upsert(approvalDoc(next));
       this.dirty.add('approvals');
       return next;
     });
@@ -267,12 +274,11 @@ export class DocumentKnowledgeStore implements ExtendedKnowledgeStore {
   // ------------------------------------------------------------ controller state
 
   async loadControllerState(name: string): Promise<unknown> {
-    const d = await this.c.controller.get(name);
-    return d ? JSON.parse(d.body) : undefined;
+    return this.read<unknown>('controller', await this.c.controller.get(name));
   }
 
   async saveControllerState(name: string, value: unknown): Promise<void> {
-    await this.c.controller.upsert({ _id: name, body: JSON.stringify(value) });
+    await this.c.controller.upsert(controllerDoc(name, value));
     this.dirty.add('controller');
   }
 
@@ -289,10 +295,24 @@ export class DocumentKnowledgeStore implements ExtendedKnowledgeStore {
   }
 
   private async retainPass(): Promise<RetentionResult> {
-    const r = this.retention;
     const todo = new Set(this.dirty);
     this.dirty.clear();
     this.writes = 0;
+    try {
+      const result = await this.retainCollections(todo);
+      this.retentionError = undefined;
+      return result;
+    } catch (err) {
+      // Nothing is lost: the pass is retried (the next maintain()) over the same collections.
+      for (const name of todo) this.dirty.add(name);
+      this.writes = this.retention.retainEvery;
+      this.retentionError = err instanceof Error ? err.message : String(err);
+      throw err;
+    }
+  }
+
+  private async retainCollections(todo: ReadonlySet<keyof Collections>): Promise<RetentionResult> {
+    const r = this.retention;
     const byAge = async (c: Collection, field: string): Promise<{ id: string; doc: StoredDoc }[]> =>
       (await c.find({}, { sort: { field, dir: 1 } })).map((doc) => ({ id: doc._id, doc }));
     const removed: Record<string, number> = {};
@@ -313,7 +333,15 @@ export class DocumentKnowledgeStore implements ExtendedKnowledgeStore {
     });
     await prune('approvals', async () => overflow(await byAge(this.c.approvals, 'requestedAt'), r.maxApprovals, (a) => a.doc['state'] === 'waiting'));
 
-    for (const name of todo) await this.c[name].compact();
+    let failure: unknown;
+    for (const name of todo) {
+      try {
+        await this.c[name].compact();
+      } catch (err) {
+        failure ??= err; // the others still compact
+      }
+    }
+    if (failure !== undefined) throw failure;
     return { removed };
   }
 

@@ -18,6 +18,8 @@ export class StoreClosedError extends MapekError {
 export class WriteFence {
   private closed = false;
   private readonly inProgress = new Set<Promise<unknown>>();
+  /** The error of the newest write when it failed; cleared by the next write that succeeds. */
+  private failing: string | undefined;
 
   isClosed(): boolean {
     return this.closed;
@@ -28,8 +30,22 @@ export class WriteFence {
     const p = write();
     this.inProgress.add(p);
     const done = (): void => void this.inProgress.delete(p);
-    p.then(done, done);
+    p.then(
+      () => {
+        this.failing = undefined;
+        done();
+      },
+      (err: unknown) => {
+        this.failing = err instanceof Error ? err.message : String(err);
+        done();
+      },
+    );
     return p;
+  }
+
+  /** Why the newest write failed (its records are behind), or undefined when it succeeded. */
+  writeError(): string | undefined {
+    return this.failing;
   }
 
   /** Refuses new writes, then waits until every write in progress has settled. */
@@ -48,6 +64,8 @@ export function fenced(c: Collection, fence: WriteFence): Collection {
     upsertMany: (docs) => fence.run(`${docs.length} ${c.name}`, () => c.upsertMany(docs)),
     remove: (ids) => fence.run(`removal of ${ids.length} ${c.name}`, () => c.remove(ids)),
     compact: () => fence.run(`compaction of ${c.name}`, () => c.compact()),
+    quarantine: (doc, reason) => fence.run(`quarantine of ${c.name} "${doc._id}"`, () => c.quarantine(doc, reason)),
+    quarantined: () => c.quarantined(),
     get: (id) => c.get(id),
     find: (filter, opts) => c.find(filter, opts),
     count: (filter) => c.count(filter),

@@ -1,11 +1,10 @@
 /**
- * Reading nedb data files ourselves: before nedb loads a file (it silently drops corrupt
- * lines below its threshold) and for the CLI, which must not load — loading rewrites the
- * file the running service appends to.
+ * Reading the store's data files (nedb's line format) line by line: the journal's loader
+ * streams them (eachLine), and the CLI reads them without opening the store (opening
+ * compacts, i.e. rewrites, the file the running service appends to).
  */
 import { createReadStream } from 'node:fs';
-import { copyFile, readFile } from 'node:fs/promises';
-import type { LoadReport } from '../types/knowledge.js';
+import { readFile } from 'node:fs/promises';
 
 export interface ScanResult {
   readonly lines: number;
@@ -39,16 +38,41 @@ export function scanText(text: string): ScanResult {
 }
 
 /**
- * scanText over a file, streamed line by line (split on "\n" only, as scanText does): a
- * file larger than the longest string V8 allows (~512 MiB) can still be scanned. Undefined
- * when the file does not exist.
+ * Calls `line` for every line of `file`, streamed (split on "\n" only): a file larger than
+ * the longest string V8 allows (~512 MiB) can still be read. `complete` is false for a last
+ * line without its newline (a torn write). `offset` is the line's first byte. False when the
+ * file does not exist.
  */
+export async function eachLine(file: string, line: (buf: Buffer, index: number, offset: number, complete: boolean) => void): Promise<boolean> {
+  let index = 0;
+  let offset = 0;
+  let rest: Buffer = Buffer.alloc(0);
+  try {
+    for await (const chunk of createReadStream(file)) {
+      let buf = rest.length > 0 ? Buffer.concat([rest, chunk as Buffer]) : (chunk as Buffer);
+      let nl = buf.indexOf(0x0a);
+      while (nl !== -1) {
+        index += 1;
+        line(buf.subarray(0, nl), index, offset, true);
+        offset += nl + 1;
+        buf = buf.subarray(nl + 1);
+        nl = buf.indexOf(0x0a);
+      }
+      rest = Buffer.from(buf);
+    }
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw err;
+  }
+  if (rest.length > 0) line(rest, index + 1, offset, false);
+  return true;
+}
+
+/** scanText over a file, streamed. Undefined when the file does not exist. */
 export async function scanFile(file: string): Promise<ScanResult | undefined> {
   const corrupt: number[] = [];
   let lines = 0;
-  let index = 0;
-  const line = (buf: Buffer): void => {
-    index += 1;
+  const exists = await eachLine(file, (buf, index) => {
     if (buf.length === 0) return;
     lines += 1;
     try {
@@ -56,38 +80,8 @@ export async function scanFile(file: string): Promise<ScanResult | undefined> {
     } catch {
       corrupt.push(index);
     }
-  };
-  let rest: Buffer = Buffer.alloc(0);
-  try {
-    for await (const chunk of createReadStream(file)) {
-      let buf = rest.length > 0 ? Buffer.concat([rest, chunk as Buffer]) : (chunk as Buffer);
-      let nl = buf.indexOf(0x0a);
-      while (nl !== -1) {
-        line(buf.subarray(0, nl));
-        buf = buf.subarray(nl + 1);
-        nl = buf.indexOf(0x0a);
-      }
-      rest = Buffer.from(buf);
-    }
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
-  line(rest);
-  return { lines, corrupt };
-}
-
-/**
- * Scans `file`; when some lines are unparsable, copies the original to
- * `FILE.corrupt-<stamp>.bak` first and reports what will be dropped. Undefined when clean.
- */
-export async function backupIfCorrupt(file: string, stamp: string): Promise<LoadReport | undefined> {
-  const scan = await scanFile(file);
-  if (scan === undefined) return undefined;
-  if (scan.corrupt.length === 0) return undefined;
-  const backup = `${file}.corrupt-${stamp.replace(/[:.]/g, '-')}.bak`;
-  await copyFile(file, backup);
-  return { file, dropped: scan.corrupt.length, lines: scan.corrupt, backup };
+  });
+  return exists ? { lines, corrupt } : undefined;
 }
 
 /**

@@ -1,7 +1,7 @@
 /** Knowledge: the stores, the learner and its driver. */
 export { MemoryKnowledgeStore } from './memory-store.js';
 export { NedbKnowledgeStore, openKnowledgeStore, SCHEMA_VERSION, type NedbStoreOptions } from './nedb-store.js';
-export { StoreWriteError } from './nedb-collection.js';
+export { StoreSpaceError, StoreWriteError } from './journal-file.js';
 export { StoreClosedError } from './fence.js';
 export { DEFAULT_RETENTION, type RetentionOptions } from './retention.js';
 export { writeVerdict, takeVerdicts, type Verdict } from './approval-inbox.js';

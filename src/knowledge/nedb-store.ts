@@ -1,7 +1,10 @@
 /**
- * The durable knowledge store: one nedb-promises datastore per collection under a directory
- * (default `knowledge/`): decisions.db, executions.db, outcomes.db, weights.db, approvals.db,
- * controller.db (the circuit breaker's state), plus schema.json, the schema version stamp.
+ * The durable knowledge store: one journal file per collection, in nedb's line format, under
+ * a directory (default `knowledge/`): decisions.db, executions.db, outcomes.db, weights.db,
+ * approvals.db, controller.db (the circuit breaker's state), plus schema.json, the schema
+ * version stamp, and FILE.quarantine next to a file where damaged lines were found. Appends
+ * are fdatasync'ed and repaired after a failure (journal-file.ts); every line is checked on
+ * load and every document on read (documents.ts).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -11,15 +14,20 @@ import type { LoadReport } from '../types/knowledge.js';
 import { takeVerdicts } from './approval-inbox.js';
 import { DocumentKnowledgeStore, INDEXES, openCollections, type Collections } from './document-store.js';
 import { readIfExists } from './file-scan.js';
-import { NedbCollection } from './nedb-collection.js';
+import { JournalCollection } from './journal-collection.js';
 import { resolveRetention, type RetentionOptions } from './retention.js';
 
 export const SCHEMA_VERSION = 1;
 
 export interface NedbStoreOptions {
   readonly retention?: Partial<RetentionOptions>;
-  /** Stamp for backup file names; default the current time. */
+  /** Time of quarantine entries; default the current time. */
   readonly now?: () => Date;
+  /**
+   * fdatasync every append before it resolves (default true: "durable when the promise
+   * resolves" across a power loss). Off only to measure what it costs (bench).
+   */
+  readonly fsync?: boolean;
 }
 
 async function checkSchema(dir: string, now: Date): Promise<void> {
@@ -58,14 +66,17 @@ export class NedbKnowledgeStore extends DocumentKnowledgeStore {
     }
     await checkSchema(dir, now);
     const reports: LoadReport[] = [];
-    const open = async (name: keyof Collections): Promise<NedbCollection> => {
-      const { collection, report } = await NedbCollection.open(name, join(dir, `${name}.db`), INDEXES[name], now.toISOString());
+    const clock = opts.now ?? (() => new Date());
+    const open = async (name: keyof Collections): Promise<JournalCollection> => {
+      const { collection, report } = await JournalCollection.open(name, join(dir, `${name}.db`), { now: () => clock().toISOString(), indexes: INDEXES[name], ...(opts.fsync !== undefined ? { fsync: opts.fsync } : {}) });
       if (report) reports.push(report);
       return collection;
     };
     const c = await openCollections(open);
     const store = new NedbKnowledgeStore(dir, c, resolveRetention(opts.retention), reports);
-    await store.retain();
+    // Retention and compaction at open are housekeeping: on a nearly full disk they are
+    // deferred (health().retentionError names the room needed) and the store still opens.
+    await store.retain().catch(() => undefined);
     return store;
   }
 

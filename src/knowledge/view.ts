@@ -1,6 +1,7 @@
 /**
- * A read-only view of a knowledge directory for the CLI: the nedb files are parsed, never
- * loaded by nedb (loading compacts, i.e. rewrites, the file the running service appends to).
+ * A read-only view of a knowledge directory for the CLI: the files are parsed, never opened
+ * as a store (opening compacts, i.e. rewrites, the file the running service appends to).
+ * Every document is still checked on read; a bad one is skipped (quarantined in memory only).
  */
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';

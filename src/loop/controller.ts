@@ -3,6 +3,15 @@ import type { ServiceMetrics, Trigger } from '../observability/metrics.js';
 import { ABORT_STOP, ABORT_TIMEOUT, type CycleReport } from './cycle.js';
 import { Alarm, type Timers } from './scheduler.js';
 
+/** The newest failed cycle. */
+export interface CycleFailure {
+  readonly cycleId: string;
+  readonly status: 'error' | 'timeout';
+  readonly error: string;
+  /** ISO-8601 time it ended. */
+  readonly at: string;
+}
+
 export interface ControllerOptions {
   readonly intervalMs: number;
   readonly cycleTimeoutMs: number;
@@ -41,6 +50,8 @@ export class Controller {
   private readonly verifyAlarm: Alarm;
   private idleWaiters: (() => void)[] = [];
   private cycles = 0;
+  private failedInRow = 0;
+  private lastFailure: CycleFailure | undefined;
 
   constructor(private readonly o: ControllerOptions) {
     this.timer = new Alarm(o.timers, () => this.trigger('timer'));
@@ -72,6 +83,14 @@ export class Controller {
   /** Cycles completed (any status). */
   completed(): number {
     return this.cycles;
+  }
+
+  /**
+   * Cycles that failed (error or timeout) since the last one that succeeded, and the newest
+   * failure: the service turns a run of them into not-ready and degraded.
+   */
+  failures(): { readonly consecutive: number; readonly last?: CycleFailure } {
+    return this.failedInRow === 0 || this.lastFailure === undefined ? { consecutive: this.failedInRow } : { consecutive: this.failedInRow, last: this.lastFailure };
   }
 
   /** The id of the cycle in flight, if any. */
@@ -202,6 +221,12 @@ export class Controller {
 
   private finish(report: CycleReport, start: number): void {
     const seconds = (this.o.timers.now() - start) / 1000;
+    if (report.status === 'ok') this.failedInRow = 0;
+    else {
+      this.failedInRow += 1;
+      this.lastFailure = { cycleId: report.cycleId, status: report.status, error: report.error ?? report.status, at: new Date(this.o.timers.now()).toISOString() };
+    }
+    this.o.metrics?.cyclesFailedConsecutive.set(this.failedInRow);
     this.o.metrics?.cycleDuration.observe({ result: report.status }, seconds);
     for (const t of report.triggers) this.o.metrics?.cycles.inc({ trigger: t, result: report.status });
     this.o.log.info('cycle done', {

@@ -36,6 +36,8 @@ export interface ServiceMetrics {
   readonly webhookHeldAlerts: Gauge;
   readonly alertmanagerSkew: Gauge;
   readonly triggersCoalesced: Counter;
+  readonly cyclesFailedConsecutive: Gauge;
+  readonly storeQuarantined: Counter<'collection'>;
   /** Counts one execution outcome into actions, guard stops, verifications and time to remediate. */
   observeExecution(r: ExecutionRecord, incidentStartedAt?: string): void;
   setRuleSet(hash: string): void;
@@ -45,7 +47,14 @@ export interface ServiceMetrics {
 const DURATION_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 const REMEDIATE_BUCKETS = [0.1, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300, 600];
 
-export function createServiceMetrics(opts: { defaultMetrics?: boolean } = {}): ServiceMetrics {
+export interface ServiceMetricsOptions {
+  readonly defaultMetrics?: boolean;
+  /** Documents the knowledge store quarantined since open, per collection (read at each scrape). */
+  readonly storeQuarantined?: () => Readonly<Record<string, number>>;
+}
+
+export function createServiceMetrics(opts: ServiceMetricsOptions = {}): ServiceMetrics {
+  const quarantined = opts.storeQuarantined;
   const registry = new Registry();
   if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
   const registers = [registry];
@@ -73,6 +82,19 @@ export function createServiceMetrics(opts: { defaultMetrics?: boolean } = {}): S
     webhookHeldAlerts: new Gauge({ name: 'mapek_webhook_held_alerts', help: 'Alerts held from recent webhook notifications (the alert source of the webhook-only mode).', registers }),
     alertmanagerSkew: new Gauge({ name: 'mapek_alertmanager_clock_skew_seconds', help: 'Seconds by which the newest updatedAt of Alertmanager\'s alerts is ahead of the local clock (0: none is ahead).', registers }),
     triggersCoalesced: new Counter({ name: 'mapek_triggers_coalesced_total', help: 'Triggers merged into an already scheduled cycle.', registers }),
+    cyclesFailedConsecutive: new Gauge({ name: 'mapek_cycles_failed_consecutive', help: 'Cycles failed (error or timeout) since the last one that succeeded; 0 after a good cycle.', registers }),
+    storeQuarantined: new Counter({
+      name: 'mapek_knowledge_quarantined_total',
+      help: 'Knowledge-store documents quarantined (failed their schema or were unparsable) since the service started, by collection.',
+      labelNames: ['collection'] as const,
+      registers,
+      collect(this: Counter<'collection'>) {
+        if (quarantined === undefined) return;
+        // The store holds the count; the counter mirrors it (it only grows while the store is open).
+        this.reset();
+        for (const [collection, n] of Object.entries(quarantined())) this.inc({ collection }, n);
+      },
+    }),
   };
   for (const s of SOURCES) m.sourceDegraded.set({ source: s }, 0);
   return {

@@ -55,12 +55,32 @@ export interface Approval {
 /** What a load found wrong in one data file (nothing is dropped silently). */
 export interface LoadReport {
   readonly file: string;
-  /** Lines that could not be parsed, dropped from the live store. */
+  /** Lines quarantined (not JSON, or a document failing its schema), left out of the live store. */
   readonly dropped: number;
   /** 1-based line numbers of the dropped lines. */
   readonly lines: readonly number[];
-  /** Copy of the original file, made before anything was dropped. */
+  /** Where the text of the dropped lines was kept (FILE.quarantine), written before anything was dropped. */
   readonly backup: string;
+}
+
+/** A document the store took out of the live set because it failed its check. */
+export interface QuarantinedRecord {
+  readonly collection: string;
+  readonly id?: string;
+  readonly file?: string;
+  readonly line?: number;
+  readonly reason: string;
+  readonly keptIn?: string;
+}
+
+/** The store's own condition, for /healthz and /metrics. */
+export interface StoreHealth {
+  /** Documents quarantined since open, per collection. */
+  readonly quarantined: Readonly<Record<string, number>>;
+  /** Why the last retention/compaction pass failed (it is retried after the next cycle). */
+  readonly retentionError?: string;
+  /** Why the newest write failed (disk full, permissions): records are behind until one succeeds. */
+  readonly writeError?: string;
 }
 
 export interface RetentionResult {
@@ -101,4 +121,8 @@ export interface ExtendedKnowledgeStore extends KnowledgeStore {
   saveDecisions?(ds: readonly Decision[]): Promise<void>;
   /** What loading found wrong (empty when every file was clean). */
   loadReports(): readonly LoadReport[];
+  /** Every document quarantined since open (optional: stores that never quarantine omit it). */
+  quarantined?(): readonly QuarantinedRecord[];
+  /** Quarantine counts and deferred housekeeping (optional). */
+  health?(): StoreHealth;
 }

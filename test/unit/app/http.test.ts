@@ -39,6 +39,24 @@ test('routes: health, readiness, metrics, decisions with limit, approvals, 404 a
   t.deepEqual(await m.json(), { error: { code: 'method_not_allowed', message: 'GET not allowed on /api/v1/alerts/webhook; use POST' } });
 });
 
+test('HEAD /healthz, /readyz and /metrics answers like GET (status, type, length) without a body; other methods still 405', async (t) => {
+  const s = await server();
+  t.teardown(s.close);
+  for (const path of ['/healthz', '/readyz', '/metrics']) {
+    const get = await fetch(`${s.url}${path}`);
+    const getBody = await get.text();
+    const head = await fetch(`${s.url}${path}`, { method: 'HEAD' });
+    t.is(head.status, get.status, path);
+    t.is(head.headers.get('content-type'), get.headers.get('content-type'), path);
+    if (path !== '/metrics') t.is(head.headers.get('content-length'), String(Buffer.byteLength(getBody)), path);
+    t.is(await head.text(), '', path);
+  }
+  const del = await fetch(`${s.url}/healthz`, { method: 'DELETE' });
+  t.is(del.status, 405);
+  t.deepEqual(await del.json(), { error: { code: 'method_not_allowed', message: 'DELETE not allowed on /healthz; use GET' } });
+  t.is((await fetch(`${s.url}/api/v1/decisions`, { method: 'HEAD' })).status, 405);
+});
+
 test('webhook: token, size limit, invalid JSON, shutting down', async (t) => {
   const s = await server({ token: 'sekrit' });
   t.teardown(s.close);

@@ -1,9 +1,10 @@
 /**
  * watchPaths (src/app/watch.ts): a burst of edits is one reload, a path that cannot be
- * watched is logged (SIGHUP still works), stop cancels a pending reload.
+ * watched is logged (SIGHUP still works), stop cancels a pending reload, and a directory
+ * replaced under the watcher (git checkout, config management) is followed.
  */
 import test from 'ava';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { watchPaths } from '../../../src/app/watch.js';
@@ -71,4 +72,41 @@ test('stop cancels a pending call and closes the watchers', async (t) => {
   await writeFile(path.join(dir, 'a.yaml'), 'a: 2\n');
   await sleep(400);
   t.is(calls, 0);
+});
+
+test('a rules directory replaced as git checkout does (rm -rf, mkdir, write) is followed: later edits still reload', async (t) => {
+  const root = await tempDir(t);
+  const dir = path.join(root, 'rules');
+  await mkdir(dir);
+  await writeFile(path.join(dir, 'a.yaml'), 'a: 1\n');
+  let calls = 0;
+  const stop = await watchPaths([dir], 50, () => calls++, capturingLogger());
+  t.teardown(async () => stop());
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir);
+  await writeFile(path.join(dir, 'a.yaml'), 'a: 2\n');
+  await waitUntil(() => (calls > 0 ? true : undefined), 5_000, 'a call for the replaced directory', 10);
+  await sleep(200); // let the replacement settle into one call
+  const before = calls;
+  for (let i = 0; i < 4; i++) {
+    await writeFile(path.join(dir, 'a.yaml'), `a: ${3 + i}\n`);
+    await waitUntil(() => (calls > before + i ? true : undefined), 5_000, `a call for edit ${i + 1} after the replacement`, 10);
+    await sleep(100);
+  }
+  t.true(calls >= before + 4);
+});
+
+test('a watched path that appears later (missing at start) is watched once it exists', async (t) => {
+  const root = await tempDir(t);
+  const dir = path.join(root, 'rules');
+  let calls = 0;
+  const stop = await watchPaths([dir], 50, () => calls++, capturingLogger());
+  t.teardown(async () => stop());
+  await mkdir(dir);
+  await waitUntil(() => (calls > 0 ? true : undefined), 5_000, 'a call for the new directory', 10);
+  await sleep(200);
+  const before = calls;
+  await writeFile(path.join(dir, 'a.yaml'), 'a: 1\n');
+  await waitUntil(() => (calls > before ? true : undefined), 5_000, 'a call for an edit inside it', 10);
+  t.pass();
 });

@@ -1,60 +1,22 @@
 import test from 'ava';
-import { appendFile, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MemoryKnowledgeStore, openKnowledgeStore, writeVerdict } from '../../../src/knowledge/index.js';
+import { openKnowledgeStore, writeVerdict } from '../../../src/knowledge/index.js';
 import { resolveRetention } from '../../../src/knowledge/retention.js';
-import type { ExtendedKnowledgeStore } from '../../../src/types/knowledge.js';
-import type { ExecutionRecord } from '../../../src/types/execution.js';
 import { candidate, decision } from '../../support/execute-fakes.js';
+import { rec as contractRec } from './contract.js';
 
 const tmp = () => mkdtemp(join(tmpdir(), 'mapek-store-'));
 
-function rec(key: string, over: Partial<ExecutionRecord> = {}): ExecutionRecord {
-  return {
-    key, id: `id-${key}`, decisionId: 'd1', cycleId: 'c1', ruleId: 'r1', incidentId: 'committee:c1', incidentKind: 'CommitteeOverloaded',
-    action: candidate().action, status: 'pending', createdAt: `2026-01-01T00:00:0${key.length % 10}.000Z`, updatedAt: '2026-01-01T00:00:00.000Z', ...over,
-  };
-}
+const rec = contractRec;
 
-async function contract(t: import('ava').ExecutionContext, s: ExtendedKnowledgeStore): Promise<void> {
-  const d = { ...decision('committee:c1', ['CommitteeOverloaded'], [candidate({ params: { 'a.b': 1, $x: 2 } })]), id: 'd1' };
-  await s.saveDecision(d);
-  t.deepEqual(await s.getDecision('d1'), d); // keys with dots and $ survive
-  t.deepEqual((await s.recentDecisions(5)).map((x) => x.id), ['d1']);
-  t.true(await s.recordIntent(rec('k1')));
-  t.false(await s.recordIntent(rec('k1', { id: 'other' })));
-  await s.updateExecution('k1', { status: 'applied', appliedAt: '2026-01-01T00:01:00.000Z' });
-  t.like(await s.getExecution('k1'), { status: 'applied', id: 'id-k1' });
-  await t.throwsAsync(s.updateExecution('nope', { status: 'failed' }), { message: 'no execution with key "nope"' });
-  t.false(await s.transition('k1', ['pending'], { status: 'failed' }));
-  t.true(await s.transition('k1', ['applied'], { status: 'succeeded' }));
-  t.false(await s.transition('missing', ['applied'], { status: 'succeeded' }));
-  await s.recordIntent(rec('k22', { ruleId: 'r2', action: candidate({ target: 'c2' }).action }));
-  t.deepEqual((await s.findExecutions({ target: 'c2' })).map((r) => r.key), ['k22']);
-  t.deepEqual((await s.findExecutions({ status: ['succeeded'], ruleId: 'r1' })).map((r) => r.key), ['k1']);
-  t.deepEqual((await s.findExecutions({ id: 'id-k22', decisionId: 'd1', incidentId: 'committee:c1' })).map((r) => r.key), ['k22']);
-  t.deepEqual((await s.findExecutions({ since: '2026-01-01T00:00:03.000Z', limit: 1 })).map((r) => r.key), ['k22']);
-  await s.recordOutcome({ key: 'k1', ruleId: 'r1', incidentKind: 'x', actionType: 'scale_committee', result: 'succeeded', at: '2026-01-01T00:02:00.000Z' });
-  t.deepEqual((await s.outcomes({ ruleId: 'r1', since: '2026-01-01T00:00:00.000Z', limit: 5 })).map((o) => o.key), ['k1']);
-  await s.saveWeightChange({ ruleId: 'r1', from: 1, to: 1.25, samples: 1, successRate: 1, reason: 'because', at: '2026-01-01T00:03:00.000Z' });
-  await s.saveWeightChange({ ruleId: 'r1', from: 1.25, to: 1.5, samples: 2, successRate: 1, reason: 'because', at: '2026-01-01T00:04:00.000Z' });
-  t.deepEqual(await s.currentWeights(), { r1: 1.5 });
-  t.deepEqual((await s.weightHistory(1)).map((w) => w.to), [1.5]);
-  await s.requestApproval({ id: 'a1', key: 'k9', decisionId: 'd1', ruleId: 'r1', incidentId: 'i', action: candidate().action, state: 'waiting', requestedAt: '2026-01-01T00:00:00.000Z' });
-  t.like(await s.resolveApproval('a1', 'approved', 'alice', 'ok', '2026-01-01T00:05:00.000Z'), { state: 'approved', resolvedBy: 'alice', reason: 'ok' });
-  t.is(await s.resolveApproval('a1', 'rejected', 'bob'), undefined); // already resolved
-  t.deepEqual((await s.listApprovals(['approved'])).map((a) => a.id), ['a1']);
-}
-
-test('MemoryKnowledgeStore honours the store contract', async (t) => {
-  await contract(t, new MemoryKnowledgeStore());
-});
-
-test('NedbKnowledgeStore honours the contract and keeps everything across a reopen, with a schema stamp', async (t) => {
+test('the journal store keeps everything across a reopen, with a schema stamp and one file per collection', async (t) => {
   const dir = await tmp();
   const s = await openKnowledgeStore(dir);
-  await contract(t, s);
+  await s.recordIntent(rec('k1'));
+  t.true(await s.transition('k1', ['pending'], { status: 'succeeded' }));
+  await s.saveWeightChange({ ruleId: 'r1', from: 1, to: 1.5, samples: 2, successRate: 1, reason: 'because', at: '2026-01-01T00:04:00.000Z' });
   await s.close();
   const again = await openKnowledgeStore(dir);
   t.like(await again.getExecution('k1'), { status: 'succeeded' });
@@ -64,22 +26,56 @@ test('NedbKnowledgeStore honours the contract and keeps everything across a reop
   t.deepEqual((await readdir(dir)).filter((f) => f.endsWith('.db')).sort(), ['approvals.db', 'controller.db', 'decisions.db', 'executions.db', 'outcomes.db', 'weights.db']);
 });
 
-test('a truncated or corrupt file: the store still opens, reports what it dropped, keeps a backup of the original', async (t) => {
+test('a torn or corrupt file: the store still opens, quarantines each bad line with its line number and text, cuts off the torn tail', async (t) => {
   const dir = await tmp();
   const s = await openKnowledgeStore(dir);
   for (const k of ['a', 'b', 'c']) await s.recordIntent(rec(k));
   await s.close();
   const file = join(dir, 'executions.db');
   const original = await readFile(file, 'utf8');
-  // a torn last write and a garbled line in the middle
+  // a garbled line in the middle, a valid-JSON line of the wrong shape, and a torn last write
   const lines = original.trimEnd().split('\n');
-  const damaged = [lines[0], 'garbage{{', ...lines.slice(1), '{"_id":"d","body":"{\\"key\\":'].join('\n');
+  const torn = '{"_id":"d","body":"{\\"key\\":';
+  const damaged = [lines[0], 'garbage{{', ...lines.slice(1), '{"_id":"e","status":7}', torn].join('\n');
   await writeFile(file, damaged);
   const reopened = await openKnowledgeStore(dir, { now: () => new Date('2026-02-03T04:05:06.789Z') });
   const [report] = reopened.loadReports();
-  t.deepEqual(report, { file, dropped: 2, lines: [2, lines.length + 2], backup: `${file}.corrupt-2026-02-03T04-05-06-789Z.bak` });
-  t.is(await readFile(report?.backup ?? '', 'utf8'), damaged);
+  const quarantine = `${file}.quarantine`;
+  t.deepEqual(report, { file, dropped: 3, lines: [2, lines.length + 2, lines.length + 3], backup: quarantine });
+  t.deepEqual((await readFile(quarantine, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as unknown), [
+    { at: '2026-02-03T04:05:06.789Z', line: 2, reason: 'not valid JSON', text: 'garbage{{' },
+    { at: '2026-02-03T04:05:06.789Z', line: lines.length + 2, reason: 'body: must be a string (missing)', text: '{"_id":"e","status":7}' },
+    { at: '2026-02-03T04:05:06.789Z', line: lines.length + 3, reason: 'incomplete last line (an append that never completed)', text: torn },
+  ]);
+  t.deepEqual(reopened.quarantined().map((q) => [q.collection, q.id, q.file, q.line]), [
+    ['executions', undefined, file, 2],
+    ['executions', 'e', file, lines.length + 2],
+    ['executions', undefined, file, lines.length + 3],
+  ]);
   t.deepEqual((await reopened.findExecutions({})).map((r) => r.key).sort(), ['a', 'b', 'c']);
+  // the next write is a line of its own (not glued onto the torn one), and compaction drops the bad lines
+  await reopened.recordIntent(rec('f'));
+  await reopened.retain();
+  await reopened.close();
+  t.deepEqual((await readFile(file, 'utf8')).trimEnd().split('\n').map((l) => (JSON.parse(l) as { _id: string })._id).sort(), ['a', 'b', 'c', 'f']);
+  t.deepEqual((await openKnowledgeStore(dir)).loadReports(), []);
+});
+
+test('a sound last line without its newline is kept and the newline added; a FILE~ left by a dead compaction is removed', async (t) => {
+  const dir = await tmp();
+  const s = await openKnowledgeStore(dir);
+  await s.recordIntent(rec('a'));
+  await s.close();
+  const file = join(dir, 'executions.db');
+  await writeFile(file, (await readFile(file, 'utf8')).trimEnd());
+  await writeFile(`${file}~`, 'half a compaction');
+  const again = await openKnowledgeStore(dir);
+  t.deepEqual(again.loadReports(), []);
+  t.is((await again.getExecution('a'))?.key, 'a');
+  await again.recordIntent(rec('b'));
+  await again.close();
+  t.deepEqual((await readdir(dir)).filter((f) => f.endsWith('~')), []);
+  t.deepEqual((await readFile(file, 'utf8')).split('\n').map((l) => (l === '' ? '' : (JSON.parse(l) as { _id: string })._id)), ['a', 'b', '']);
 });
 
 test('a newer schema version is refused with a clear message', async (t) => {
@@ -104,20 +100,27 @@ test('a write error (the directory is gone) rejects the intent and leaves nothin
   await rm(dir);
 });
 
-test('retention keeps the store bounded, never drops in-flight records or a rule’s newest weight', async (t) => {
-  const s = new MemoryKnowledgeStore({ maxExecutions: 2, maxDecisions: 1, maxOutcomes: 1, maxWeightChanges: 1, maxApprovals: 0, retainEvery: 1_000 });
-  await s.recordIntent(rec('p', { status: 'pending', createdAt: '2026-01-01T00:00:00.000Z' }));
-  for (const [i, k] of ['a', 'b', 'c'].entries()) await s.recordIntent(rec(k, { status: 'succeeded', createdAt: `2026-01-01T00:00:0${i + 1}.000Z` }));
-  for (const id of ['d1', 'd2']) await s.saveDecision({ ...decision('i:x', [], []), id, at: `2026-01-01T00:00:0${id[1]}.000Z` });
-  await s.saveWeightChange({ ruleId: 'r1', from: 1, to: 2, samples: 1, successRate: 1, reason: '', at: '2026-01-01T00:00:01.000Z' });
-  await s.saveWeightChange({ ruleId: 'r2', from: 1, to: 3, samples: 1, successRate: 1, reason: '', at: '2026-01-01T00:00:02.000Z' });
-  const r = await s.retain();
-  t.deepEqual(r.removed, { decisions: 1, executions: 2, outcomes: 0, weights: 0, approvals: 0 });
-  t.deepEqual((await s.findExecutions({})).map((e) => e.key).sort(), ['c', 'p']);
-  t.deepEqual(await s.currentWeights(), { r1: 2, r2: 3 });
+test('a failed update is not seen by reads: memory changes only after the write is durable', async (t) => {
+  const dir = await tmp();
+  const s = await openKnowledgeStore(dir);
+  await s.recordIntent(rec('x'));
+  await rm(dir, { recursive: true });
+  await writeFile(dir, 'not a directory');
+  await t.throwsAsync(s.transition('x', ['pending'], { status: 'applied' }), { name: 'StoreWriteError' });
+  await t.throwsAsync(s.saveDecisions([{ ...decision('i:x', [], []), id: 'd9' }]), { name: 'StoreWriteError' });
+  t.is((await s.getExecution('x'))?.status, 'pending');
+  t.is(await s.getDecision('d9'), undefined);
+  t.regex(s.health().writeError ?? '', new RegExp(`^knowledge store write to "${join(dir, 'decisions.db')}" failed: ENOTDIR`));
+  // the directory comes back (empty): the next write succeeds and clears the error
+  await rm(dir);
+  await mkdir(dir);
+  t.true(await s.transition('x', ['pending'], { status: 'applied' }));
+  t.is(s.health().writeError, undefined);
+  t.is((await readFile(join(dir, 'executions.db'), 'utf8')).split('\n').filter((l) => l !== '').length, 1, 'one whole line, no padding');
+  await s.close();
 });
 
-test('nedb retention: never inside a write; due after N writes, run by maintain(), which compacts the file', async (t) => {
+test('journal retention: never inside a write; due after N writes, run by maintain(), which compacts the file', async (t) => {
   const dir = await tmp();
   const s = await openKnowledgeStore(dir, { retention: { maxExecutions: 3, retainEvery: 5 } });
   let passes = 0;
@@ -135,13 +138,7 @@ test('nedb retention: never inside a write; due after N writes, run by maintain(
   t.is(await s.maintain(), undefined, 'not due: nothing runs');
   t.deepEqual((await s.findExecutions({})).map((e) => e.key), ['k9', 'k8', 'k7']);
   const lines = (await readFile(join(dir, 'executions.db'), 'utf8')).trim().split('\n').length;
-  t.true(lines <= 3 + 6 + 1, `${lines} lines`); // indexes + live docs, superseded lines compacted away
-});
-
-test('a store whose owner never calls maintain() stays bounded by the backstop', async (t) => {
-  const s = new MemoryKnowledgeStore({ maxExecutions: 3, retainEvery: 2, backstopEvery: 6 });
-  for (let i = 0; i < 6; i += 1) await s.recordIntent(rec(`k${i}`, { status: 'succeeded', createdAt: `2026-01-01T00:00:0${i}.000Z` }));
-  t.is((await s.findExecutions({})).length, 3, 'the 6th write ran the backstop pass');
+  t.is(lines, 3, 'live docs only: superseded lines compacted away');
   t.is(resolveRetention({ retainEvery: 7 }).backstopEvery, 70);
 });
 

@@ -149,3 +149,41 @@ test('cycle ids are unique and carry the time', (t) => {
   now = 36;
   t.deepEqual([a, next()], ['c-0-0', 'c-10-1']);
 });
+
+test('consecutive failed cycles are counted (errors and timeouts), with the newest error, and reset by a good cycle', async (t) => {
+  const timers = new FakeTimers();
+  const metrics = createServiceMetrics({ defaultMetrics: false });
+  const outcomes: ('fail' | 'hang' | 'ok')[] = ['fail', 'fail', 'hang', 'ok', 'fail'];
+  let n = 0;
+  const c = new Controller({
+    intervalMs: 1_000,
+    cycleTimeoutMs: 500,
+    timers,
+    newCycleId: () => `c${++n}`,
+    metrics,
+    log: silentLogger,
+    runCycle: (id, triggers) => {
+      const o = outcomes[n - 1];
+      if (o === 'fail') return Promise.reject(new Error(`"undefined" is not valid JSON (${id})`));
+      if (o === 'hang') return new Promise((resolve) => timers.setTimeout(() => resolve({ cycleId: id, triggers, status: 'ok', decisions: [], executions: [], executionSkipped: false, durationsMs: {} }), 600));
+      return Promise.resolve({ cycleId: id, triggers, status: 'ok', decisions: [], executions: [], executionSkipped: false, durationsMs: {} });
+    },
+  });
+  const gauge = async () => (await metrics.registry.getSingleMetric('mapek_cycles_failed_consecutive')!.get()).values[0]?.value;
+  t.deepEqual(c.failures(), { consecutive: 0 });
+  c.start();
+  await timers.advance(0);
+  t.like(c.failures(), { consecutive: 1, last: { cycleId: 'c1', status: 'error', error: '"undefined" is not valid JSON (c1)' } });
+  await timers.advance(1_000);
+  t.like(c.failures(), { consecutive: 2, last: { cycleId: 'c2' } });
+  t.is(await gauge(), 2);
+  await timers.advance(1_000);
+  await timers.advance(600);
+  t.like(c.failures(), { consecutive: 3, last: { cycleId: 'c3', status: 'timeout', error: 'cycle c3 exceeded 500 ms' } });
+  await timers.advance(1_000);
+  t.deepEqual(c.failures(), { consecutive: 0 });
+  t.is(await gauge(), 0);
+  await timers.advance(1_000);
+  t.like(c.failures(), { consecutive: 1, last: { cycleId: 'c5' } });
+  await c.stop(0);
+});

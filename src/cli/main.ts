@@ -8,6 +8,7 @@ import { command as record } from './record.js';
 import { command as rules } from './rules.js';
 import { command as run } from './run.js';
 import { command as simulate } from './simulate.js';
+import { nearest } from './suggest.js';
 import { command as validate } from './validate.js';
 
 /**
@@ -55,7 +56,8 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   }
   const entry = COMMANDS[name];
   if (entry === undefined) {
-    io.err(`mapek: unknown command "${name}" (see mapek --help)`);
+    const guess = nearest(name, Object.keys(COMMANDS));
+    io.err(`mapek: unknown command "${name}"${guess === undefined ? '' : `, did you mean ${guess}?`} (see mapek --help)`);
     return EXIT.usage;
   }
   const command = entry.command;
@@ -63,7 +65,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     return await command.run(rest, io);
   } catch (err) {
     if (err instanceof UsageError) {
-      io.err(`mapek ${name}: ${err.message}`);
+      io.err(`mapek ${name}: ${err.message}${err.seeHelp ? ` (see mapek ${name} --help)` : ''}`);
       return EXIT.usage;
     }
     throw err;

@@ -2,13 +2,14 @@ import { readFile } from 'node:fs/promises';
 import { compileConfig, type CompileResult, type ConfigSources } from '../config/compile.js';
 import type { Config } from '../config/options.js';
 import { resolveExecutorOptions } from '../execute/options.js';
+import { EXECUTOR_SHAPE } from './executor-shape.js';
 
 /**
  * Reads the optional config file and compiles it with the environment and flags. The one
  * place (with the CLI) that sees process.env; everything below gets the resolved Config.
  */
 export async function loadConfig(flags: Readonly<Record<string, unknown>>, env: Readonly<Record<string, string | undefined>>, defaults?: Partial<Config>): Promise<CompileResult> {
-  const sources: { flags: typeof flags; env: typeof env; file?: { path: string; text: string }; defaults?: Partial<Config> } = { flags, env };
+  const sources: { flags: typeof flags; env: typeof env; file?: { path: string; text: string }; defaults?: Partial<Config>; shapes: ConfigSources['shapes'] } = { flags, env, shapes: { executor: EXECUTOR_SHAPE } };
   if (defaults) sources.defaults = defaults;
   const path = typeof flags['config'] === 'string' ? flags['config'] : env['MAPEK_CONFIG'];
   if (path !== undefined && path !== '') {

@@ -1,4 +1,5 @@
-import { OPTIONS, type Config, type OptionSpec } from './options.js';
+import { OPTIONS, type Config, type ConfigKey, type OptionSpec } from './options.js';
+import { checkShape, type Shape } from './shape.js';
 import { parseValue } from './values.js';
 import { parseConfigFile } from './file.js';
 import { REDACTED, redactCredentials } from '../types/redact.js';
@@ -11,6 +12,11 @@ export interface ConfigSources {
   readonly file?: { readonly path: string; readonly text: string };
   /** Overrides applied over the defaults but under file/env/flags (e.g. the demo's fast settings). */
   readonly defaults?: Partial<Config>;
+  /**
+   * The keys and kinds a mapping option may hold in the file (`executor`: from the
+   * executor's own defaults, src/app/bootstrap.ts); anything else is a FILE:LINE error.
+   */
+  readonly shapes?: Partial<Record<ConfigKey, Shape>>;
 }
 
 export type CompileResult = { readonly ok: true; readonly config: Config } | { readonly ok: false; readonly errors: readonly string[] };
@@ -59,7 +65,10 @@ export function compileConfig(sources: ConfigSources): CompileResult {
           errors.push(`${sources.file.path}:${line}: unknown key "${key}"`);
           continue;
         }
-        apply(spec, value, `${sources.file.path}:${line}: ${key}`);
+        const shape = sources.shapes?.[spec.key];
+        const wrong = shape === undefined ? [] : checkShape(value, shape);
+        for (const w of wrong) errors.push(`${sources.file.path}:${parsed.file.lineOf([key, ...w.path])}: ${[key, ...w.path].join('.')}: ${w.message}`);
+        if (wrong.length === 0) apply(spec, value, `${sources.file.path}:${line}: ${key}`);
       }
     }
   }

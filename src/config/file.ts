@@ -3,6 +3,8 @@ import { parseYaml } from '../rules/yaml.js';
 /** A config file's top-level entries with the line each key is on. */
 export interface ConfigFileEntries {
   readonly entries: ReadonlyMap<string, { readonly value: unknown; readonly line: number }>;
+  /** Line of the key at a nested path, e.g. ['executor', 'breaker'] (nearest ancestor when absent). */
+  lineOf(path: readonly string[]): number;
 }
 
 export type ParsedConfigFile = { readonly ok: true; readonly file: ConfigFileEntries } | { readonly ok: false; readonly errors: readonly string[] };
@@ -18,7 +20,7 @@ export function parseConfigFile(path: string, text: string): ParsedConfigFile {
     return { ok: false, errors: parsed.issues.map((i) => `${path}:${i.line}: invalid YAML: ${i.message.replace(/^invalid yaml: /, '')}`) };
   }
   const doc = parsed.value;
-  if (doc === undefined || doc === null) return { ok: true, file: { entries: new Map() } };
+  if (doc === undefined || doc === null) return { ok: true, file: { entries: new Map(), lineOf: () => 1 } };
   if (typeof doc !== 'object' || Array.isArray(doc)) {
     return { ok: false, errors: [`${path}:1: must be a mapping of option names to values`] };
   }
@@ -26,5 +28,5 @@ export function parseConfigFile(path: string, text: string): ParsedConfigFile {
   for (const [key, value] of Object.entries(doc as Record<string, unknown>)) {
     entries.set(key, { value, line: parsed.locateKey([key]).line });
   }
-  return { ok: true, file: { entries } };
+  return { ok: true, file: { entries, lineOf: (path) => parsed.locateKey(path).line } };
 }

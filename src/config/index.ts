@@ -2,3 +2,4 @@ export { OPTIONS, LOG_LEVELS, type Config, type ConfigKey, type LogLevel, type O
 export { compileConfig, redactedConfig, type ConfigSources, type CompileResult } from './compile.js';
 export { parseValue } from './values.js';
 export { flagOptions } from './flags.js';
+export { checkShape, shapeOf, withShape, type Shape, type ShapeIssue } from './shape.js';

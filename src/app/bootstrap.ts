@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { compileConfig, type CompileResult, type ConfigSources } from '../config/compile.js';
+import { locatedMessage } from '../config/file.js';
 import type { Config } from '../config/options.js';
 import { resolveExecutorOptions } from '../execute/options.js';
 import { EXECUTOR_SHAPE } from './executor-shape.js';
@@ -24,7 +25,11 @@ export async function loadConfig(flags: Readonly<Record<string, unknown>>, env: 
   try {
     resolveExecutorOptions(r.config.executor);
   } catch (err) {
-    return { ok: false, errors: [`executor: ${(err as Error).message}`] };
+    // "executor option FIELD: message": located in the file when the file set `executor:`.
+    const message = (err as Error).message;
+    const m = /^executor option ([^:]+): (.*)$/s.exec(message);
+    const located = m !== null && sources.file !== undefined && /^executor:/m.test(sources.file.text) ? locatedMessage(sources.file, 'executor', m[1] as string, m[2] as string) : undefined;
+    return { ok: false, errors: [located ?? `executor: ${message}`] };
   }
   return r;
 }

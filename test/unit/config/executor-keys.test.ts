@@ -82,3 +82,10 @@ test('checkShape and shapeOf', (t) => {
   t.deepEqual(checkShape(null, shape), [{ path: [], message: 'must be a mapping, got null' }]);
   t.is(EXECUTOR_SHAPE.kind, 'fields');
 });
+
+test('a value out of range under executor: is located too (the executor\'s own check, with file:line)', async (t) => {
+  const file = await configFile(t, 'logLevel: info\nexecutor:\n  cooldownMs: 0\n  breaker:\n    failures: 0\n');
+  t.deepEqual(await loadConfig({ config: file }, {}), { ok: false, errors: [`${file}:5: executor.breaker.failures: expected an integer ≥ 1, got 0`] });
+  const windows = await configFile(t, 'executor:\n  maintenance:\n    - { start: "2026-01-01T00:00:00Z", end: "2026-01-01T01:00:00Z" }\n    - { start: "2026-01-01T02:00:00Z", end: "2026-01-01T01:00:00Z" }\n');
+  t.deepEqual(await loadConfig({ config: windows }, {}), { ok: false, errors: [`${windows}:4: executor.maintenance[1]: end must be after start`] });
+});

@@ -57,7 +57,7 @@ function firstMistake(argv: readonly string[], options: Options): UsageError | u
   for (const tok of tokens) {
     if (tok.kind !== 'option') continue;
     const name = tok.rawName.startsWith('--') ? tok.name : shortNames.get(tok.name) ?? tok.name;
-    const spec = options[name];
+    const spec = Object.hasOwn(options, name) ? options[name] : undefined;
     if (spec === undefined || (!tok.rawName.startsWith('--') && !shortNames.has(tok.name))) {
       const guess = tok.rawName.startsWith('--') ? nearest(tok.name, longNames) : undefined;
       return new UsageError(`unknown option ${tok.rawName}${guess === undefined ? '' : `, did you mean --${guess}?`}`, { seeHelp: true });

@@ -3,7 +3,7 @@
  * is one, and fields. Credentials are redacted by structure, never by searching for a
  * secret's text: a field named like a secret (token, password, authorization, …) is
  * "<redacted>", and in every string the userinfo of a URL and the credentials after
- * Bearer/Basic are (src/types/redact.ts).
+ * Bearer are (src/types/redact.ts).
  */
 import { REDACTED, redactCredentials } from '../types/redact.js';
 

@@ -12,7 +12,7 @@ test('one JSON line per event with level, time, msg and bound fields', (t) => {
   t.deepEqual(lines.map((l) => JSON.parse(l)), [{ level: 'info', time: '2026-01-02T03:04:05.000Z', msg: 'cycle done', cycleId: 'c-1', decisions: 2 }]);
 });
 
-test('credentials are redacted by structure: secret-named fields, URL userinfo, Bearer/Basic credentials', (t) => {
+test('credentials are redacted by structure: secret-named fields, URL userinfo, Bearer credentials', (t) => {
   const lines: string[] = [];
   const log = createLogger({ level: 'debug', write: (l) => lines.push(l), now: at });
   log.warn('bad auth header Bearer hunter2', {
@@ -38,11 +38,11 @@ test('a short secret value does not mangle other text (no substring replacement)
   const lines: string[] = [];
   const log = createLogger({ level: 'info', write: (l) => lines.push(l), now: at });
   // The token "e" of the issue: it used to make "execute" print as "<redacted>x<redacted>cut<redacted>".
-  log.info('execute', { config: { webhookToken: 'e', charterApiUrl: 'http://127.0.0.1:8000' }, action: 'enable_validation_cache' });
+  log.info('execute', { config: { webhookToken: 'e', charterToken: undefined, charterApiUrl: 'http://127.0.0.1:8000' }, action: 'enable_validation_cache', note: 'Basic checks passed; Token bucket full; mail a@b.c' });
   t.deepEqual(JSON.parse(lines[0] ?? '{}'), {
     level: 'info', time: '2026-01-02T03:04:05.000Z', msg: 'execute',
-    config: { webhookToken: '<redacted>', charterApiUrl: 'http://127.0.0.1:8000' }, action: 'enable_validation_cache',
-  });
+    config: { webhookToken: '<redacted>', charterApiUrl: 'http://127.0.0.1:8000' }, action: 'enable_validation_cache', note: 'Basic checks passed; Token bucket full; mail a@b.c',
+  }, 'an unset secret is not shown as "<redacted>", and plain words stay as they are');
 });
 
 test('errors are logged as name, message and retryability', (t) => {

@@ -13,9 +13,10 @@ import { ingestSection } from './sections/ingest.js';
 import { learningSection } from './sections/learning.js';
 import { simulateSection } from './sections/simulate.js';
 import { stackSection } from './sections/stack.js';
+import { startupSection } from './sections/startup.js';
 import { webhookSection } from './sections/webhook.js';
 
-export const SECTIONS: readonly Section[] = [analyzeSection, webhookSection, stackSection, simulateSection, footprintSection, ingestSection, learningSection];
+export const SECTIONS: readonly Section[] = [analyzeSection, webhookSection, stackSection, simulateSection, footprintSection, ingestSection, learningSection, startupSection];
 
 const USAGE = `usage: npm run bench -- [--only SECTION[,SECTION]] [--quick]
 sections: ${SECTIONS.map((s) => s.name).join(', ')}`;

@@ -1,8 +1,18 @@
 #!/usr/bin/env node
-// Thin launcher: the CLI is compiled to dist/ by `npm ci` (the prepare script).
-import { main } from '../dist/src/cli/main.js';
+// Thin launcher: the CLI is compiled to dist/ by `npm ci` (the prepare script). It loads only
+// the command it runs, from the fixed table in src/cli/commands.ts (a name not in the table is
+// rejected before any import), so `mapek --version` or `mapek validate` does not load the
+// whole controller. Dynamic import stays out of src/ (docs/SECURITY.md).
+import { COMMAND_TABLE } from '../dist/src/cli/commands.js';
+import { dispatch } from '../dist/src/cli/dispatch.js';
 
-main(process.argv.slice(2)).then(
+const load = async (name) => {
+  const entry = COMMAND_TABLE[name];
+  const module = await import(new URL(`../dist/src/cli/${entry.module}`, import.meta.url).href);
+  return module[entry.export];
+};
+
+dispatch(process.argv.slice(2), load).then(
   (code) => {
     process.exitCode = code;
   },

@@ -2,6 +2,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { EXIT, parseCommandArgs, type Command, type Io } from './command.js';
 import { flagOptions } from '../config/flags.js';
+import { flagHelp } from '../config/help.js';
+import { OPTIONS } from '../config/options.js';
 import { loadConfig } from '../app/bootstrap.js';
 import { buildClients } from '../app/clients.js';
 import { writeFixture, type RecordedStep } from '../app/record/fixture-writer.js';
@@ -22,13 +24,16 @@ Records the monitor's snapshots from live sources (the same sources as \`mapek r
 step written as commented draft expectations. Replay it with \`mapek simulate FILE\`.
 
 options:
-  --duration D     how long to record: seconds, or with a unit (90s, 10m, 1h)
-  --out FILE       fixture to write (its name is the file name without .yaml)
-  --interval S     seconds between snapshots (default MAPE_K_INTERVAL, 30)
-  --description T  the fixture's description
-  --config FILE, --prometheus-url, --alertmanager-url, --charter-url, --rules: as for mapek run
+  --duration D                how long to record: seconds, or with a unit (90s, 10m, 1h)
+  --out FILE                  fixture to write (its name is the file name without .yaml)
+  --description TEXT          the fixture's description
+  -h, --help                  show this help
 
-exit codes: 0 written, 1 invalid config or rules, 2 usage`;
+the options of mapek run (--interval is the time between snapshots):
+  --config FILE               YAML config file (or MAPEK_CONFIG); unknown keys are errors
+${flagHelp(OPTIONS)}
+
+exit codes: 0 written, 1 invalid config or rules, 2 usage, 70 internal error`;
 
 function parseDuration(s: string): number | undefined {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(s.trim());

@@ -1,7 +1,8 @@
 import { EXIT, parseCommandArgs, type Command, type Io } from './command.js';
 import { flagOptions } from '../config/flags.js';
-import { OPTIONS } from '../config/options.js';
-import { redactedConfig, secretsOf } from '../config/compile.js';
+import { OPTIONS, type Config } from '../config/options.js';
+import { redactedConfig } from '../config/compile.js';
+import { environmentHelp, flagHelp } from '../config/help.js';
 import { loadConfig } from '../app/bootstrap.js';
 import { buildClients } from '../app/clients.js';
 import { Service, StartError } from '../app/service.js';
@@ -17,18 +18,27 @@ Runs the MAPE-K controller as a service: HTTP on 127.0.0.1:9400 (the console at 
 /metrics, /healthz, /readyz, POST /api/v1/alerts/webhook, GET /api/v1/decisions,
 GET /api/v1/approvals, POST /api/v1/approvals/ID with MAPEK_API_TOKEN).
 Precedence: flags > environment > config file > defaults. SIGHUP reloads the rules;
-SIGTERM/SIGINT stop gracefully.
+SIGTERM/SIGINT stop gracefully. The webhook needs MAPEK_WEBHOOK_TOKEN, or
+--webhook-auth off to run without authentication (loopback only).
 
 options:
-  --config FILE          YAML config file (or MAPEK_CONFIG); unknown keys are errors
-${OPTIONS.filter((o) => o.flag !== undefined)
-  .map((o) => `  --${o.flag!.padEnd(20)} ${o.env ? `[${o.env}] ` : ''}${o.doc}`)
-  .join('\n')}
-  --check                validate config and rules, print the result, exit 0 (valid) or 1
-  --json                 with --check: print the result as JSON
+  --config FILE               YAML config file (or MAPEK_CONFIG); unknown keys are errors
+${flagHelp(OPTIONS)}
+  --check                     validate config and rules, print the result, exit 0 (valid) or 1
+  --json                      with --check: print the result as JSON
+  -h, --help                  show this help
 
-environment only: ${OPTIONS.filter((o) => o.flag === undefined && o.env !== undefined).map((o) => o.env).join(', ')}
-exit codes: 0 stopped cleanly / check passed, 1 invalid config or rules, 2 usage, 3 store or port unavailable`;
+environment or file only:
+${environmentHelp(OPTIONS)}
+
+exit codes: 0 stopped cleanly / check passed, 1 invalid config or rules, 2 usage,
+3 store or port unavailable, 70 internal error`;
+
+/** \`mapek run\` serves the webhook: authentication is on, or off because the config says so. */
+export function webhookAuthProblem(config: Config): string | undefined {
+  if (config.webhookAuth !== undefined) return undefined;
+  return 'webhook authentication is not configured: set MAPEK_WEBHOOK_TOKEN, or MAPEK_WEBHOOK_AUTH=off (--webhook-auth off) to accept unauthenticated webhooks on loopback';
+}
 
 export const command: Command = {
   name: 'run',
@@ -53,6 +63,12 @@ export async function runService(flags: Record<string, unknown>, env: Readonly<R
     return EXIT.failed;
   }
   const config = cfg.config;
+  const authProblem = webhookAuthProblem(config);
+  if (authProblem !== undefined) {
+    if (check && flags['json'] === true) io.out(JSON.stringify({ ok: false, config: [authProblem], rules: [] }));
+    else io.err(`mapek run: ${authProblem}`);
+    return EXIT.failed;
+  }
   if (check) {
     const rules = await loadRuleSet(config.rules);
     const issues = rules.ok ? [] : rules.issues.map(formatIssue);
@@ -67,8 +83,10 @@ export async function runService(flags: Record<string, unknown>, env: Readonly<R
     return rules.ok ? EXIT.ok : EXIT.failed;
   }
 
-  const log = createLogger({ level: config.logLevel, write: (l) => io.out(l), secrets: secretsOf(config) });
+  const log = createLogger({ level: config.logLevel, write: (l) => io.out(l) });
   log.info('starting', { config: redactedConfig(config), pid: process.pid });
+  if (config.webhookAuth === 'off') log.warn('webhook authentication is off (MAPEK_WEBHOOK_AUTH=off): any local process can post alerts', { listenHost: config.listenHost });
+  else log.info('webhook authentication: bearer token (MAPEK_WEBHOOK_TOKEN)');
   let store: NedbKnowledgeStore;
   try {
     store = await NedbKnowledgeStore.open(config.knowledgeDir);

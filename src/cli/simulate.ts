@@ -3,7 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import type { Weights } from '../types/rules.js';
 import { formatIssue, type ValidationIssue } from '../types/errors.js';
 import { loadRuleSet } from '../rules/load.js';
-import { renderCoverage } from '../simulate/coverage.js';
+import { coverageJson, renderCoverage } from '../simulate/coverage.js';
 import { loadFixtures } from '../simulate/fixtures.js';
 import { simulate } from '../simulate/simulate.js';
 import { renderTimeline } from '../simulate/timeline.js';
@@ -19,7 +19,8 @@ the fixture's expectations.
   FIXTURE|DIR        fixture files or directories (default: fixtures/)
   --rules DIR        rule files or directory (default: rules/); repeatable
   --json             print a machine-readable report instead of the timeline
-  --coverage         report, for every rule and condition, fired / only false / never evaluated
+  --coverage         report, for every rule and condition, fired / only false / never evaluated;
+                     the rules that never fired and the coverage summary are the last lines
   --weights FILE     JSON object rule id → weight (default: every weight 1)
   --html FILE        also write one self-contained HTML report (failed expectations first,
                      unchanged steps collapsed, coverage) to FILE
@@ -83,17 +84,18 @@ export const command: Command = {
         ok: result.ok,
         ruleSetHash: result.ruleSetHash,
         fixtures: result.fixtures.map((f) => f.report),
-        ...(coverage && result.coverage !== undefined ? { coverage: result.coverage } : {}),
+        ...(coverage && result.coverage !== undefined ? { coverage: coverageJson(result.coverage) } : {}),
         warnings: fx.warnings,
       }, null, 2));
     } else {
       for (const w of fx.warnings) io.err(`warning: ${formatIssue(w)}`);
       for (const f of result.fixtures) io.out(`${renderTimeline(f.report, f.runs, f.fixture.description)}\n`);
-      if (coverage && result.coverage !== undefined) io.out(`${renderCoverage(result.coverage)}\n`);
       const steps = result.fixtures.flatMap((f) => f.report.steps);
       const failedSteps = steps.filter((s) => s.failures.length > 0).length;
       const failedFixtures = result.fixtures.filter((f) => !f.report.ok).map((f) => f.report.fixture);
       io.out(`simulate: ${result.fixtures.length} fixture(s), ${steps.length} step(s), ${failedSteps} failed${failedFixtures.length > 0 ? ` (${failedFixtures.join(', ')})` : ''}; rule set ${result.ruleSetHash.slice(0, 12)}`);
+      // With --coverage its summary is the last line (the expectations' line comes first).
+      if (coverage && result.coverage !== undefined) io.out(`\n${renderCoverage(result.coverage)}`);
     }
     return result.ok ? EXIT.ok : EXIT.failed;
   },

@@ -1,6 +1,8 @@
-import { OPTIONS, type Config, type OptionSpec } from './options.js';
+import { OPTIONS, type Config, type ConfigKey, type OptionSpec } from './options.js';
+import { checkShape, type Shape } from './shape.js';
 import { parseValue } from './values.js';
 import { parseConfigFile } from './file.js';
+import { REDACTED, redactCredentials } from '../types/redact.js';
 
 /** Where option values come from; the CLI gathers them, nothing below it reads process.env. */
 export interface ConfigSources {
@@ -10,11 +12,37 @@ export interface ConfigSources {
   readonly file?: { readonly path: string; readonly text: string };
   /** Overrides applied over the defaults but under file/env/flags (e.g. the demo's fast settings). */
   readonly defaults?: Partial<Config>;
+  /**
+   * The keys and kinds a mapping option may hold in the file (`executor`: from the
+   * executor's own defaults, src/app/bootstrap.ts); anything else is a FILE:LINE error.
+   */
+  readonly shapes?: Partial<Record<ConfigKey, Shape>>;
 }
 
 export type CompileResult = { readonly ok: true; readonly config: Config } | { readonly ok: false; readonly errors: readonly string[] };
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+const EMPTY_SECRET_HINT: Partial<Record<string, string>> = {
+  webhookToken: 'set a token, or unset it and set MAPEK_WEBHOOK_AUTH=off to run without webhook authentication',
+  charterToken: 'set a token, or unset it to send none',
+};
+
+/**
+ * Webhook authentication is on with a token, off only when stated (`webhookAuth: off`),
+ * never off because a token is missing; resolves `webhookAuth` to 'token' when a token is set.
+ */
+function webhookAuthErrors(out: Record<string, unknown>): string[] {
+  const token = out['webhookToken'];
+  const auth = out['webhookAuth'];
+  if (auth === 'off' && token !== undefined) return ['MAPEK_WEBHOOK_AUTH: is "off" but MAPEK_WEBHOOK_TOKEN is set; unset one of them'];
+  if (auth === 'token' && token === undefined) return ['MAPEK_WEBHOOK_AUTH: is "token" but MAPEK_WEBHOOK_TOKEN is not set'];
+  if (token !== undefined) out['webhookAuth'] = 'token';
+  if (!LOOPBACK.has(String(out['listenHost'])) && token === undefined) {
+    return [`listenHost: binding "${String(out['listenHost'])}" (not loopback) requires MAPEK_WEBHOOK_TOKEN`];
+  }
+  return [];
+}
 
 /**
  * Compiles every source into one fully resolved, frozen Config: flags > env > file >
@@ -37,13 +65,19 @@ export function compileConfig(sources: ConfigSources): CompileResult {
           errors.push(`${sources.file.path}:${line}: unknown key "${key}"`);
           continue;
         }
-        apply(spec, value, `${sources.file.path}:${line}: ${key}`);
+        const shape = sources.shapes?.[spec.key];
+        const wrong = shape === undefined ? [] : checkShape(value, shape);
+        for (const w of wrong) errors.push(`${sources.file.path}:${parsed.file.lineOf([key, ...w.path])}: ${[key, ...w.path].join('.')}: ${w.message}`);
+        if (wrong.length === 0) apply(spec, value, `${sources.file.path}:${line}: ${key}`);
       }
     }
   }
   for (const spec of OPTIONS) {
     const raw = spec.env === undefined ? undefined : sources.env?.[spec.env];
-    if (raw !== undefined && raw !== '') apply(spec, raw, spec.env as string);
+    // An empty variable counts as unset, except a secret: `MAPEK_WEBHOOK_TOKEN=` must not
+    // quietly turn authentication off.
+    if (raw === '' && spec.secret === true) errors.push(`${spec.env as string}: is set but empty; ${EMPTY_SECRET_HINT[spec.key] ?? 'set a value or unset it'}`);
+    else if (raw !== undefined && raw !== '') apply(spec, raw, spec.env as string);
   }
   for (const spec of OPTIONS) {
     if (spec.flag === undefined) continue;
@@ -57,23 +91,22 @@ export function compileConfig(sources: ConfigSources): CompileResult {
     else errors.push(`${where}: ${v.message}`);
   }
 
-  if (errors.length === 0 && !LOOPBACK.has(String(out['listenHost'])) && out['webhookToken'] === undefined) {
-    errors.push(`listenHost: binding "${String(out['listenHost'])}" (not loopback) requires MAPEK_WEBHOOK_TOKEN`);
-  }
+  if (errors.length === 0) errors.push(...webhookAuthErrors(out));
   if (errors.length > 0) return { ok: false, errors };
   return { ok: true, config: Object.freeze({ ...out, rules: Object.freeze([...(out['rules'] as string[])]) }) as unknown as Config };
 }
 
-/** A copy of the config safe to print: secrets replaced by "<redacted>". */
+/**
+ * A copy of the config safe to print, redacted by structure: secret options become
+ * "<redacted>", a URL option keeps everything but its userinfo (`http://<redacted>@host`).
+ */
 export function redactedConfig(config: Config): Record<string, unknown> {
   const copy: Record<string, unknown> = { ...config };
-  for (const o of OPTIONS) if (o.secret === true && copy[o.key] !== undefined) copy[o.key] = '<redacted>';
+  for (const o of OPTIONS) {
+    const v = copy[o.key];
+    if (v === undefined) continue;
+    if (o.secret === true) copy[o.key] = REDACTED;
+    else if (o.kind === 'url' && typeof v === 'string') copy[o.key] = redactCredentials(v);
+  }
   return copy;
-}
-
-/** Secret values of a config, for the logger's redaction list. */
-export function secretsOf(config: Config): string[] {
-  return OPTIONS.filter((o) => o.secret === true)
-    .map((o) => config[o.key])
-    .filter((v): v is string => typeof v === 'string' && v !== '');
 }

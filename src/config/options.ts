@@ -4,7 +4,7 @@
  * table docs/MAPE_K_RUNBOOK.md documents; compile.ts turns it into a resolved Config.
  */
 
-export type OptionKind = 'url' | 'string' | 'seconds' | 'milliseconds' | 'integer' | 'boolean' | 'level' | 'list' | 'port' | 'host' | 'mapping';
+export type OptionKind = 'url' | 'string' | 'seconds' | 'milliseconds' | 'integer' | 'boolean' | 'level' | 'list' | 'port' | 'host' | 'mapping' | 'auth';
 
 export interface OptionSpec {
   /** Key in Config. */
@@ -17,11 +17,16 @@ export interface OptionSpec {
   /** Default, already in the compiled form (ms for durations). */
   readonly default: unknown;
   readonly secret?: boolean;
+  /** Name of the value in help (`--knowledge-dir DIR`); default from the kind (src/config/help.ts). */
+  readonly valueName?: string;
   readonly doc: string;
 }
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export const WEBHOOK_AUTH = ['token', 'off'] as const;
+export type WebhookAuth = (typeof WEBHOOK_AUTH)[number];
 
 /** The fully resolved configuration: readonly, durations in ms. */
 export interface Config {
@@ -40,6 +45,11 @@ export interface Config {
   readonly apiToken: string | undefined;
   /** Require apiToken for the console's read-only views on loopback too (always required elsewhere). */
   readonly consoleReadAuth: boolean;
+  /**
+   * How the webhook is authenticated: 'token' (MAPEK_WEBHOOK_TOKEN), 'off' (stated
+   * explicitly), or undefined when neither is configured (`mapek run` refuses to start).
+   */
+  readonly webhookAuth: WebhookAuth | undefined;
   readonly webhookMaxBytes: number;
   readonly knowledgeDir: string;
   readonly rules: readonly string[];
@@ -60,18 +70,19 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'prometheusUrl', file: 'prometheusUrl', env: 'PROMETHEUS_URL', flag: 'prometheus-url', kind: 'url', default: undefined, doc: 'Prometheus base URL. Unset: no Prometheus; metrics are derived from Charter\'s own /metrics.' },
   { key: 'alertmanagerUrl', file: 'alertmanagerUrl', env: 'ALERTMANAGER_URL', flag: 'alertmanager-url', kind: 'url', default: undefined, doc: 'Alertmanager base URL (API v2). Unset: alerts come from Prometheus ALERTS or the in-process evaluator.' },
   { key: 'charterApiUrl', file: 'charterApiUrl', env: 'CHARTER_API_URL', flag: 'charter-url', kind: 'url', default: 'http://127.0.0.1:8000', doc: 'Charter API base URL.' },
-  { key: 'charterToken', file: 'charterToken', env: 'MAPEK_CHARTER_TOKEN', kind: 'string', default: undefined, secret: true, doc: 'Bearer token sent to Charter. Never logged. Environment or file only (a flag would show in `ps`).' },
+  { key: 'charterToken', file: 'charterToken', env: 'MAPEK_CHARTER_TOKEN', kind: 'string', valueName: 'TOKEN', default: undefined, secret: true, doc: 'Bearer token sent to Charter. Never logged. Environment or file only (a flag would show in `ps`).' },
   { key: 'intervalMs', file: 'interval', env: 'MAPE_K_INTERVAL', flag: 'interval', kind: 'seconds', default: 30_000, doc: 'Seconds between timer-driven cycles (webhooks trigger cycles earlier).' },
   { key: 'cycleTimeoutMs', file: 'cycleTimeout', env: 'MAPEK_CYCLE_TIMEOUT', flag: 'cycle-timeout', kind: 'seconds', default: 60_000, doc: 'Seconds after which a cycle is abandoned and recorded as timed out.' },
   { key: 'requestTimeoutMs', file: 'requestTimeout', env: 'MAPEK_REQUEST_TIMEOUT', flag: 'request-timeout', kind: 'seconds', default: 5_000, doc: 'Seconds before one HTTP request to Prometheus, Alertmanager or Charter is aborted.' },
   { key: 'logLevel', file: 'logLevel', env: 'LOG_LEVEL', flag: 'log-level', kind: 'level', default: 'info', doc: 'debug, info, warn or error.' },
   { key: 'listenHost', file: 'listenHost', env: 'MAPEK_LISTEN_HOST', flag: 'host', kind: 'host', default: '127.0.0.1', doc: 'Address the HTTP server binds (loopback only by default).' },
   { key: 'listenPort', file: 'listenPort', env: 'MAPEK_LISTEN_PORT', flag: 'port', kind: 'port', default: 9400, doc: 'Port of /metrics, /healthz, /readyz, the webhook and the JSON endpoints (0: any free port).' },
-  { key: 'webhookToken', file: 'webhookToken', env: 'MAPEK_WEBHOOK_TOKEN', kind: 'string', default: undefined, secret: true, doc: 'Bearer token the Alertmanager webhook must send. Unset: no authentication (loopback only!). Never logged.' },
-  { key: 'apiToken', file: 'apiToken', env: 'MAPEK_API_TOKEN', kind: 'string', default: undefined, secret: true, doc: 'Bearer token of POST /api/v1/approvals/{id} and the console\'s Approve/Reject (also what `mapek approve --url` sends). Unset: approving over HTTP is refused. Never logged.' },
+  { key: 'webhookToken', file: 'webhookToken', env: 'MAPEK_WEBHOOK_TOKEN', kind: 'string', valueName: 'TOKEN', default: undefined, secret: true, doc: 'Bearer token the Alertmanager webhook must send. Never logged; empty is an error.' },
+  { key: 'webhookAuth', file: 'webhookAuth', env: 'MAPEK_WEBHOOK_AUTH', flag: 'webhook-auth', kind: 'auth', default: undefined, doc: 'token: the webhook must send MAPEK_WEBHOOK_TOKEN (implied when it is set); off: no webhook authentication (loopback only). `mapek run` refuses to start with neither.' },
+  { key: 'apiToken', file: 'apiToken', env: 'MAPEK_API_TOKEN', kind: 'string', valueName: 'TOKEN', default: undefined, secret: true, doc: 'Bearer token of POST /api/v1/approvals/{id} and the console\'s Approve/Reject (also what `mapek approve --url` sends). Unset: approving over HTTP is refused. Never logged.' },
   { key: 'consoleReadAuth', file: 'consoleReadAuth', env: 'MAPEK_CONSOLE_READ_AUTH', kind: 'boolean', default: false, doc: 'Require the API token for the console\'s read-only views on loopback too; off loopback they always require it.' },
   { key: 'webhookMaxBytes', file: 'webhookMaxBytes', env: 'MAPEK_WEBHOOK_MAX_BYTES', kind: 'integer', default: 1_048_576, doc: 'Largest webhook body accepted; larger bodies get 413.' },
-  { key: 'knowledgeDir', file: 'knowledgeDir', env: 'MAPEK_KNOWLEDGE_DIR', flag: 'knowledge-dir', kind: 'string', default: 'knowledge', doc: 'Directory of the knowledge store (decisions, executions, weights).' },
+  { key: 'knowledgeDir', file: 'knowledgeDir', env: 'MAPEK_KNOWLEDGE_DIR', flag: 'knowledge-dir', kind: 'string', valueName: 'DIR', default: 'knowledge', doc: 'Directory of the knowledge store (decisions, executions, weights).' },
   { key: 'rules', file: 'rules', env: 'MAPEK_RULES', flag: 'rules', kind: 'list', default: ['rules'], doc: 'Rule files or directories (comma separated in the environment).' },
   { key: 'reloadDebounceMs', file: 'reloadDebounceMs', env: 'MAPEK_RELOAD_DEBOUNCE', kind: 'milliseconds', default: 300, doc: 'Milliseconds to wait after a rule file changes before reloading.' },
   { key: 'dryRun', file: 'dryRun', env: 'MAPEK_DRY_RUN', flag: 'dry-run', kind: 'boolean', default: false, doc: 'Plan and record, never write to Charter.' },

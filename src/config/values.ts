@@ -1,4 +1,4 @@
-import { LOG_LEVELS, type OptionKind } from './options.js';
+import { LOG_LEVELS, WEBHOOK_AUTH, type OptionKind } from './options.js';
 
 /** Result of parsing one raw option value: the compiled value or what is wrong with it. */
 export type ParsedValue = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly message: string };
@@ -76,6 +76,9 @@ export function parseValue(kind: OptionKind, raw: unknown): ParsedValue {
       }
       return ok(items as string[]);
     }
+    case 'auth':
+      if (typeof raw === 'string' && (WEBHOOK_AUTH as readonly string[]).includes(raw)) return ok(raw);
+      return bad(`must be one of ${WEBHOOK_AUTH.join(', ')}, got ${show(raw)}`);
     case 'mapping':
       if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return bad(`must be a mapping, got ${show(raw)}`);
       return ok(raw);

@@ -1,8 +1,11 @@
 /**
  * Structured JSON logger: one line per event with level, time, msg, the cycle id when there
- * is one, and fields. Secret values are replaced wherever they appear (the webhook and
- * Charter tokens must never reach a log), and fields named like secrets are dropped.
+ * is one, and fields. Credentials are redacted by structure, never by searching for a
+ * secret's text: a field named like a secret (token, password, authorization, …) is
+ * "<redacted>", and in every string the userinfo of a URL and the credentials after
+ * Bearer are (src/types/redact.ts).
  */
+import { REDACTED, redactCredentials } from '../types/redact.js';
 
 export type Level = 'debug' | 'info' | 'warn' | 'error';
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -22,12 +25,9 @@ export interface LoggerOptions {
   readonly level: Level;
   readonly write: (line: string) => void;
   readonly now?: () => Date;
-  /** Secret values to mask wherever they appear. */
-  readonly secrets?: readonly string[];
 }
 
-const SECRET_KEY = /(token|password|secret|authorization)/i;
-const REDACTED = '<redacted>';
+const SECRET_KEY = /(token|passw(or)?d|secret|authorization|credential|api[-_]?key|cookie)/i;
 
 function errorFields(e: Error): Record<string, unknown> {
   const out: Record<string, unknown> = { name: e.name, message: e.message };
@@ -36,31 +36,26 @@ function errorFields(e: Error): Record<string, unknown> {
   return out;
 }
 
-function scrub(value: unknown, secrets: readonly string[], depth: number): unknown {
-  if (typeof value === 'string') {
-    let s = value;
-    for (const secret of secrets) if (secret !== '' && s.includes(secret)) s = s.split(secret).join(REDACTED);
-    return s;
-  }
-  if (value instanceof Error) return scrub(errorFields(value), secrets, depth);
+function scrub(value: unknown, depth: number): unknown {
+  if (typeof value === 'string') return redactCredentials(value);
+  if (value instanceof Error) return scrub(errorFields(value), depth);
   if (value === null || typeof value !== 'object') return value;
   if (depth > 6) return '[deep]';
-  if (Array.isArray(value)) return value.slice(0, 100).map((v) => scrub(v, secrets, depth + 1));
+  if (Array.isArray(value)) return value.slice(0, 100).map((v) => scrub(v, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-    out[k] = SECRET_KEY.test(k) ? REDACTED : scrub(v, secrets, depth + 1);
+    out[k] = SECRET_KEY.test(k) && v !== undefined && v !== null ? REDACTED : scrub(v, depth + 1);
   }
   return out;
 }
 
 export function createLogger(opts: LoggerOptions, bound: Fields = {}): Logger {
   const now = opts.now ?? (() => new Date());
-  const secrets = opts.secrets ?? [];
   const min = ORDER[opts.level];
   const emit = (level: Level, msg: string, fields?: Fields): void => {
     if (ORDER[level] < min) return;
-    const body = scrub({ ...bound, ...fields }, secrets, 0) as Record<string, unknown>;
-    const line = { level, time: now().toISOString(), msg: scrub(msg, secrets, 0), ...body };
+    const body = scrub({ ...bound, ...fields }, 0) as Record<string, unknown>;
+    const line = { level, time: now().toISOString(), msg: scrub(msg, 0), ...body };
     opts.write(JSON.stringify(line));
   };
   return {

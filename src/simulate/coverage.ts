@@ -85,13 +85,36 @@ export class CoverageCollector {
   }
 }
 
-export function renderCoverage(c: CoverageReport): string {
+/** The one-line summary: `coverage: 39 rules: 3 fired, 0 only evaluated false, …`. */
+export function coverageSummary(c: CoverageReport): string {
   const t = c.totals;
-  const lines = [`coverage: ${t.rules} rules: ${t.fired} fired, ${t.onlyFalse} only evaluated false, ${t.never} never evaluated; ${t.leaves} condition leaves, ${t.leavesNever} never evaluated`];
+  return `coverage: ${t.rules} rules: ${t.fired} fired, ${t.onlyFalse} only evaluated false, ${t.never} never evaluated; ${t.leaves} condition leaves, ${t.leavesNever} never evaluated`;
+}
+
+/** Ids of the rules with this status, in report order. */
+export function rulesWithStatus(c: CoverageReport, status: CoverageStatus): string[] {
+  return c.rules.filter((r) => r.status === status).map((r) => r.rule);
+}
+
+/**
+ * Every rule and its condition leaves, then the rules that never fired (never evaluated,
+ * only evaluated false), and the summary as the very last line, where a reader looks.
+ */
+export function renderCoverage(c: CoverageReport): string {
   const width = Math.max(0, ...c.rules.map((r) => r.rule.length));
+  const lines = ['coverage by rule and condition leaf:'];
   for (const r of c.rules) {
     lines.push(`  ${r.rule.padEnd(width)}  ${r.stage.padEnd(7)}  ${r.status.padEnd(5)}  ${r.fired}/${r.evaluations} fired`);
     for (const l of r.leaves) lines.push(`      [${l.leaf}] ${l.text}  ${l.status} (true ${l.true}, false ${l.false})`);
   }
+  const list = (ids: readonly string[]): string => (ids.length === 0 ? 'none' : ids.join(', '));
+  lines.push(`never evaluated: ${list(rulesWithStatus(c, 'never'))}`);
+  lines.push(`only evaluated false: ${list(rulesWithStatus(c, 'false'))}`);
+  lines.push(coverageSummary(c));
   return lines.join('\n');
+}
+
+/** The JSON form: the summary first, then the two lists, then totals and every rule. */
+export function coverageJson(c: CoverageReport): Record<string, unknown> {
+  return { summary: coverageSummary(c), neverEvaluated: rulesWithStatus(c, 'never'), onlyFalse: rulesWithStatus(c, 'false'), ...c };
 }

@@ -75,6 +75,8 @@ ${o.executor ?? ''}`,
   const charterUrl = o.charterUrl ? await o.charterUrl(charter) : charter.url;
   const env = (extra: Record<string, string> = {}): Record<string, string> => ({
     CHARTER_API_URL: charterUrl,
+    // No Alertmanager in this world: nothing posts to the webhook, so auth is off, explicitly.
+    MAPEK_WEBHOOK_AUTH: 'off',
     MAPE_K_INTERVAL: '1',
     MAPEK_REQUEST_TIMEOUT: '2',
     MAPEK_KNOWLEDGE_DIR: knowledgeDir,

@@ -6,6 +6,8 @@ export type DemoEvent =
   | { readonly kind: 'analysis'; readonly t: number; readonly incident: string; readonly derived: Readonly<Record<string, unknown>> }
   | { readonly kind: 'plan'; readonly t: number; readonly incident: string; readonly rule: string; readonly action: string; readonly target: string; readonly why: string; readonly alternatives: readonly string[] }
   | { readonly kind: 'action'; readonly t: number; readonly action: string; readonly target: string; readonly status: string; readonly detail?: string }
+  /** Held by hysteresis: the incident must be seen in `needs` consecutive cycles first (`seen` so far, when known). Not an error. */
+  | { readonly kind: 'waiting'; readonly t: number; readonly action: string; readonly target: string; readonly needs: number; readonly seen?: number }
   | { readonly kind: 'verification'; readonly t: number; readonly action: string; readonly target: string; readonly result: string }
   | { readonly kind: 'outcome'; readonly t: number; readonly fault: string; readonly subject: string; readonly remediated: boolean; readonly by?: string; readonly detectMs?: number; readonly remediateMs?: number }
   | { readonly kind: 'weights'; readonly t: number; readonly changes: readonly { rule: string; from: number; to: number; reason: string }[] }
@@ -45,6 +47,17 @@ export function weightLine(c: { rule: string; from: number; to: number; reason: 
   return `${c.rule} ${c.from.toFixed(2)}→${c.to.toFixed(2)}${m ? ` (${m[1]}/${m[2]} ok)` : ''}`;
 }
 
+const ORDINALS = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth'];
+
+/** `waiting for a second sighting (hysteresis 2 cycles)`; `2 more sightings` when more than one is missing. */
+export function waitingText(needs: number, seen: number | undefined): string {
+  const hysteresis = `(hysteresis ${needs} cycle${needs === 1 ? '' : 's'})`;
+  if (seen === undefined || seen >= needs) return `waiting for the incident to be seen again ${hysteresis}`;
+  const missing = needs - seen;
+  if (missing > 1) return `waiting for ${missing} more sightings ${hysteresis}`;
+  return `waiting for a ${ORDINALS[needs - 1] ?? `${needs}th`} sighting ${hysteresis}`;
+}
+
 /** One readable line per event (the summary and weight changes are several). */
 export function formatEvent(e: DemoEvent): string {
   const at = `[${secs(e.t).padStart(6)}]`;
@@ -63,6 +76,8 @@ export function formatEvent(e: DemoEvent): string {
       return `${at} 📋 plan             ${e.action} → ${e.target} (rule ${e.rule}; ${e.why})${e.alternatives.length ? `; beat ${e.alternatives.join(', ')}` : ''}`;
     case 'action':
       return `${at} 🔧 action           ${e.action} → ${e.target}: ${e.status}${e.detail ? ` (${e.detail})` : ''}`;
+    case 'waiting':
+      return `${at} ⏳ confirming       ${e.action} → ${e.target}: ${waitingText(e.needs, e.seen)}`;
     case 'verification':
       return `${at} ✅ verification     ${e.action} → ${e.target}: ${e.result}`;
     case 'outcome':

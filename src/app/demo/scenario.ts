@@ -139,7 +139,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     const config: Config = compiled.config;
     const store = new MemoryKnowledgeStore();
     const clients = buildClients(config);
-    const timeline = new DemoTimeline(o.emit, t, store);
+    const timeline = new DemoTimeline(o.emit, t, store, DEMO_EXECUTOR.hysteresis?.minCycles ?? 2);
     const prometheus: PrometheusApi | undefined = clients.prometheus;
     const alertmanager: AlertmanagerApi | undefined = clients.alertmanager;
     const svc = new Service({

@@ -1,3 +1,4 @@
+import { competitionKey } from '../../analyze/compete.js';
 import type { CycleReport } from '../../loop/cycle.js';
 import { incidentId as incidentIdOf, subjectOf } from '../../monitor/incidents.js';
 import type { Alert } from '../../types/alert.js';
@@ -26,10 +27,15 @@ export class DemoTimeline {
   private readonly weightsSeen = new Set<string>();
   private readonly actions = new Map<string, number>();
 
+  /**
+   * @param hysteresisCycles the executor's `hysteresis.minCycles`: an action held by that
+   *   guard is told as waiting for confirmation, not as blocked.
+   */
   constructor(
     private readonly emit: (e: DemoEvent) => void,
     private readonly now: () => number,
     private readonly store: KnowledgeStore,
+    private readonly hysteresisCycles = 2,
   ) {}
 
   /** Applied or unchanged actions per incident so far. */
@@ -56,7 +62,10 @@ export class DemoTimeline {
     for (const d of r.decisions) {
       if (Object.keys(d.derived).length > 0) this.once(`analysis|${d.incidentId}|${JSON.stringify(d.derived)}`, { kind: 'analysis', t: now, incident: d.incidentId, derived: d.derived });
       for (const c of d.chosen) {
-        const losers = d.candidates.filter((x) => x.rejected !== undefined && x.action.target === c.action.target).map((x) => `${x.ruleId} (${x.rejected})`);
+        // Only the proposals this one competed with (same competition key): a notification's
+        // plan line does not carry the comparison of the remediations it never competed with.
+        const key = competitionKey(c.action);
+        const losers = d.candidates.filter((x) => x.rejected !== undefined && competitionKey(x.action) === key).map((x) => `${x.ruleId} (${x.rejected})`);
         this.once(`plan|${d.incidentId}|${c.rule}|${c.action.target}`, {
           kind: 'plan', t: now, incident: d.incidentId, rule: c.rule, action: c.action.type, target: c.action.target,
           why: `priority ${c.priority} × weight ${c.weight.toFixed(2)} = ${c.effectivePriority.toFixed(1)}, utility ${c.utility.toFixed(2)}`, alternatives: losers,
@@ -64,6 +73,13 @@ export class DemoTimeline {
       }
     }
     for (const x of r.executions) {
+      if (x.status === 'blocked' && x.guard === 'hysteresis') {
+        // "seen in 1 consecutive cycle(s), needs 2" (src/execute/guards/hysteresis.ts)
+        const m = /seen in (\d+) consecutive cycle/.exec(x.guardDetail ?? '');
+        const needs = Number(/needs (\d+)/.exec(x.guardDetail ?? '')?.[1] ?? this.hysteresisCycles);
+        this.once(`waiting|${x.ruleId}|${x.action.target}`, { kind: 'waiting', t: now, action: x.action.type, target: x.action.target, needs, ...(m ? { seen: Number(m[1]) } : {}) });
+        continue;
+      }
       const detail = x.guard ? `guard ${x.guard}${x.guardDetail ? `: ${x.guardDetail}` : ''}` : x.error;
       this.once(`action|${x.ruleId}|${x.action.target}|${x.status}|${x.guard ?? ''}`, { kind: 'action', t: now, action: x.action.type, target: x.action.target, status: x.status, ...(detail ? { detail } : {}) });
       if (x.status === 'applied' || x.status === 'unchanged') this.actions.set(x.incidentId, this.actionsFor(x.incidentId) + 1);

@@ -84,3 +84,40 @@ test('DemoTimeline: detection of the watched fault is told once, with the time s
   t.is(tl.current.detectedAt, 1_600);
   t.is(tl.actionsFor('service:charter'), 0);
 });
+
+const candidate = (ruleId: string, type: string, target: string, priority: number, rejected?: string) => ({
+  rule: `${ruleId}@1`, ruleId, priority, weight: 1, effectivePriority: priority, utility: 1,
+  action: { type, target, params: {}, cost: 1, benefit: 2, risk: 'low', verify: { afterMs: 0, conditions: { all: [] } }, cooldownMs: 0 },
+  ...(rejected !== undefined ? { rejected } : {}),
+});
+
+test('waiting for confirmation is shown as waiting, not as blocked: the exact line', (t) => {
+  t.is(
+    formatEvent({ kind: 'waiting', t: 1_400, action: 'enable_validation_cache', target: 'charter', needs: 2, seen: 1 }),
+    '[  1.4s] ⏳ confirming       enable_validation_cache → charter: waiting for a second sighting (hysteresis 2 cycles)',
+  );
+  t.is(formatEvent({ kind: 'waiting', t: 0, action: 'notify', target: 'x', needs: 3, seen: 1 }), '[  0.0s] ⏳ confirming       notify → x: waiting for 2 more sightings (hysteresis 3 cycles)');
+  t.is(formatEvent({ kind: 'waiting', t: 0, action: 'notify', target: 'x', needs: 3, seen: 2 }), '[  0.0s] ⏳ confirming       notify → x: waiting for a third sighting (hysteresis 3 cycles)');
+  t.is(formatEvent({ kind: 'waiting', t: 0, action: 'notify', target: 'x', needs: 2 }), '[  0.0s] ⏳ confirming       notify → x: waiting for the incident to be seen again (hysteresis 2 cycles)');
+});
+
+test('DemoTimeline: a hysteresis hold becomes a waiting event; a notify plan line carries no other rule\'s comparison', (t) => {
+  const events: DemoEvent[] = [];
+  const tl = new DemoTimeline((e) => events.push(e), () => 1_400, new MemoryKnowledgeStore(), 2);
+  const notify = candidate('notify-policy-high-risk', 'notify', 'pol-access', 50);
+  const rollback = candidate('rollback-bad-rollout', 'rollback_policy', 'pol-access', 80);
+  const audit = candidate('audit-mode-bad-rollout', 'set_enforcement_mode', 'pol-access', 60, 'lower effective priority 60 < 80 (rollback-bad-rollout)');
+  const decision = { id: 'd1', incidentId: 'policy:pol-access', derived: {}, chosen: [notify, rollback], candidates: [notify, rollback, audit] };
+  const held = (c: typeof notify) => ({ key: `k-${c.ruleId}`, ruleId: c.ruleId, incidentId: 'policy:pol-access', action: c.action, status: 'blocked', guard: 'hysteresis', guardDetail: 'seen in 1 consecutive cycle(s), needs 2' });
+  const report = { cycleId: 'c1', triggers: ['timer'], status: 'ok', decisions: [decision], executions: [held(notify), held(rollback), { ...held(notify), key: 'k2', status: 'blocked', guard: 'cooldown', guardDetail: 'cooldown 1s' }], executionSkipped: false, durationsMs: {} } as unknown as CycleReport;
+  tl.onCycle(report);
+  const lines = events.map(formatEvent);
+  t.deepEqual(lines, [
+    '[  1.4s] 📋 plan             notify → pol-access (rule notify-policy-high-risk@1; priority 50 × weight 1.00 = 50.0, utility 1.00)',
+    '[  1.4s] 📋 plan             rollback_policy → pol-access (rule rollback-bad-rollout@1; priority 80 × weight 1.00 = 80.0, utility 1.00); beat audit-mode-bad-rollout (lower effective priority 60 < 80 (rollback-bad-rollout))',
+    '[  1.4s] ⏳ confirming       notify → pol-access: waiting for a second sighting (hysteresis 2 cycles)',
+    '[  1.4s] ⏳ confirming       rollback_policy → pol-access: waiting for a second sighting (hysteresis 2 cycles)',
+    '[  1.4s] 🔧 action           notify → pol-access: blocked (guard cooldown: cooldown 1s)',
+  ]);
+  t.false(lines.some((l) => l.includes('blocked (guard hysteresis')));
+});

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { compileConfig, redactedConfig, secretsOf } from '../../../src/config/index.js';
+import { compileConfig, redactedConfig } from '../../../src/config/index.js';
 import { parseValue } from '../../../src/config/values.js';
 import { flagOptions } from '../../../src/config/flags.js';
 
@@ -73,12 +73,40 @@ test('binding a non-loopback address requires a webhook token', (t) => {
   t.true(compileConfig({ flags: { host: '0.0.0.0' }, env: { MAPEK_WEBHOOK_TOKEN: 's3cret' } }).ok);
 });
 
-test('secrets are redacted and listed', (t) => {
-  const r = compileConfig({ env: { MAPEK_WEBHOOK_TOKEN: 'w-tok', MAPEK_CHARTER_TOKEN: 'c-tok' } });
-  if (!r.ok) return t.fail();
-  t.is(redactedConfig(r.config)['webhookToken'], '<redacted>');
-  t.is(redactedConfig(r.config)['charterToken'], '<redacted>');
-  t.deepEqual(secretsOf(r.config).sort(), ['c-tok', 'w-tok']);
+test('secrets are redacted by structure: secret options, and the userinfo of URL options', (t) => {
+  const r = compileConfig({ env: { MAPEK_WEBHOOK_TOKEN: 'w-tok', MAPEK_CHARTER_TOKEN: 'c-tok', CHARTER_API_URL: 'https://mapek:pa%40ss@charter.example:8443/base', PROMETHEUS_URL: 'http://127.0.0.1:9090' } });
+  if (!r.ok) return t.fail(r.errors.join('\n'));
+  const red = redactedConfig(r.config);
+  t.is(red['webhookToken'], '<redacted>');
+  t.is(red['charterToken'], '<redacted>');
+  t.is(red['charterApiUrl'], 'https://<redacted>@charter.example:8443/base');
+  t.is(red['prometheusUrl'], 'http://127.0.0.1:9090');
+  t.is(r.config.charterApiUrl, 'https://mapek:pa%40ss@charter.example:8443/base', 'the config itself keeps the credentials');
+});
+
+test('an empty secret in the environment is an error, not "unset"', (t) => {
+  t.deepEqual(compileConfig({ env: { MAPEK_WEBHOOK_TOKEN: '', MAPEK_CHARTER_TOKEN: '' } }), {
+    ok: false,
+    errors: [
+      'MAPEK_CHARTER_TOKEN: is set but empty; set a token, or unset it to send none',
+      'MAPEK_WEBHOOK_TOKEN: is set but empty; set a token, or unset it and set MAPEK_WEBHOOK_AUTH=off to run without webhook authentication',
+    ],
+  });
+});
+
+test('webhook authentication: a token implies "token"; "off" only when stated; contradictions are errors', (t) => {
+  const auth = (sources: Parameters<typeof compileConfig>[0]): unknown => {
+    const r = compileConfig(sources);
+    return r.ok ? r.config.webhookAuth : r.errors;
+  };
+  t.is(auth({}), undefined);
+  t.is(auth({ env: { MAPEK_WEBHOOK_TOKEN: 'w' } }), 'token');
+  t.is(auth({ env: { MAPEK_WEBHOOK_AUTH: 'off' } }), 'off');
+  t.is(auth({ flags: { 'webhook-auth': 'token' }, env: { MAPEK_WEBHOOK_TOKEN: 'w' } }), 'token');
+  t.deepEqual(auth({ env: { MAPEK_WEBHOOK_AUTH: 'off', MAPEK_WEBHOOK_TOKEN: 'w' } }), ['MAPEK_WEBHOOK_AUTH: is "off" but MAPEK_WEBHOOK_TOKEN is set; unset one of them']);
+  t.deepEqual(auth({ env: { MAPEK_WEBHOOK_AUTH: 'token' } }), ['MAPEK_WEBHOOK_AUTH: is "token" but MAPEK_WEBHOOK_TOKEN is not set']);
+  t.deepEqual(auth({ env: { MAPEK_WEBHOOK_AUTH: 'none' } }), ['MAPEK_WEBHOOK_AUTH: must be one of token, off, got "none"']);
+  t.deepEqual(auth({ file: { path: 'm.yaml', text: 'webhookToken: ""\n' } }), ['m.yaml:1: webhookToken: must be a non-empty string, got ""']);
 });
 
 test('defaults can be overridden by the caller (the demo)', (t) => {

@@ -12,16 +12,37 @@ test('one JSON line per event with level, time, msg and bound fields', (t) => {
   t.deepEqual(lines.map((l) => JSON.parse(l)), [{ level: 'info', time: '2026-01-02T03:04:05.000Z', msg: 'cycle done', cycleId: 'c-1', decisions: 2 }]);
 });
 
-test('secrets are masked wherever they appear and secret-named fields are dropped', (t) => {
+test('credentials are redacted by structure: secret-named fields, URL userinfo, Bearer credentials', (t) => {
   const lines: string[] = [];
-  const log = createLogger({ level: 'debug', write: (l) => lines.push(l), now: at, secrets: ['hunter2'] });
-  log.warn('bad auth header Bearer hunter2', { headers: { authorization: 'Bearer x' }, nested: ['a hunter2 b'], token: 'abc' });
+  const log = createLogger({ level: 'debug', write: (l) => lines.push(l), now: at });
+  log.warn('bad auth header Bearer hunter2', {
+    headers: { authorization: 'Bearer x', Cookie: 'sid=1' },
+    nested: ['GET http://admin:hunter2@127.0.0.1:8000/api/v1/policies failed'],
+    err: new Error('request to https://u:p%40ss@charter.example/x timed out'),
+    token: 'abc', password: 'p', apiKey: 'k', webhookToken: undefined,
+    url: 'http://127.0.0.1:9090/api/v1/query?query=up',
+  });
   const line = lines[0] ?? '';
   t.false(line.includes('hunter2'));
   t.deepEqual(JSON.parse(line), {
     level: 'warn', time: '2026-01-02T03:04:05.000Z', msg: 'bad auth header Bearer <redacted>',
-    headers: { authorization: '<redacted>' }, nested: ['a <redacted> b'], token: '<redacted>',
+    headers: { authorization: '<redacted>', Cookie: '<redacted>' },
+    nested: ['GET http://<redacted>@127.0.0.1:8000/api/v1/policies failed'],
+    err: { name: 'Error', message: 'request to https://<redacted>@charter.example/x timed out' },
+    token: '<redacted>', password: '<redacted>', apiKey: '<redacted>',
+    url: 'http://127.0.0.1:9090/api/v1/query?query=up',
   });
+});
+
+test('a short secret value does not mangle other text (no substring replacement)', (t) => {
+  const lines: string[] = [];
+  const log = createLogger({ level: 'info', write: (l) => lines.push(l), now: at });
+  // The token "e" of the issue: it used to make "execute" print as "<redacted>x<redacted>cut<redacted>".
+  log.info('execute', { config: { webhookToken: 'e', charterToken: undefined, charterApiUrl: 'http://127.0.0.1:8000' }, action: 'enable_validation_cache', note: 'Basic checks passed; Token bucket full; mail a@b.c' });
+  t.deepEqual(JSON.parse(lines[0] ?? '{}'), {
+    level: 'info', time: '2026-01-02T03:04:05.000Z', msg: 'execute',
+    config: { webhookToken: '<redacted>', charterApiUrl: 'http://127.0.0.1:8000' }, action: 'enable_validation_cache', note: 'Basic checks passed; Token bucket full; mail a@b.c',
+  }, 'an unset secret is not shown as "<redacted>", and plain words stay as they are');
 });
 
 test('errors are logged as name, message and retryability', (t) => {

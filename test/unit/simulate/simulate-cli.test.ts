@@ -84,7 +84,7 @@ test('invalid files exit 1 with FILE:LINE:COL; usage errors exit 2', async (t) =
   t.regex(rules.stderr(), /^\/nonexistent: no such file or directory/m);
   const usage = captureIo();
   t.is(await main(['simulate', '--frobnicate'], usage), 2);
-  t.regex(usage.stderr(), /^mapek simulate: Unknown option '--frobnicate'/);
+  t.is(usage.stderr(), 'mapek simulate: unknown option --frobnicate (see mapek simulate --help)\n');
   const w = captureIo();
   t.is(await main(['simulate', '--weights', '/nonexistent.json'], w), 2);
   t.regex(w.stderr(), /^mapek simulate: cannot read weights "\/nonexistent.json"/);

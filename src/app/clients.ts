@@ -38,7 +38,7 @@ export function buildClients(config: Config): Clients {
     ...(prometheus ? { prometheus } : {}),
     ...(alertmanager ? { alertmanager } : {}),
     closeClients: () => {
-      for (const h of [metricsHttp, charter.http, executorCharter.http, prometheus?.http, alertmanager?.http]) h?.close();
+      for (const h of [metricsHttp, charter.http, executorCharter.http, prometheus?.http, alertmanager?.http]) h?.shutdown();
     },
     scrapeCharterMetrics: () =>
       metricsHttp.call({ method: 'GET', path: '/metrics', headers: { accept: 'text/plain' } }, (res: HttpResponse) => {

@@ -135,11 +135,16 @@ export class HttpClient {
     this.agent = opts.keepAlive === false ? this.oneShot : new Agent({ keepAlive: true, timeout: opts.idleTimeoutMs ?? 60_000 });
   }
 
+  /** Closes the kept-alive connections. A later request opens a new one. */
+  close(): void {
+    this.agent.destroy();
+  }
+
   /**
    * Shutdown: aborts the requests in flight, closes every connection, and refuses later
    * requests (HttpAbortedError), so that a stopped service sends nothing more.
    */
-  close(): void {
+  shutdown(): void {
     this.closed = true;
     for (const c of this.inflight) c.abort();
     this.agent.destroy();

@@ -31,7 +31,9 @@ test('the README lists every exit code the CLI uses, 70 included', (t) => {
 
 test('the README names the Debian packages scripts/ensure-stack.sh installs, and that the first npm test needs root or sudo', (t) => {
   const readme = readFileSync('README.md', 'utf8').replace(/\s+/g, ' ');
-  const packages = [...readFileSync('scripts/ensure-stack.sh', 'utf8').matchAll(/need\+=\(([^)]+)\)/g)].map((m) => m[1]);
+  // PACKAGES=( "command package" … ): the package is the second word of each entry.
+  const list = /PACKAGES=\(([^)]*)\)/.exec(readFileSync('scripts/ensure-stack.sh', 'utf8'))?.[1] ?? '';
+  const packages = [...list.matchAll(/"\S+ (\S+)"/g)].map((m) => m[1]);
   t.true(packages.length >= 2, 'the scan sees the package list');
   for (const p of packages) t.true(readme.includes(`\`${p}\``), `README does not name package ${p} from scripts/ensure-stack.sh`);
   t.true(readme.includes('listed in one place, `scripts/ensure-stack.sh`'));

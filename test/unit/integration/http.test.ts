@@ -227,3 +227,18 @@ test('close() ends the idle kept-alive connection; the next request opens a new 
   t.is(s.connections(), 2);
   c.close();
 });
+
+test('shutdown() aborts a request in flight and refuses later ones (a stopped service sends nothing more)', async (t) => {
+  const server = http.createServer(() => undefined); // never answers
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  t.teardown(() => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }));
+  const { port } = server.address() as { port: number };
+  const c = new HttpClient({ baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 30_000, retries: 0 });
+  const inFlight = c.call({ method: 'GET', path: '/slow' });
+  await new Promise((r) => setTimeout(r, 100));
+  c.shutdown();
+  const err = await t.throwsAsync(inFlight);
+  t.is(err?.name, 'HttpAbortedError');
+  const later = await t.throwsAsync(c.call({ method: 'GET', path: '/later' }));
+  t.is(later?.message, `GET http://127.0.0.1:${port}/later was aborted`);
+});

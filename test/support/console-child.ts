@@ -36,6 +36,8 @@ export async function startConsoleChild(extraEnv: Record<string, string> = {}): 
   try {
     mapek = await startMapekChild({
       CHARTER_API_URL: charter.url,
+      // No Alertmanager here: nothing posts to the webhook, so its auth is off, explicitly.
+      MAPEK_WEBHOOK_AUTH: 'off',
       MAPE_K_INTERVAL: '1',
       MAPEK_REQUEST_TIMEOUT: '2',
       MAPEK_KNOWLEDGE_DIR: knowledgeDir,

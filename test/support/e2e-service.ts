@@ -125,6 +125,9 @@ export async function startE2e(opts: { intervalSeconds?: number; seed?: number }
     // 1 s timeout turned slow answers into 'charter down' cycles (plan only) and partial verify snapshots.
     MAPEK_REQUEST_TIMEOUT: '2',
     MAPEK_WEBHOOK_TOKEN: E2E_TOKEN,
+    // Charter's recent violations over 10 s, not 60: a verification that reads them (the
+    // quarantine's) waits until they cover only time after the action (docs/EXECUTION.md).
+    MAPEK_CHARTER_WINDOW: '10',
     MAPEK_KNOWLEDGE_DIR: knowledgeDir,
     MAPEK_LISTEN_PORT: String(mapekPort),
     MAPEK_RULES: rulesDir,

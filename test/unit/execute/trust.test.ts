@@ -203,3 +203,15 @@ test('a released intent no cycle runs again within releasedTtlMs is closed aband
   t.is(closed?.error, 'released and not proposed again within 600s; nothing was written');
   t.is(h.charter.writes.length, 0);
 });
+
+test('a write found landed at recovery keeps the time it was sent as appliedAt (the cooldown counts from the write)', async (t) => {
+  const h = harness();
+  const sentAt = new Date(h.time.now() - 120_000).toISOString();
+  const prior = { ...h.charter.committees.get('c1')! };
+  h.charter.committees.set('c1', { ...prior, capacity: prior.capacity + 2, version: prior.version + 1 }); // the write landed
+  await h.store.recordIntent({ key: 'scale|c1|committee:c1|e', id: 'x-sent', decisionId: 'd', cycleId: 'c', ruleId: 'scale', incidentId: 'committee:c1', incidentKind: 'CommitteeOverloaded', action: candidate().action, status: 'pending', prior, sentAt, createdAt: sentAt, updatedAt: sentAt });
+  const [r] = await h.executor.recover();
+  t.is(r?.status, 'applied');
+  t.is(r?.appliedAt, sentAt);
+  t.is(h.charter.writes.length, 0, 'confirmed, not re-sent');
+});

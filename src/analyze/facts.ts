@@ -4,9 +4,10 @@
  */
 import type { Alert, Severity } from '../types/alert.js';
 import type { Violation } from '../types/charter.js';
-import { NAMED_QUERIES } from '../types/facts.js';
+import { BUILTIN_CATALOG, type FactRange, type MetricFact } from '../types/facts.js';
 import type { Incident, MetricSample, Snapshot } from '../types/snapshot.js';
 import { isActive } from '../monitor/incidents.js';
+import { reduceSeries } from './reduce.js';
 
 export type Facts = Readonly<Record<string, unknown>>;
 
@@ -31,10 +32,25 @@ export interface GlobalFacts {
   readonly metrics: Readonly<Record<string, number | null>>;
 }
 
-export function globalFacts(snapshot: Snapshot, incidents: readonly Incident[]): GlobalFacts {
+const rangeIndex = new WeakMap<readonly MetricFact[], ReadonlyMap<string, FactRange>>();
+
+/** Range fact name → its range, once per catalogue. */
+function rangesOf(facts: readonly MetricFact[]): ReadonlyMap<string, FactRange> {
+  let m = rangeIndex.get(facts);
+  if (m === undefined) {
+    m = new Map(facts.flatMap((f) => (f.range === undefined ? [] : [[f.name, f.range] as const])));
+    rangeIndex.set(facts, m);
+  }
+  return m;
+}
+
+export function globalFacts(snapshot: Snapshot, incidents: readonly Incident[], facts: readonly MetricFact[] = BUILTIN_CATALOG): GlobalFacts {
   const active = snapshot.alerts.filter(isActive);
   const metrics: Record<string, number | null> = {};
-  for (const q of NAMED_QUERIES) if (q.subjectLabel === undefined) metrics[q.name] = metricValue(snapshot.metrics[q.name]);
+  for (const f of facts) {
+    if (f.subject !== 'service') continue;
+    metrics[f.name] = f.range === undefined ? metricValue(snapshot.metrics[f.name]) : reduceSeries(f.range, snapshot.ranges?.[f.name]);
+  }
   return {
     alertCount: active.length,
     incidentCount: incidents.filter((i) => i.alerts.some(isActive)).length,
@@ -48,12 +64,19 @@ export function globalFacts(snapshot: Snapshot, incidents: readonly Incident[]):
   };
 }
 
-export function observedFacts(incident: Incident, global: GlobalFacts): Record<string, unknown> {
+export function observedFacts(incident: Incident, global: GlobalFacts, facts: readonly MetricFact[] = BUILTIN_CATALOG): Record<string, unknown> {
   const active = incident.alerts.filter(isActive);
   let severity: Severity | 'none' = 'none';
   for (const a of active) if (SEVERITY_RANK[a.severity] > SEVERITY_RANK[severity]) severity = a.severity;
   const metrics: Record<string, number | null> = {};
   for (const [name, samples] of Object.entries(incident.metrics)) metrics[name] = metricValue(samples);
+  if (incident.ranges !== undefined) {
+    const ranges = rangesOf(facts);
+    for (const [name, series] of Object.entries(incident.ranges)) {
+      const range = ranges.get(name);
+      metrics[name] = range === undefined ? null : reduceSeries(range, series);
+    }
+  }
   return {
     subject: { kind: incident.subject.kind, id: incident.subject.id },
     alertnames: uniqueSorted(active.map((a) => a.name)),

@@ -8,6 +8,7 @@ import type { ActionProposal, Candidate, Decision, RuleTrace } from '../types/de
 import type { Planner } from '../types/ports.js';
 import type { PlanRule, RuleSet, Weights } from '../types/rules.js';
 import type { Incident, Snapshot } from '../types/snapshot.js';
+import { factCatalog } from '../types/facts.js';
 import { groupIncidents, isActive } from '../monitor/incidents.js';
 import { DEFAULT_MAX_PASSES, renderValue, runChain, templateLookup } from './chain.js';
 import { evaluate, type FactLookup } from './compile.js';
@@ -34,7 +35,7 @@ export interface AnalyzedIncident {
 }
 
 export function analyzeIncident(cr: CompiledRuleSet, incident: Incident, global: GlobalFacts, maxPasses = DEFAULT_MAX_PASSES): AnalyzedIncident {
-  const observed = observedFacts(incident, global);
+  const observed = observedFacts(incident, global, factCatalog(cr.ruleSet));
   const alertnames = observed['alertnames'] as string[];
   const chain = runChain(incident.id, cr.analyze.candidates(incident.subject.kind, alertnames), observed, maxPasses);
   const own = Object.prototype.hasOwnProperty;
@@ -109,11 +110,12 @@ function candidate(c: CompiledRule<PlanRule>, lookup: FactLookup, weights: Weigh
 
 export function createPlanner(ruleSet: RuleSet, options: PlannerOptions = {}): Planner {
   const cr = compileRuleSet(ruleSet);
+  const facts = factCatalog(ruleSet);
   const maxPasses = options.maxPasses ?? DEFAULT_MAX_PASSES;
   return {
     plan(snapshot: Snapshot, weights: Weights, cycleId: string): readonly Decision[] {
-      const incidents = groupIncidents(snapshot);
-      const global = globalFacts(snapshot, incidents);
+      const incidents = groupIncidents(snapshot, facts);
+      const global = globalFacts(snapshot, incidents, facts);
       return incidents.map((incident) => {
         const a = analyzeIncident(cr, incident, global, maxPasses);
         const p = planIncident(cr, a, weights);

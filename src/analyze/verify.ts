@@ -10,6 +10,7 @@
 import type { ConditionTrace } from '../types/decision.js';
 import type { Condition, RuleSet } from '../types/rules.js';
 import type { Incident, Snapshot, SubjectKind } from '../types/snapshot.js';
+import { factCatalog } from '../types/facts.js';
 import { groupIncidents } from '../monitor/incidents.js';
 import { compileCondition, evaluate } from './compile.js';
 import { compileRuleSet } from './compiled-rules.js';
@@ -21,7 +22,7 @@ export type VerifyOutcome = 'succeeded' | 'failed' | 'inconclusive';
 
 const KINDS: readonly SubjectKind[] = ['policy', 'target', 'committee', 'service'];
 
-function emptyIncident(snapshot: Snapshot, incidentId: string): Incident {
+function emptyIncident(ruleSet: RuleSet, snapshot: Snapshot, incidentId: string): Incident {
   const sep = incidentId.indexOf(':');
   const kind = incidentId.slice(0, sep) as SubjectKind;
   if (sep < 0 || !KINDS.includes(kind)) throw new Error(`invalid incident id "${incidentId}": expected KIND:ID`);
@@ -35,7 +36,7 @@ function emptyIncident(snapshot: Snapshot, incidentId: string): Incident {
       annotations: {}, startsAt: snapshot.at, silenced: false, inhibited: false, source: 'fixture' as const,
     }],
   };
-  const [incident] = groupIncidents(probe);
+  const [incident] = groupIncidents(probe, factCatalog(ruleSet));
   if (incident === undefined) throw new Error(`invalid incident id "${incidentId}"`);
   return { ...incident, alerts: [] };
 }
@@ -47,9 +48,10 @@ export function verifyCondition(
   condition: Condition,
 ): { result: VerifyOutcome; trace: ConditionTrace[] } {
   const cr = compileRuleSet(ruleSet);
-  const incidents = groupIncidents(snapshot);
-  const incident = incidents.find((i) => i.id === incidentId) ?? emptyIncident(snapshot, incidentId);
-  const analyzed = analyzeIncident(cr, incident, globalFacts(snapshot, incidents));
+  const facts = factCatalog(ruleSet);
+  const incidents = groupIncidents(snapshot, facts);
+  const incident = incidents.find((i) => i.id === incidentId) ?? emptyIncident(ruleSet, snapshot, incidentId);
+  const analyzed = analyzeIncident(cr, incident, globalFacts(snapshot, incidents, facts));
   const compiled = compileCondition(condition, ruleSet.namedConditions);
   const trace: ConditionTrace[] = [];
   const ok = evaluate(compiled.root, analyzed.lookup, trace);

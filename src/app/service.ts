@@ -19,6 +19,7 @@ import type { Executor } from '../types/executor.js';
 import type { ExtendedKnowledgeStore } from '../types/knowledge.js';
 import type { AlertmanagerApi, CharterApi, PrometheusApi } from '../types/ports.js';
 import type { SourceName, SourceStatus } from '../types/snapshot.js';
+import { factCatalog, factsNeedingPrometheus } from '../types/facts.js';
 import type { ExecutionRecord } from '../types/execution.js';
 import { closeServer, createHttpServer, listen } from './http-server.js';
 import { RuleSetHolder, type RuleLoader } from './rules-holder.js';
@@ -71,7 +72,7 @@ export class Service {
     this.metrics = createServiceMetrics();
     this.rules = new RuleSetHolder(p.config.rules, p.loadRules, (rs) => createPlanner(rs), p.log, this.metrics);
     const sources: MonitorSource[] = [];
-    if (p.prometheus) sources.push(new PrometheusSource(p.prometheus));
+    if (p.prometheus) sources.push(new PrometheusSource(p.prometheus, () => factCatalog(this.rules.ruleSet())));
     if (p.alertmanager) sources.push(new AlertmanagerSource(p.alertmanager));
     sources.push(
       new CharterSource(p.charter, {
@@ -178,6 +179,8 @@ export class Service {
   async start(): Promise<void> {
     const first = await this.rules.reload();
     if (!first.ok) throw new StartError(`rule files invalid:\n${first.issues.join('\n')}`);
+    const needProm = this.p.prometheus === undefined ? factsNeedingPrometheus(factCatalog(this.rules.ruleSet())) : [];
+    if (needProm.length > 0) this.p.log.warn('declared facts need prometheus; without it they are null (missing)', { facts: needProm.join(', ') });
     const recovered = await this.executor.recover();
     for (const r of recovered) this.p.log.info('recovered intent', { key: r.key, status: r.status, action: r.action.type, target: r.action.target });
     for (const r of recovered) this.metrics.observeExecution(r);

@@ -16,7 +16,8 @@ type Outcome = { readonly status: SourceStatus; readonly reading: SourceReading 
 /**
  * Builds one Snapshot from every source, read in parallel. Never throws because a source is
  * down: the failure is recorded in `snapshot.sources` and the others fill in.
- *   metrics:    Prometheus, else metrics Charter derived from its own /metrics
+ *   metrics:    Prometheus, else the built-ins derived from Charter's own /metrics
+ *   ranges:     Prometheus only (declared range facts)
  *   alerts:     Alertmanager (knows silences), else Prometheus ALERTS, else Charter-evaluated
  *   violations: Charter
  */
@@ -35,10 +36,12 @@ export class CompositeMonitor implements Monitor {
     const ok = (n: SourceName): SourceReading | undefined => (by.get(n)?.status.ok === true ? by.get(n)?.reading : undefined);
     const any = (n: SourceName): SourceReading | undefined => by.get(n)?.reading;
     const metrics: Readonly<Record<string, readonly MetricSample[]>> = ok('prometheus')?.metrics ?? any('charter')?.metrics ?? {};
+    // Range facts need Prometheus: without it they are missing (null), never guessed.
+    const ranges = ok('prometheus')?.ranges;
     const alerts: readonly Alert[] = ok('alertmanager')?.alerts ?? ok('prometheus')?.alerts ?? any('charter')?.alerts ?? [];
     const sources: Partial<Record<SourceName, SourceStatus>> = {};
     for (const [name, o] of by) sources[name] = o.status;
-    return { at: at.toISOString(), alerts, metrics, violations: ok('charter')?.violations ?? [], sources };
+    return { at: at.toISOString(), alerts, metrics, ...(ranges !== undefined ? { ranges } : {}), violations: ok('charter')?.violations ?? [], sources };
   }
 
   private async readOne(source: MonitorSource, at: Date): Promise<Outcome> {

@@ -10,6 +10,7 @@ import { CHARTER_ALERTS } from '../types/alert.js';
 import type { ValidationIssue } from '../types/errors.js';
 import type { Monitor } from '../types/ports.js';
 import type { RuleSet } from '../types/rules.js';
+import { factCatalog, type MetricFact } from '../types/facts.js';
 import { formatPath } from '../rules/field-path.js';
 import { parseYaml, type FieldPath } from '../rules/yaml.js';
 import { Fingerprints, SnapshotBuilder, stepTime } from './fixture-build.js';
@@ -39,14 +40,16 @@ export async function loadFixtureFile(file: string, ruleSet?: RuleSet): Promise<
 export function parseFixture(text: string, file: string, ruleSet?: RuleSet): LoadFixtureResult {
   const doc = parseYaml(text, file);
   if (!doc.ok) return { ok: false, issues: doc.issues };
-  const schema = fixtureSchemaIssues(file, doc);
-  if (schema.length > 0) return { ok: false, issues: schema };
   const issues: ValidationIssue[] = [];
   const warnings: ValidationIssue[] = [];
   const at = (list: ValidationIssue[], path: FieldPath, message: string, key = false): void => {
     const pos = key ? doc.locateKey(path) : doc.locate(path);
     list.push({ file, line: pos.line, column: pos.column, path: formatPath(path), message });
   };
+  // Fact names depend on the rule set, so they are checked here, reported with the schema's issues.
+  checkFactNames(doc.value, factCatalog(ruleSet), (p, m, key) => at(issues, p, m, key));
+  const schema = fixtureSchemaIssues(file, doc);
+  if (schema.length > 0 || issues.length > 0) return { ok: false, issues: sortIssues([...schema, ...issues]) };
   const raw = doc.value as Raw;
   const startMs = Date.parse(raw['start'] as string);
   if (Number.isNaN(startMs)) {
@@ -85,6 +88,42 @@ export function parseFixture(text: string, file: string, ruleSet?: RuleSet): Loa
     steps,
   };
   return { ok: true, fixture, warnings: sortIssues(warnings) };
+}
+
+/** Every metric and range name of every step is a fact of the rule set, of the right kind. */
+function checkFactNames(value: unknown, facts: readonly MetricFact[], report: (p: FieldPath, m: string, key: boolean) => void): void {
+  const steps = (value as Raw | null)?.['steps'];
+  if (!Array.isArray(steps)) return;
+  const instant = facts.filter((f) => f.range === undefined).map((f) => f.name);
+  const ranged = facts.filter((f) => f.range !== undefined).map((f) => f.name);
+  const known = (list: readonly string[]): string => (list.length === 0 ? 'none declared' : `known: ${list.join(', ')}`);
+  steps.forEach((step: unknown, i) => {
+    if (step === null || typeof step !== 'object') return;
+    const metrics = (step as Raw)['metrics'];
+    const ranges = (step as Raw)['ranges'];
+    if (metrics !== null && typeof metrics === 'object') {
+      for (const k of Object.keys(metrics)) {
+        if (instant.includes(k)) continue;
+        report(['steps', i, 'metrics', k], ranged.includes(k) ? `metric fact "${k}" is a range fact: give its points under "ranges"` : `unknown metric query "${k}" (${known(instant)})`, true);
+      }
+    }
+    if (ranges !== null && typeof ranges === 'object') {
+      for (const [k, v] of Object.entries(ranges)) {
+        if (!ranged.includes(k)) report(['steps', i, 'ranges', k], instant.includes(k) ? `metric fact "${k}" is an instant fact: give its samples under "metrics"` : `unknown range fact "${k}" (${known(ranged)})`, true);
+        if (!Array.isArray(v)) continue;
+        v.forEach((series: unknown, j) => {
+          if (series === null || typeof series !== 'object') return;
+          const s = series as Raw;
+          const points = 'points' in s;
+          const values = 'values' in s || 'every' in s;
+          if (points === values || ('values' in s) !== ('every' in s)) report(['steps', i, 'ranges', k, j], 'a series needs either "points" or both "every" and "values"', false);
+          if (Array.isArray(s['points']) && (s['points'] as unknown[][]).some((p) => typeof p[0] === 'number' && p[0] > 0)) {
+            report(['steps', i, 'ranges', k, j, 'points'], 'point times are seconds relative to the step and must be <= 0', false);
+          }
+        });
+      }
+    }
+  });
 }
 
 function checkAlerts(step: Raw, i: number, known: ReadonlySet<string>, fps: Fingerprints, report: (p: FieldPath, m: string, warning: boolean) => void): void {

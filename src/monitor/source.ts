@@ -1,11 +1,12 @@
 import type { Alert } from '../types/alert.js';
 import type { Violation } from '../types/charter.js';
-import type { MetricSample, SourceName } from '../types/snapshot.js';
+import type { MetricSample, RangeSeries, SourceName } from '../types/snapshot.js';
 
 /** What one source contributed to a snapshot; absent parts are not known to that source. */
 export interface SourceReading {
   readonly alerts?: readonly Alert[];
   readonly metrics?: Readonly<Record<string, readonly MetricSample[]>>;
+  readonly ranges?: Readonly<Record<string, readonly RangeSeries[]>>;
   readonly violations?: readonly Violation[];
 }
 

@@ -23,6 +23,8 @@ export interface FileCtx {
 export interface CheckCtx {
   /** Observed plus derived fact names. */
   readonly facts: ReadonlySet<string>;
+  /** Metric fact names (built-in and declared): the fields of `metrics`. */
+  readonly metrics: readonly string[];
   /** Named conditions declared in any loaded file. */
   readonly named: ReadonlySet<string>;
   readonly issues: ValidationIssue[];
@@ -37,14 +39,14 @@ const UNKNOWN_FACT = (fact: string): string =>
   `unknown fact "${fact}": neither observed (${Object.keys(OBSERVED_FACTS).join(', ')}) nor derived by any analyze rule`;
 
 function checkFactRef(fc: FileCtx, ctx: CheckCtx, fact: string, factPath: FieldPath, pathValue: unknown, pathPath: FieldPath): void {
-  if (!ctx.facts.has(fact)) ctx.issues.push(issueAt(fc, factPath, UNKNOWN_FACT(fact)));
+  if (!ctx.facts.has(fact)) ctx.issues.push(issueAt(fc, factPath, ctx.metrics.includes(fact) ? `"${fact}" is a metric fact: read it as { fact: metrics, path: $.${fact} }` : UNKNOWN_FACT(fact)));
   if (pathValue === undefined || typeof pathValue !== 'string') return;
   const parsed = parseFactPath(pathValue);
   if (!parsed.ok) {
     ctx.issues.push(issueAt(fc, pathPath, parsed.error));
     return;
   }
-  const msg = unknownFieldMessage(fact, parsed.segments[0], pathValue);
+  const msg = unknownFieldMessage(fact, parsed.segments[0], pathValue, ctx.metrics);
   if (msg !== undefined) ctx.issues.push(issueAt(fc, pathPath, msg));
 }
 
@@ -87,7 +89,7 @@ export function checkTemplates(fc: FileCtx, ctx: CheckCtx, value: unknown, path:
       const { fact, path: segs, source } = part.ref;
       if (!ctx.facts.has(fact)) ctx.issues.push(issueAt(fc, path, `template "${source}" names ${UNKNOWN_FACT(fact)}`));
       else {
-        const msg = unknownFieldMessage(fact, segs[0], source);
+        const msg = unknownFieldMessage(fact, segs[0], source, ctx.metrics);
         if (msg !== undefined) ctx.issues.push(issueAt(fc, path, msg));
       }
     }

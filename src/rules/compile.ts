@@ -10,6 +10,7 @@ import type { ActionType, Risk } from '../types/catalog.js';
 import type { Condition, Rule, RuleSet, Stage } from '../types/rules.js';
 import { checkCondition, checkRule, issueAt, type CheckCtx, type FileCtx } from './check.js';
 import { parseDuration } from './duration.js';
+import { collectFacts } from './facts.js';
 import { checkGraph, templateStrings, type GraphRule } from './graph.js';
 import { schemaIssues } from './schema.js';
 import { templateRefs } from './template.js';
@@ -28,6 +29,7 @@ export type LoadResult =
 
 interface Loaded extends FileCtx {
   readonly value: Record<string, unknown>;
+  readonly text: string;
 }
 
 interface RawRule {
@@ -50,19 +52,20 @@ export function compileRuleFiles(files: readonly RuleFileText[]): LoadResult {
       continue;
     }
     if (!isRecord(doc.value)) {
-      issues.push({ file: f.file, line: 1, column: 1, path: '', message: 'a rule file must be a mapping with apiVersion, name, version and rules' });
+      issues.push({ file: f.file, line: 1, column: 1, path: '', message: 'a rule file must be a mapping with apiVersion, name, version and rules or facts' });
       continue;
     }
     issues.push(...schemaIssues(f.file, doc));
-    loaded.push({ file: f.file, doc, value: doc.value });
+    loaded.push({ file: f.file, doc, value: doc.value, text: f.text });
   }
   if (sorted.length === 0) issues.push({ file: '(none)', line: 0, column: 0, path: '', message: 'no rule files given' });
 
+  const facts = collectFacts(loaded, issues);
   const named = collectNamed(loaded, issues);
   const { rules, duplicates } = collectRules(loaded, issues);
   const derived = new Set<string>();
   for (const r of rules) if (r.rule['stage'] === 'analyze' && isRecord(r.rule['derive'])) Object.keys(r.rule['derive']).forEach((k) => derived.add(k));
-  const ctx: CheckCtx = { facts: new Set([...Object.keys(OBSERVED_FACTS), ...derived]), named: new Set(named.keys()), issues };
+  const ctx: CheckCtx = { facts: new Set([...Object.keys(OBSERVED_FACTS), ...derived]), metrics: facts.map((f) => f.name), named: new Set(named.keys()), issues };
   for (const [name, n] of named) checkCondition(n.fc, ctx, n.cond, ['conditions', name]);
   for (const r of [...rules, ...duplicates]) checkRule(r.fc, ctx, r.rule, r.index);
   checkNamedCycles(named, issues);
@@ -79,6 +82,7 @@ export function compileRuleFiles(files: readonly RuleFileText[]): LoadResult {
       files: loaded.map((l) => l.file),
       rules: rules.map(buildRule),
       namedConditions,
+      facts,
     },
     warnings: sortIssues(warnings),
   };

@@ -1,4 +1,5 @@
 import type { ActionType, Risk } from './catalog.js';
+import type { MetricFact } from './facts.js';
 
 /** Where a loaded element came from, for `FILE:LINE:COL` messages. */
 export interface SourceLocation {
@@ -91,6 +92,11 @@ export interface RuleSet {
   readonly files: readonly string[];
   readonly rules: readonly Rule[];
   readonly namedConditions: Readonly<Record<string, Condition>>;
+  /**
+   * Metric facts rules may read as `metrics.<name>`: the built-ins (with the queries a file
+   * gives them) and every declared fact. Absent (hand-built sets): the built-ins, no queries.
+   */
+  readonly facts?: readonly MetricFact[];
 }
 
 /** Learned multipliers of plan-rule priority; missing rule → 1. */

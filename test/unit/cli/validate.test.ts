@@ -83,6 +83,6 @@ test('with no arguments it validates rules/ and fixtures/ of the working directo
   const io = captureIo();
   const code = await command.run([], io);
   const last = io.stdout().trimEnd().split('\n').pop() ?? '';
-  t.regex(last, /^(ok|failed): 5 rule files \(\d+ rules\), \d+ fixtures?;/);
+  t.regex(last, /^(ok|failed): \d+ rule files \(\d+ rules\), \d+ fixtures?;/);
   t.is(code, last.startsWith('ok') ? 0 : 1);
 });

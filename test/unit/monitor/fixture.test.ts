@@ -62,7 +62,7 @@ test('schema errors: unknown keys, unknown metric query, unknown action type, ba
       actions: [ { type: restart, target: x } ]
   - at: "soon"
 `), [
-    'f.yaml:7:5: steps[0].alert: unknown key "alert" (allowed: at, name, alerts, metrics, violations, sources, expect)',
+    'f.yaml:7:5: steps[0].alert: unknown key "alert" (allowed: at, name, alerts, metrics, ranges, violations, sources, expect)',
     'f.yaml:8:16: steps[0].metrics.latency: unknown metric query "latency" (known: criticalViolationRate, violationRate, policyVersion, policyLoadFailed, violatedPolicies, enforcementFailureRate, committeeQueueDepth, committeeCapacity, committeeP99, validationLatencyP99, validationErrorRatio, complianceRatio, quarantinedShare, apiErrorRatio, up)',
     'f.yaml:10:26: steps[0].expect.actions[0].type: unknown action type "restart" (known: rollback_policy, set_enforcement_mode, quarantine_target, scale_committee, enable_validation_cache, reload_policies, notify)',
     'f.yaml:11:9: steps[1].at: invalid time "soon": use an offset such as +30s or +1m30s, or an ISO time',

@@ -75,7 +75,7 @@ test('invalid files exit 1 with FILE:LINE:COL; usage errors exit 2', async (t) =
   const bad = await tempFixture('bad', 'steps: [ { at: "+0s", bogus: 1 } ]\n');
   const io = captureIo();
   t.is(await simulate.run([bad], io), 1);
-  t.is(io.stderr(), `${bad}:5:23: steps[0].bogus: unknown key "bogus" (allowed: at, name, alerts, metrics, violations, sources, expect)\n`);
+  t.is(io.stderr(), `${bad}:5:23: steps[0].bogus: unknown key "bogus" (allowed: at, name, alerts, metrics, ranges, violations, sources, expect)\n`);
   const json = captureIo();
   t.is(await simulate.run([bad, '--json'], json), 1);
   t.is((JSON.parse(json.stdout()) as { issues: unknown[] }).issues.length, 1);

@@ -9,8 +9,9 @@ import { OBSERVED_FACTS } from '../types/facts.js';
 import type { ActionType, Risk } from '../types/catalog.js';
 import type { Condition, Rule, RuleSet, Stage } from '../types/rules.js';
 import { checkCondition, checkRule, issueAt, type CheckCtx, type FileCtx } from './check.js';
-import { parseDuration } from './duration.js';
+import { formatMs, parseDuration } from './duration.js';
 import { collectFacts } from './facts.js';
+import { verifyDataWindows } from './verify-window.js';
 import { checkGraph, templateStrings, type GraphRule } from './graph.js';
 import { schemaIssues } from './schema.js';
 import { templateRefs } from './template.js';
@@ -75,17 +76,15 @@ export function compileRuleFiles(files: readonly RuleFileText[]): LoadResult {
   if (issues.length > 0) return { ok: false, issues: sortIssues(issues), warnings: sortIssues(warnings) };
   const namedConditions: Record<string, Condition> = {};
   for (const [name, n] of named) namedConditions[name] = n.cond as Condition;
-  return {
-    ok: true,
-    ruleSet: {
-      hash: hashValues(loaded.map((l) => l.value)),
-      files: loaded.map((l) => l.file),
-      rules: rules.map(buildRule),
-      namedConditions,
-      facts,
-    },
-    warnings: sortIssues(warnings),
+  const ruleSet: RuleSet = {
+    hash: hashValues(loaded.map((l) => l.value)),
+    files: loaded.map((l) => l.file),
+    rules: rules.map(buildRule),
+    namedConditions,
+    facts,
   };
+  verifyWindowWarnings(ruleSet, rules, warnings);
+  return { ok: true, ruleSet, warnings: sortIssues(warnings) };
 }
 
 function collectNamed(loaded: readonly Loaded[], issues: ValidationIssue[]): Map<string, { fc: Loaded; cond: unknown }> {
@@ -210,6 +209,19 @@ function unreadWarnings(rules: readonly RawRule[], named: ReadonlyMap<string, { 
       warnings.push(issueAt(r.fc, ['rules', r.index, 'derive', fact], `fact "${fact}" is derived but no rule reads it (it still appears in explanations)`, true));
     }
   }
+}
+
+/** A verify that looks sooner than its facts' data window judges data from before the action. */
+function verifyWindowWarnings(rs: RuleSet, raw: readonly RawRule[], warnings: ValidationIssue[]): void {
+  rs.rules.forEach((rule, i) => {
+    if (rule.stage !== 'plan') return;
+    const r = raw[i] as RawRule;
+    const windows = [...verifyDataWindows(rs, rule), ...verifyDataWindows(rs, rule, { source: 'deriver' })];
+    const longest = Math.max(0, ...windows.map((w) => w.windowMs));
+    if (rule.action.verify.afterMs >= longest) return;
+    const names = [...new Set(windows.filter((w) => w.windowMs > rule.action.verify.afterMs).map((w) => `metrics.${w.fact}`))].sort();
+    warnings.push(issueAt(r.fc, ['rules', r.index, 'action', 'verify', 'after'], `verify after ${formatMs(rule.action.verify.afterMs)} is shorter than the ${formatMs(longest)} data window of the facts its conditions read (${names.join(', ')}): the verdict would still see data from before the action`));
+  });
 }
 
 function buildRule(r: RawRule): Rule {

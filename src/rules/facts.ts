@@ -22,6 +22,7 @@ export interface FactFile extends FileCtx {
 /** Prometheus answers at most this many points per series of a range query. */
 export const MAX_RANGE_POINTS = 11_000;
 
+const LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const SUBJECTS: readonly SubjectKind[] = ['policy', 'target', 'committee', 'service'];
 
 export function collectFacts(files: readonly FactFile[], issues: ValidationIssue[]): MetricFact[] {
@@ -66,7 +67,7 @@ function checkFact(fc: FactFile, index: number, raw: Record<string, unknown>, at
   if (err !== undefined) {
     const pos = positionInScalar(fc.text, fc.doc.locate(['facts', index, 'promql']), err.offset);
     issues.push({ file: fc.file, line: pos.line, column: pos.column, path: `facts[${index}].promql`, message: err.message });
-  } else if (typeof by === 'string' && kind !== 'service') {
+  } else if (typeof by === 'string' && kind !== 'service' && LABEL.test(by)) {
     const kept = keptLabels(promql);
     if (kept !== undefined && !keeps(kept, by)) at(['by'], keepLabelsMessage(name, by, kept));
   }

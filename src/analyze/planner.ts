@@ -14,6 +14,7 @@ import { DEFAULT_MAX_PASSES, renderValue, runChain, templateLookup } from './cha
 import { evaluate, type FactLookup } from './compile.js';
 import { compileRuleSet, type CompiledRule, type CompiledRuleSet } from './compiled-rules.js';
 import { compete } from './compete.js';
+import { applyVetoes } from './veto.js';
 import { globalFacts, observedFacts, type GlobalFacts } from './facts.js';
 
 export interface PlannerOptions {
@@ -86,8 +87,9 @@ export function planIncident(cr: CompiledRuleSet, a: AnalyzedIncident, weights: 
     traces.push({ rule: c.ref, stage: 'plan', fired, pass: 0, conditions });
     if (fired) raw.push(candidate(c, a.lookup, weights, blocked));
   }
-  const { candidates, chosen } = compete(raw);
-  return { traces, candidates, chosen };
+  const vetoed = applyVetoes(cr, a.incident.subject.kind, a.observed['alertnames'] as string[], a.lookup, raw);
+  const { candidates, chosen } = compete(vetoed.candidates);
+  return { traces: [...traces, ...vetoed.traces], candidates, chosen };
 }
 
 function candidate(c: CompiledRule<PlanRule>, lookup: FactLookup, weights: Weights, blocked: string | undefined): Candidate {

@@ -32,6 +32,8 @@ export interface FixtureExpect {
   readonly rulesFired?: readonly string[];
   /** Rule ids that must not fire in any incident. */
   readonly rulesNotFired?: readonly string[];
+  /** Veto rule ids that must have blocked at least one candidate. */
+  readonly vetoed?: readonly string[];
   /** Plan rules whose proposal must have been rejected in competition. */
   readonly rejected?: readonly RejectedPattern[];
   /** Incident id → derived fact → expected value (deep equality). */

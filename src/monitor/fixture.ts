@@ -151,11 +151,16 @@ function checkExpect(step: Raw, i: number, rs: RuleSet, report: (p: FieldPath, m
       if (!ids.has(id)) report(['steps', i, 'expect', key, j], `unknown rule "${id}" (not in the loaded rule set)`);
     });
   }
+  ((expect['vetoed'] as string[] | undefined) ?? []).forEach((id, j) => {
+    const stage = ids.get(id);
+    if (stage === undefined) report(['steps', i, 'expect', 'vetoed', j], `unknown rule "${id}" (not in the loaded rule set)`);
+    else if (stage !== 'veto') report(['steps', i, 'expect', 'vetoed', j], `rule "${id}" is ${stage === 'analyze' ? 'an' : 'a'} ${stage} rule, not a veto`);
+  });
   ((expect['rejected'] as Raw[] | undefined) ?? []).forEach((r, j) => {
     const id = r['rule'] as string;
     const stage = ids.get(id);
     if (stage === undefined) report(['steps', i, 'expect', 'rejected', j, 'rule'], `unknown rule "${id}" (not in the loaded rule set)`);
-    else if (stage !== 'plan') report(['steps', i, 'expect', 'rejected', j, 'rule'], `rule "${id}" is an analyze rule; only plan rules propose actions`);
+    else if (stage !== 'plan') report(['steps', i, 'expect', 'rejected', j, 'rule'], `rule "${id}" is ${stage === 'analyze' ? 'an' : 'a'} ${stage} rule; only plan rules propose actions`);
   });
 }
 

@@ -25,6 +25,8 @@ export interface CheckCtx {
   readonly facts: ReadonlySet<string>;
   /** Metric fact names (built-in and declared): the fields of `metrics`. */
   readonly metrics: readonly string[];
+  /** Rule id → stage, of every loaded rule. */
+  readonly stages: ReadonlyMap<string, string>;
   /** Named conditions declared in any loaded file. */
   readonly named: ReadonlySet<string>;
   readonly issues: ValidationIssue[];
@@ -107,6 +109,20 @@ export function checkRule(fc: FileCtx, ctx: CheckCtx, rule: Record<string, unkno
   if (stage === 'analyze' && 'action' in rule) at(['action'], `"action" is only allowed on plan rules; rule "${id}" has stage "analyze"`, true);
   if (stage === 'analyze' && !('derive' in rule)) at([], `analyze rule "${id}" needs "derive": the facts it concludes`);
   if (stage === 'plan' && !('action' in rule)) at([], `plan rule "${id}" needs "action": what it proposes`);
+  if (stage === 'veto' && !('blocks' in rule)) at([], `veto rule "${id}" needs "blocks": the candidates it keeps from being chosen`);
+  if (stage === 'veto' && 'action' in rule) at(['action'], `"action" is only allowed on plan rules; rule "${id}" has stage "veto" (a veto never adds an action)`, true);
+  if (stage === 'veto' && 'derive' in rule) at(['derive'], `"derive" is only allowed on analyze rules; rule "${id}" has stage "veto"`, true);
+  if (stage !== 'veto' && typeof stage === 'string' && 'blocks' in rule) at(['blocks'], `"blocks" is only allowed on veto rules; rule "${id}" has stage "${stage}"`, true);
+  if (stage !== 'plan' && typeof stage === 'string' && 'mode' in rule) at(['mode'], `"mode" is only allowed on plan rules; rule "${id}" has stage "${stage}"`, true);
+  const blocks = rule['blocks'];
+  if (stage === 'veto' && isRecord(blocks) && Array.isArray(blocks['rules'])) {
+    (blocks['rules'] as unknown[]).forEach((r, j) => {
+      if (typeof r !== 'string') return;
+      const s = ctx.stages.get(r);
+      if (s === undefined) at(['blocks', 'rules', j], `unknown rule "${r}" (no loaded rule has that id)`);
+      else if (s !== 'plan') at(['blocks', 'rules', j], `rule "${r}" is ${s === 'analyze' ? 'an' : 'a'} ${s} rule; a veto blocks plan rules`);
+    });
+  }
   const derive = rule['derive'];
   if (isRecord(derive)) {
     for (const [name, v] of Object.entries(derive)) {

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import type { ValidationIssue } from '../types/errors.js';
 import { OBSERVED_FACTS } from '../types/facts.js';
 import type { ActionType, Risk } from '../types/catalog.js';
-import type { Condition, Rule, RuleSet, Stage } from '../types/rules.js';
+import type { Condition, Rule, RuleSet, Stage, VetoBlocks } from '../types/rules.js';
 import { checkCondition, checkRule, issueAt, type CheckCtx, type FileCtx } from './check.js';
 import { formatMs, parseDuration } from './duration.js';
 import { collectFacts } from './facts.js';
@@ -66,7 +66,7 @@ export function compileRuleFiles(files: readonly RuleFileText[]): LoadResult {
   const { rules, duplicates } = collectRules(loaded, issues);
   const derived = new Set<string>();
   for (const r of rules) if (r.rule['stage'] === 'analyze' && isRecord(r.rule['derive'])) Object.keys(r.rule['derive']).forEach((k) => derived.add(k));
-  const ctx: CheckCtx = { facts: new Set([...Object.keys(OBSERVED_FACTS), ...derived]), metrics: facts.map((f) => f.name), named: new Set(named.keys()), issues };
+  const ctx: CheckCtx = { facts: new Set([...Object.keys(OBSERVED_FACTS), ...derived]), metrics: facts.map((f) => f.name), stages: new Map(rules.map((r) => [r.id, String(r.rule['stage'])])), named: new Set(named.keys()), issues };
   for (const [name, n] of named) checkCondition(n.fc, ctx, n.cond, ['conditions', name]);
   for (const r of [...rules, ...duplicates]) checkRule(r.fc, ctx, r.rule, r.index);
   checkNamedCycles(named, issues);
@@ -239,6 +239,10 @@ function buildRule(r: RawRule): Rule {
     ruleSet: `${String(r.fc.value['name'])}@${String(r.fc.value['version'])}`,
   };
   if ((x['stage'] as Stage) === 'analyze') return { ...base, stage: 'analyze', derive: x['derive'] as Record<string, unknown> };
+  if ((x['stage'] as Stage) === 'veto') {
+    const b = x['blocks'];
+    return { ...base, stage: 'veto', blocks: b === 'all' ? { all: true } : (b as VetoBlocks) };
+  }
   const a = x['action'] as Record<string, unknown>;
   const verify = a['verify'] as Record<string, unknown>;
   return {

@@ -19,7 +19,7 @@ export interface LeafCoverage {
 
 export interface RuleCoverage {
   readonly rule: string;
-  readonly stage: 'analyze' | 'plan';
+  readonly stage: 'analyze' | 'plan' | 'veto';
   readonly evaluations: number;
   readonly fired: number;
   readonly status: CoverageStatus;
@@ -59,7 +59,7 @@ export class CoverageCollector {
 
   report(ruleSet: RuleSet): CoverageReport {
     const compiled = compileRuleSet(ruleSet);
-    const rules: RuleCoverage[] = [...compiled.analyze.all, ...compiled.plan.all].map((cr) => {
+    const rules: RuleCoverage[] = [...compiled.analyze.all, ...compiled.plan.all, ...compiled.veto.all].map((cr) => {
       const c = this.counts.get(cr.ref);
       const leaves = cr.condition.leaves.map((l, i): LeafCoverage => {
         const t = c?.t[i] ?? 0;

@@ -68,6 +68,12 @@ export function checkExpect(expect: FixtureExpect, decisions: readonly Decision[
       failures.push(`expected rule "${r.rule}" to be rejected with "${r.reason}"; reason: ${mine.map((c) => c.rejected ?? '(chosen)').join('; ')}`);
     }
   }
+  for (const id of expect.vetoed ?? []) {
+    const blocked = candidates.filter((c) => c.vetoedBy !== undefined && ruleId(c.vetoedBy) === id);
+    if (blocked.length > 0) continue;
+    const held = decisions.filter((d) => d.rules.some((r) => r.stage === 'veto' && r.fired && ruleId(r.rule) === id));
+    failures.push(held.length > 0 ? `expected veto "${id}" to block a candidate; it held for ${held.map((d) => d.incidentId).join(', ')} but no candidate matched its blocks` : `expected veto "${id}" to block a candidate; it did not hold`);
+  }
   for (const [incidentId, facts] of Object.entries(expect.derived ?? {})) {
     const d = decisions.find((x) => x.incidentId === incidentId);
     if (d === undefined) {

@@ -62,8 +62,13 @@ function incidentLines(d: Decision, inactive: ReadonlyMap<string, string>): stri
   for (const c of d.chosen) {
     lines.push(`      planned: ${c.action.type} ${c.action.target} by ${c.rule} (effective priority ${fmt(c.effectivePriority)}, utility ${fmt(c.utility)})`);
   }
+  for (const r of d.rules) {
+    if (r.stage !== 'veto' || !r.fired) continue;
+    const n = d.candidates.filter((c) => c.vetoedBy === r.rule).length;
+    lines.push(`      veto: ${r.rule} holds, blocking ${n} candidate${n === 1 ? '' : 's'}`);
+  }
   for (const c of d.candidates) {
-    if (c.rejected !== undefined) lines.push(`      rejected: ${c.action.type} ${c.action.target} by ${c.rule}: ${c.rejected}`);
+    if (c.rejected !== undefined) lines.push(`      ${c.vetoedBy !== undefined ? 'vetoed' : 'rejected'}: ${c.action.type} ${c.action.target} by ${c.rule}: ${c.rejected}`);
   }
   if (d.chosen.length === 0 && d.candidates.length === 0) lines.push('      planned: nothing (no plan rule fired)');
   return lines;

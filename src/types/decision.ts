@@ -15,7 +15,7 @@ export interface ConditionTrace {
 export interface RuleTrace {
   /** `id@version`. */
   readonly rule: string;
-  readonly stage: 'analyze' | 'plan';
+  readonly stage: 'analyze' | 'plan' | 'veto';
   readonly fired: boolean;
   /** Fixpoint pass in which it was evaluated (analysis), 0 for plan rules. */
   readonly pass: number;
@@ -47,6 +47,8 @@ export interface Candidate {
   readonly utility: number;
   /** Why it lost; absent on the winner. */
   readonly rejected?: string;
+  /** `id@version` of the veto rule that blocked it (then `rejected` says so, with the values). */
+  readonly vetoedBy?: string;
 }
 
 /**

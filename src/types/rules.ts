@@ -35,7 +35,7 @@ export interface ConditionRef {
   readonly condition: string;
 }
 
-export type Stage = 'analyze' | 'plan';
+export type Stage = 'analyze' | 'plan' | 'veto';
 
 export interface RuleBase {
   readonly id: string;
@@ -83,7 +83,21 @@ export interface PlanRule extends RuleBase {
   };
 }
 
-export type Rule = AnalyzeRule | PlanRule;
+/**
+ * Which candidates a veto keeps from being chosen while its conditions hold: all of them,
+ * or those matching any given field (an action type, a risk at or above the level, a rule).
+ */
+export type VetoBlocks =
+  | { readonly all: true }
+  | { readonly all?: false; readonly actions?: readonly ActionType[]; readonly risk?: Risk; readonly rules?: readonly string[] };
+
+/** Keeps matching candidates of the incident from being chosen; it never adds an action. */
+export interface VetoRule extends RuleBase {
+  readonly stage: 'veto';
+  readonly blocks: VetoBlocks;
+}
+
+export type Rule = AnalyzeRule | PlanRule | VetoRule;
 
 /** Everything loaded from a rules directory: immutable, hashed, safe to swap atomically. */
 export interface RuleSet {

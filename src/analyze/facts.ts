@@ -8,6 +8,7 @@ import { BUILTIN_CATALOG, type FactRange, type MetricFact } from '../types/facts
 import type { Incident, MetricSample, Snapshot } from '../types/snapshot.js';
 import { isActive } from '../monitor/incidents.js';
 import { reduceSeries } from './reduce.js';
+import { firingFor, secondsSince } from './time.js';
 
 export type Facts = Readonly<Record<string, unknown>>;
 
@@ -64,7 +65,8 @@ export function globalFacts(snapshot: Snapshot, incidents: readonly Incident[], 
   };
 }
 
-export function observedFacts(incident: Incident, global: GlobalFacts, facts: readonly MetricFact[] = BUILTIN_CATALOG): Record<string, unknown> {
+/** `nowMs`: the snapshot's time, for the time facts (null without it). */
+export function observedFacts(incident: Incident, global: GlobalFacts, facts: readonly MetricFact[] = BUILTIN_CATALOG, nowMs?: number): Record<string, unknown> {
   const active = incident.alerts.filter(isActive);
   let severity: Severity | 'none' = 'none';
   for (const a of active) if (SEVERITY_RANK[a.severity] > SEVERITY_RANK[severity]) severity = a.severity;
@@ -77,10 +79,18 @@ export function observedFacts(incident: Incident, global: GlobalFacts, facts: re
       metrics[name] = range === undefined ? null : reduceSeries(range, series);
     }
   }
+  const alerts = incident.alerts.map((a) => alertFact(a, nowMs));
+  let oldest: number | null = null;
+  for (const a of incident.alerts) {
+    const s = secondsSince(a.startsAt, nowMs);
+    if (s !== null && (oldest === null || s > oldest)) oldest = s;
+  }
   return {
     subject: { kind: incident.subject.kind, id: incident.subject.id },
     alertnames: uniqueSorted(active.map((a) => a.name)),
-    alerts: incident.alerts.map(alertFact),
+    alerts,
+    firingFor: firingFor(alerts),
+    incidentAge: oldest,
     severity,
     labels: commonLabels(active.length > 0 ? active : incident.alerts),
     violations: violationSummary(incident.violations),
@@ -89,7 +99,7 @@ export function observedFacts(incident: Incident, global: GlobalFacts, facts: re
   };
 }
 
-function alertFact(a: Alert): Record<string, unknown> {
+function alertFact(a: Alert, nowMs: number | undefined): Record<string, unknown> {
   return {
     name: a.name,
     severity: a.severity,
@@ -97,6 +107,7 @@ function alertFact(a: Alert): Record<string, unknown> {
     labels: a.labels,
     annotations: a.annotations,
     startsAt: a.startsAt,
+    firingForSeconds: a.state === 'firing' ? secondsSince(a.startsAt, nowMs) : null,
     silenced: a.silenced,
     inhibited: a.inhibited,
   };

@@ -15,6 +15,7 @@ import { evaluate, type FactLookup } from './compile.js';
 import { compileRuleSet, type CompiledRule, type CompiledRuleSet } from './compiled-rules.js';
 import { compete } from './compete.js';
 import { applyVetoes } from './veto.js';
+import { ruleLookup } from './time.js';
 import { globalFacts, observedFacts, type GlobalFacts } from './facts.js';
 
 export interface PlannerOptions {
@@ -35,8 +36,9 @@ export interface AnalyzedIncident {
   readonly lookup: FactLookup;
 }
 
-export function analyzeIncident(cr: CompiledRuleSet, incident: Incident, global: GlobalFacts, maxPasses = DEFAULT_MAX_PASSES): AnalyzedIncident {
-  const observed = observedFacts(incident, global, factCatalog(cr.ruleSet));
+/** `at`: the snapshot's time (ISO-8601), the clock of the time facts. */
+export function analyzeIncident(cr: CompiledRuleSet, incident: Incident, global: GlobalFacts, maxPasses = DEFAULT_MAX_PASSES, at?: string): AnalyzedIncident {
+  const observed = observedFacts(incident, global, factCatalog(cr.ruleSet), at === undefined ? undefined : Date.parse(at));
   const alertnames = observed['alertnames'] as string[];
   const chain = runChain(incident.id, cr.analyze.candidates(incident.subject.kind, alertnames), observed, maxPasses);
   const own = Object.prototype.hasOwnProperty;
@@ -83,9 +85,10 @@ export function planIncident(cr: CompiledRuleSet, a: AnalyzedIncident, weights: 
   const blocked = active ? undefined : inactiveReason(a.incident.alerts);
   for (const c of cr.plan.candidates(a.incident.subject.kind, a.observed['alertnames'] as string[])) {
     const conditions: RuleTrace['conditions'][number][] = [];
-    const fired = evaluate(c.condition.root, a.lookup, conditions);
+    const lookup = ruleLookup(c, a.lookup);
+    const fired = evaluate(c.condition.root, lookup, conditions);
     traces.push({ rule: c.ref, stage: 'plan', fired, pass: 0, conditions });
-    if (fired) raw.push(candidate(c, a.lookup, weights, blocked));
+    if (fired) raw.push(candidate(c, lookup, weights, blocked));
   }
   const vetoed = applyVetoes(cr, a.incident.subject.kind, a.observed['alertnames'] as string[], a.lookup, raw);
   const { candidates, chosen } = compete(vetoed.candidates);
@@ -119,7 +122,7 @@ export function createPlanner(ruleSet: RuleSet, options: PlannerOptions = {}): P
       const incidents = groupIncidents(snapshot, facts);
       const global = globalFacts(snapshot, incidents, facts);
       return incidents.map((incident) => {
-        const a = analyzeIncident(cr, incident, global, maxPasses);
+        const a = analyzeIncident(cr, incident, global, maxPasses, snapshot.at);
         const p = planIncident(cr, a, weights);
         return {
           id: decisionId(cycleId, incident.id),

@@ -51,7 +51,7 @@ export function verifyCondition(
   const facts = factCatalog(ruleSet);
   const incidents = groupIncidents(snapshot, facts);
   const incident = incidents.find((i) => i.id === incidentId) ?? emptyIncident(ruleSet, snapshot, incidentId);
-  const analyzed = analyzeIncident(cr, incident, globalFacts(snapshot, incidents, facts));
+  const analyzed = analyzeIncident(cr, incident, globalFacts(snapshot, incidents, facts), undefined, snapshot.at);
   const compiled = compileCondition(condition, ruleSet.namedConditions);
   const trace: ConditionTrace[] = [];
   const ok = evaluate(compiled.root, analyzed.lookup, trace);

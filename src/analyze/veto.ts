@@ -10,6 +10,7 @@ import type { VetoBlocks } from '../types/rules.js';
 import { evaluate, type FactLookup } from './compile.js';
 import type { CompiledRuleSet } from './compiled-rules.js';
 import type { SubjectKind } from '../types/snapshot.js';
+import { ruleLookup } from './time.js';
 
 const RISK_RANK: Readonly<Record<Risk, number>> = { low: 0, medium: 1, high: 2 };
 
@@ -44,7 +45,7 @@ export function applyVetoes(
   let candidates = [...raw];
   for (const v of cr.veto.candidates(kind, alertnames)) {
     const conditions: ConditionTrace[] = [];
-    const fired = evaluate(v.condition.root, lookup, conditions);
+    const fired = evaluate(v.condition.root, ruleLookup(v, lookup), conditions);
     traces.push({ rule: v.ref, stage: 'veto', fired, pass: 0, conditions });
     if (!fired) continue;
     const reason = `vetoed by ${v.ref} (${heldBecause(conditions)})`;

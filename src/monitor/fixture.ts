@@ -47,7 +47,8 @@ export function parseFixture(text: string, file: string, ruleSet?: RuleSet): Loa
     list.push({ file, line: pos.line, column: pos.column, path: formatPath(path), message });
   };
   // Fact names depend on the rule set, so they are checked here, reported with the schema's issues.
-  checkFactNames(doc.value, factCatalog(ruleSet), (p, m, key) => at(issues, p, m, key));
+  // Without a rule set (its files failed to load) names cannot be judged: their errors are already reported.
+  if (ruleSet !== undefined) checkFactNames(doc.value, factCatalog(ruleSet), (p, m, key) => at(issues, p, m, key));
   const schema = fixtureSchemaIssues(file, doc);
   if (schema.length > 0 || issues.length > 0) return { ok: false, issues: sortIssues([...schema, ...issues]) };
   const raw = doc.value as Raw;
@@ -66,7 +67,7 @@ export function parseFixture(text: string, file: string, ruleSet?: RuleSet): Loa
     if (t === null) return at(issues, ['steps', i, 'at'], `invalid time ${JSON.stringify(step['at'])}: use an offset such as +30s or an ISO time`);
     if (t < lastMs) at(issues, ['steps', i, 'at'], `time ${JSON.stringify(step['at'])} is earlier than the previous step`);
     lastMs = Math.max(lastMs, t);
-    checkAlerts(step, i, knownAlerts, builder.fingerprints, (p, m, w) => at(w ? warnings : issues, p, m));
+    checkAlerts(step, i, ruleSet === undefined ? undefined : knownAlerts, builder.fingerprints, (p, m, w) => at(w ? warnings : issues, p, m));
     if (ruleSet !== undefined) checkExpect(step, i, ruleSet, (p, m) => at(issues, p, m));
     const pos = doc.locate(['steps', i]);
     const snapshot = builder.next(step, i, new Date(t).toISOString());
@@ -126,13 +127,13 @@ function checkFactNames(value: unknown, facts: readonly MetricFact[], report: (p
   });
 }
 
-function checkAlerts(step: Raw, i: number, known: ReadonlySet<string>, fps: Fingerprints, report: (p: FieldPath, m: string, warning: boolean) => void): void {
+function checkAlerts(step: Raw, i: number, known: ReadonlySet<string> | undefined, fps: Fingerprints, report: (p: FieldPath, m: string, warning: boolean) => void): void {
   const alerts = step['alerts'];
   if (!Array.isArray(alerts)) return;
   const seen = new Map<string, number>();
   (alerts as Raw[]).forEach((a, j) => {
     const name = a['name'] as string;
-    if (!known.has(name)) report(['steps', i, 'alerts', j, 'name'], `unknown alert "${name}": not a Charter alert and no rule names it`, true);
+    if (known !== undefined && !known.has(name)) report(['steps', i, 'alerts', j, 'name'], `unknown alert "${name}": not a Charter alert and no rule names it`, true);
     if (a['count'] !== undefined) return;
     const labels = { alertname: name, severity: (a['severity'] as string | undefined) ?? 'warning', ...((a['labels'] as Record<string, string> | undefined) ?? {}) };
     const fp = fps.of(labels).fingerprint;

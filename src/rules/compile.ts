@@ -16,6 +16,7 @@ import { checkGraph, templateStrings, type GraphRule } from './graph.js';
 import { schemaIssues } from './schema.js';
 import { templateRefs } from './template.js';
 import { conditionReads, isRecord } from './walk.js';
+import { unquotedTemplates } from './unquoted.js';
 import { parseYaml } from './yaml.js';
 
 export interface RuleFileText {
@@ -56,7 +57,10 @@ export function compileRuleFiles(files: readonly RuleFileText[]): LoadResult {
       issues.push({ file: f.file, line: 1, column: 1, path: '', message: 'a rule file must be a mapping with apiVersion, name, version and rules or facts' });
       continue;
     }
-    issues.push(...schemaIssues(f.file, doc));
+    // One mistake, one message: an unquoted template is reported as such, not as a type error.
+    const unquoted = unquotedTemplates(doc.value, f.text, doc).map((u) => issueAt({ file: f.file, doc }, u.path, u.message));
+    const hidden = unquoted.map((u) => u.path);
+    issues.push(...unquoted, ...schemaIssues(f.file, doc).filter((i) => !hidden.some((h) => i.path === h || i.path.startsWith(`${h}.`) || i.path.startsWith(`${h}[`))));
     loaded.push({ file: f.file, doc, value: doc.value, text: f.text });
   }
   if (sorted.length === 0) issues.push({ file: '(none)', line: 0, column: 0, path: '', message: 'no rule files given' });
@@ -65,7 +69,8 @@ export function compileRuleFiles(files: readonly RuleFileText[]): LoadResult {
   const named = collectNamed(loaded, issues);
   const { rules, duplicates } = collectRules(loaded, issues);
   const derived = new Set<string>();
-  for (const r of rules) if (r.rule['stage'] === 'analyze' && isRecord(r.rule['derive'])) Object.keys(r.rule['derive']).forEach((k) => derived.add(k));
+  // A rule whose stage is missing or invalid still names what it derives: its readers are not also wrong.
+  for (const r of rules) if (r.rule['stage'] !== 'plan' && r.rule['stage'] !== 'veto' && isRecord(r.rule['derive'])) Object.keys(r.rule['derive']).forEach((k) => derived.add(k));
   const ctx: CheckCtx = { facts: new Set([...Object.keys(OBSERVED_FACTS), ...derived]), metrics: facts.map((f) => f.name), stages: new Map(rules.map((r) => [r.id, String(r.rule['stage'])])), named: new Set(named.keys()), issues };
   for (const [name, n] of named) checkCondition(n.fc, ctx, n.cond, ['conditions', name]);
   for (const r of [...rules, ...duplicates]) checkRule(r.fc, ctx, r.rule, r.index);
@@ -170,7 +175,10 @@ function graphIssues(rules: readonly RawRule[], named: ReadonlyMap<string, { con
     const subjects = Array.isArray(r.rule['subjects']) ? r.rule['subjects'].filter((s): s is string => typeof s === 'string') : [];
     return { id: r.id, priority: typeof r.rule['priority'] === 'number' ? r.rule['priority'] : 0, reads, derives: new Set(isRecord(derive) ? Object.keys(derive) : []), subjects };
   });
-  const report = checkGraph(nodes);
+  // A rule with an invalid priority already has its own message; do not also compare it as 0.
+  const valid = (n: GraphRule): boolean => Number.isInteger(n.priority) && n.priority >= 1;
+  const full = checkGraph(nodes);
+  const report = { ...full, inversions: full.inversions.filter((d) => valid(nodes[d.reader] as GraphRule) && valid(nodes[d.writer] as GraphRule)), ties: full.ties.filter((d) => valid(nodes[d.reader] as GraphRule) && valid(nodes[d.writer] as GraphRule)) };
   const rule = (i: number): RawRule => analyze[i] as RawRule;
   for (const c of report.cycles) {
     const first = rule(c.rules[0] ?? 0);

@@ -15,6 +15,8 @@ export interface LeafCoverage {
   readonly true: number;
   readonly false: number;
   readonly status: CoverageStatus;
+  /** Under an odd number of `not`: matching makes the rule less likely to fire. */
+  readonly negated: boolean;
 }
 
 export interface RuleCoverage {
@@ -64,7 +66,7 @@ export class CoverageCollector {
       const leaves = cr.condition.leaves.map((l, i): LeafCoverage => {
         const t = c?.t[i] ?? 0;
         const f = c?.f[i] ?? 0;
-        return { leaf: i + 1, text: leafText(l), true: t, false: f, status: status(t, f) };
+        return { leaf: i + 1, text: leafText(l), true: t, false: f, status: status(t, f), negated: l.negated === true };
       });
       const evaluations = c?.evaluations ?? 0;
       const fired = c?.fired ?? 0;
@@ -85,13 +87,19 @@ export class CoverageCollector {
   }
 }
 
+/** A leaf under `not` that matched made the `not` false: say so rather than "fired". */
+function leafStatus(l: LeafCoverage): string {
+  if (!l.negated) return l.status;
+  return l.true > 0 ? 'matched (so the `not` was false)' : l.false > 0 ? 'never matched (so the `not` held)' : l.status;
+}
+
 export function renderCoverage(c: CoverageReport): string {
   const t = c.totals;
   const lines = [`coverage: ${t.rules} rules: ${t.fired} fired, ${t.onlyFalse} only evaluated false, ${t.never} never evaluated; ${t.leaves} condition leaves, ${t.leavesNever} never evaluated`];
   const width = Math.max(0, ...c.rules.map((r) => r.rule.length));
   for (const r of c.rules) {
     lines.push(`  ${r.rule.padEnd(width)}  ${r.stage.padEnd(7)}  ${r.status.padEnd(5)}  ${r.fired}/${r.evaluations} fired`);
-    for (const l of r.leaves) lines.push(`      [${l.leaf}] ${l.text}  ${l.status} (true ${l.true}, false ${l.false})`);
+    for (const l of r.leaves) lines.push(`      [${l.leaf}] ${l.text}  ${leafStatus(l)} (true ${l.true}, false ${l.false})`);
   }
   return lines.join('\n');
 }

@@ -90,13 +90,13 @@ export const OBSERVED_FACTS: Readonly<Record<string, string>> = {
   subject: '{ kind, id } — what the incident is about.',
   alertnames: 'Names of the firing, unsilenced alerts in the incident (array).',
   alerts: 'The incident’s alerts: { name, severity, state, labels, annotations, startsAt, firingForSeconds, silenced, inhibited }[].',
-  firingFor: 'Seconds since the oldest active alert of the incident started firing (for a rule with alerts:, the oldest of those), on the snapshot’s clock; null when none fires.',
-  incidentAge: 'Seconds since the oldest alert of the incident (any state) started, on the snapshot’s clock.',
   severity: 'Highest severity among the firing alerts: "critical", "warning", "info" or "none".',
   labels: 'Labels common to the incident’s alerts.',
   violations: '{ total, critical, high, medium, low, policies, targets, topPolicy, topTarget } over the snapshot’s recent violations about the subject.',
   metrics: 'Metric fact (built-in or declared under facts:) → number, or null when it is missing, for this subject.',
   global: '{ alertCount, incidentCount, firingAlertnames, sources: { prometheus, alertmanager, charter }, metrics } — the whole snapshot.',
+  firingFor: 'Seconds since the oldest active alert of the incident started firing (for a rule with alerts:, the oldest of those), on the snapshot’s clock; null when none fires.',
+  incidentAge: 'Seconds since the oldest alert of the incident (any state) started, on the snapshot’s clock.',
 };
 
 /** The metric facts of a rule set (the built-ins, without queries, when it lists none). */

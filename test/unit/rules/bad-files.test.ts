@@ -11,7 +11,7 @@ async function issues(path: string): Promise<string[]> {
   return r.issues.map(formatIssue);
 }
 
-const KNOWN_FACTS = 'neither observed (subject, alertnames, alerts, severity, labels, violations, metrics, global) nor derived by any analyze rule';
+const KNOWN_FACTS = 'neither observed (subject, alertnames, alerts, severity, labels, violations, metrics, global, firingFor, incidentAge) nor derived by any analyze rule';
 
 const CASES: readonly [string, string[]][] = [
   ['bad-yaml.yaml', [`${BAD}/bad-yaml.yaml:7:1: invalid yaml: unexpected end of the stream within a flow collection`]],

@@ -4,7 +4,7 @@
  * is gone (its alerts cleared), its subject is still evaluated, with no alerts.
  *
  * Result: `succeeded` when the condition holds, `failed` when it does not — unless some leaf
- * (other than `exists`, which asks about absence on purpose) read a missing or null value:
+ * (other than `exists` and `missing`, which ask about absence on purpose) read a missing or null value:
  * then `inconclusive`, whatever the result, because a missing metric proves nothing.
  */
 import type { ConditionTrace } from '../types/decision.js';
@@ -17,6 +17,9 @@ import { compileRuleSet } from './compiled-rules.js';
 import { globalFacts } from './facts.js';
 import { isMissing } from './operators/missing.js';
 import { analyzeIncident } from './planner.js';
+
+/** Operators that ask about absence on purpose: a missing value is their answer, not a gap. */
+const ASKS_ABSENCE: ReadonlySet<string> = new Set(['exists', 'missing']);
 
 export type VerifyOutcome = 'succeeded' | 'failed' | 'inconclusive';
 
@@ -55,6 +58,6 @@ export function verifyCondition(
   const compiled = compileCondition(condition, ruleSet.namedConditions);
   const trace: ConditionTrace[] = [];
   const ok = evaluate(compiled.root, analyzed.lookup, trace);
-  const missing = trace.some((t) => t.operator !== 'exists' && (isMissing(t.factValue) || isMissing(t.value)));
+  const missing = trace.some((t) => !ASKS_ABSENCE.has(t.operator) && (isMissing(t.factValue) || isMissing(t.value)));
   return { result: missing ? 'inconclusive' : ok ? 'succeeded' : 'failed', trace };
 }

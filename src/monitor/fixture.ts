@@ -152,6 +152,13 @@ function checkExpect(step: Raw, i: number, rs: RuleSet, report: (p: FieldPath, m
       if (!ids.has(id)) report(['steps', i, 'expect', key, j], `unknown rule "${id}" (not in the loaded rule set)`);
     });
   }
+  ((expect['verified'] as Raw[] | undefined) ?? []).forEach((v, j) => {
+    const id = v['rule'] as string;
+    const stage = ids.get(id);
+    if (stage === undefined) report(['steps', i, 'expect', 'verified', j, 'rule'], `unknown rule "${id}" (not in the loaded rule set)`);
+    else if (stage !== 'plan') report(['steps', i, 'expect', 'verified', j, 'rule'], `rule "${id}" is ${stage === 'analyze' ? 'an' : 'a'} ${stage} rule; only plan rules' actions are verified`);
+    if (typeof v['step'] === 'number' && v['step'] > i) report(['steps', i, 'expect', 'verified', j, 'step'], `step ${v['step']} is not before this step (${i + 1}): verify an action planned earlier`);
+  });
   ((expect['vetoed'] as string[] | undefined) ?? []).forEach((id, j) => {
     const stage = ids.get(id);
     if (stage === undefined) report(['steps', i, 'expect', 'vetoed', j], `unknown rule "${id}" (not in the loaded rule set)`);

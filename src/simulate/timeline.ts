@@ -83,6 +83,7 @@ export function renderTimeline(report: FixtureReport, runs: readonly StepRun[], 
     if (run.decisions.length === 0 && run.error === undefined) lines.push('    no incidents');
     const inactive = inactiveAlerts(run.step.snapshot);
     for (const d of run.decisions) lines.push(...incidentLines(d, inactive));
+    for (const v of s.verified ?? []) lines.push(`    verified: ${v.rule} on ${v.target} (planned at step ${v.step}): ${v.result}`);
     if (s.failures.length === 0) lines.push('    ok: expectations hold');
     for (const f of s.failures) lines.push(`    FAIL ${report.file}:${s.line} step ${s.step}: ${f}`);
   }

@@ -78,9 +78,17 @@ function inactiveReason(alerts: readonly Alert[]): string {
   return `no firing, unsilenced alert in the incident (${parts.join('; ')})`;
 }
 
-export function planIncident(cr: CompiledRuleSet, a: AnalyzedIncident, weights: Weights): { traces: RuleTrace[]; candidates: Candidate[]; chosen: Candidate[] } {
+export interface IncidentPlan {
+  readonly traces: RuleTrace[];
+  readonly candidates: Candidate[];
+  readonly chosen: Candidate[];
+  readonly shadow?: { readonly candidates: Candidate[]; readonly chosen: Candidate[] };
+}
+
+export function planIncident(cr: CompiledRuleSet, a: AnalyzedIncident, weights: Weights): IncidentPlan {
   const traces: RuleTrace[] = [];
   const raw: Candidate[] = [];
+  const shadowRaw: Candidate[] = [];
   const active = a.incident.alerts.some(isActive);
   const blocked = active ? undefined : inactiveReason(a.incident.alerts);
   for (const c of cr.plan.candidates(a.incident.subject.kind, a.observed['alertnames'] as string[])) {
@@ -88,11 +96,15 @@ export function planIncident(cr: CompiledRuleSet, a: AnalyzedIncident, weights: 
     const lookup = ruleLookup(c, a.lookup);
     const fired = evaluate(c.condition.root, lookup, conditions);
     traces.push({ rule: c.ref, stage: 'plan', fired, pass: 0, conditions });
-    if (fired) raw.push(candidate(c, lookup, weights, blocked));
+    if (fired) (c.rule.mode === 'shadow' ? shadowRaw : raw).push(candidate(c, lookup, weights, blocked));
   }
-  const vetoed = applyVetoes(cr, a.incident.subject.kind, a.observed['alertnames'] as string[], a.lookup, raw);
+  const alertnames = a.observed['alertnames'] as string[];
+  const vetoed = applyVetoes(cr, a.incident.subject.kind, alertnames, a.lookup, raw);
   const { candidates, chosen } = compete(vetoed.candidates);
-  return { traces: [...traces, ...vetoed.traces], candidates, chosen };
+  const plan: IncidentPlan = { traces: [...traces, ...vetoed.traces], candidates, chosen };
+  if (shadowRaw.length === 0) return plan;
+  const shadow = compete(applyVetoes(cr, a.incident.subject.kind, alertnames, a.lookup, shadowRaw).candidates);
+  return { ...plan, shadow };
 }
 
 function candidate(c: CompiledRule<PlanRule>, lookup: FactLookup, weights: Weights, blocked: string | undefined): Candidate {
@@ -136,6 +148,7 @@ export function createPlanner(ruleSet: RuleSet, options: PlannerOptions = {}): P
           rules: [...a.traces, ...p.traces],
           candidates: p.candidates,
           chosen: p.chosen,
+          ...(p.shadow !== undefined ? { shadow: p.shadow } : {}),
         };
       });
     },

@@ -34,6 +34,8 @@ export interface FixtureExpect {
   readonly actions?: readonly ActionPattern[];
   /** No chosen action may match any of these patterns. */
   readonly noActions?: readonly ActionPattern[];
+  /** Each pattern must match an action the shadow rules would have chosen (never executed). */
+  readonly shadow?: readonly ActionPattern[];
   /** True: nothing at all may be chosen in this step. */
   readonly noActionsAtAll?: boolean;
   /** Rule ids that must fire (analysis or plan) in some incident. */

@@ -74,6 +74,12 @@ export function compileRuleFiles(files: readonly RuleFileText[]): LoadResult {
   const ctx: CheckCtx = { facts: new Set([...Object.keys(OBSERVED_FACTS), ...derived]), metrics: facts.map((f) => f.name), stages: new Map(rules.map((r) => [r.id, String(r.rule['stage'])])), named: new Set(named.keys()), issues };
   for (const [name, n] of named) checkCondition(n.fc, ctx, n.cond, ['conditions', name]);
   for (const r of [...rules, ...duplicates]) checkRule(r.fc, ctx, r.rule, r.index);
+  for (const r of rules) {
+    const stage = r.rule['stage'];
+    if (r.fc.value['mode'] === 'shadow' && (stage === 'analyze' || stage === 'veto')) {
+      issues.push(issueAt(r.fc, ['rules', r.index, 'stage'], `a file with mode: shadow holds only plan rules and facts; rule "${r.id}" is ${stage === 'analyze' ? 'an' : 'a'} ${stage} rule, which would change the live plan`));
+    }
+  }
   checkNamedCycles(named, issues);
   graphIssues(rules, named, issues, warnings);
   unreadWarnings(rules, named, warnings);
@@ -253,9 +259,11 @@ function buildRule(r: RawRule): Rule {
   }
   const a = x['action'] as Record<string, unknown>;
   const verify = a['verify'] as Record<string, unknown>;
+  const mode = x['mode'] ?? r.fc.value['mode'];
   return {
     ...base,
     stage: 'plan',
+    ...(mode === 'shadow' ? { mode: 'shadow' as const } : {}),
     action: {
       type: a['type'] as ActionType,
       target: a['target'] as string,

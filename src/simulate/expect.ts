@@ -44,6 +44,10 @@ export function checkExpect(expect: FixtureExpect, decisions: readonly Decision[
   for (const p of expect.noActions ?? []) {
     for (const c of chosen.filter((x) => matches(p, x))) failures.push(`unexpected action ${describeAction(c)} (matches noActions ${describePattern(p)})`);
   }
+  const shadow = decisions.flatMap((d) => d.shadow?.chosen ?? []);
+  for (const p of expect.shadow ?? []) {
+    if (!shadow.some((c) => matches(p, c))) failures.push(`expected shadow action ${describePattern(p)}; shadow plan: ${shadow.length === 0 ? 'none' : shadow.map(describeAction).join(', ')}`);
+  }
   if (expect.noActionsAtAll === true && chosen.length > 0) failures.push(`expected no actions; planned: ${planned()}`);
   const traces = expect.rulesFired === undefined && expect.rulesNotFired === undefined ? [] : decisions.flatMap((d) => d.rules.map((r) => ({ d, r, id: ruleId(r.rule) })));
   for (const id of expect.rulesFired ?? []) {

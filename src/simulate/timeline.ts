@@ -70,6 +70,7 @@ function incidentLines(d: Decision, inactive: ReadonlyMap<string, string>): stri
   for (const c of d.candidates) {
     if (c.rejected !== undefined) lines.push(`      ${c.vetoedBy !== undefined ? 'vetoed' : 'rejected'}: ${c.action.type} ${c.action.target} by ${c.rule}: ${c.rejected}`);
   }
+  for (const c of d.shadow?.chosen ?? []) lines.push(`      shadow: would ${c.action.type} ${c.action.target} by ${c.rule} (not executed)`);
   if (d.chosen.length === 0 && d.candidates.length === 0) lines.push('      planned: nothing (no plan rule fired)');
   return lines;
 }

@@ -84,6 +84,12 @@ export interface Decision {
   readonly candidates: readonly Candidate[];
   /** One winner per target; usually one. */
   readonly chosen: readonly Candidate[];
+  /**
+   * What the shadow rules (`mode: shadow`) would have done: they compete among themselves
+   * (vetoes apply), never with the live rules, and nothing here is executed. Absent when no
+   * shadow rule fired.
+   */
+  readonly shadow?: { readonly candidates: readonly Candidate[]; readonly chosen: readonly Candidate[] };
   /** Chosen actions not run again because their intent already exists (set by Execute). */
   readonly duplicates?: readonly DuplicateIntent[];
 }

@@ -69,6 +69,8 @@ export interface VerifySpec {
 /** Proposes one action. Strings in target and params may be `{{fact.path}}` templates. */
 export interface PlanRule extends RuleBase {
   readonly stage: 'plan';
+  /** `shadow`: evaluated and planned in a separate shadow plan, recorded, never executed. Absent: live. */
+  readonly mode?: 'shadow';
   readonly action: {
     readonly type: ActionType;
     readonly target: string;

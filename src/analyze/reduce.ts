@@ -32,7 +32,11 @@ export function slope(points: Points): number | null {
   const y = points.map((p) => p[1]);
   if (x.every((t) => t === x[0])) return null;
   const t0 = x[0] as number; // shift time so unix seconds do not cost precision
-  return finite(new SimpleLinearRegression(x.map((t) => t - t0), y).slope);
+  const s = new SimpleLinearRegression(x.map((t) => t - t0), y).slope;
+  // Rounding noise (a flat series gives ±1e-18): below 1e-12 of the values' scale per second is 0.
+  const span = (x[x.length - 1] as number) - t0;
+  const scale = Math.max(...y.map(Math.abs)) / Math.max(Math.abs(span), 1);
+  return finite(Math.abs(s) <= 1e-12 * scale ? 0 : s);
 }
 
 /** Robust z-score of the newest point against the window: (x − median) / (1.4826 · MAD). */

@@ -19,6 +19,7 @@ test('slope is the least-squares slope per second; null for one point or one tim
   t.is(slope(pts([0, 1, 2, 3], 30)), 1 / 30);
   const noisy = slope([[0, 1], [10, 3], [20, 2], [30, 6]]);
   t.true(noisy !== null && Math.abs(noisy - 0.14) < 1e-9); // Σ(x−x̄)(y−ȳ)/Σ(x−x̄)² = 70/500
+  t.is(slope(pts([0.6, 0.6, 0.6, 0.6, 0.6, 0.6, 0.6, 0.6, 0.6, 0.6])), 0, 'a flat series is 0, not rounding noise');
   t.is(slope(pts([5])), null);
   t.is(slope([[10, 1], [10, 2]]), null);
 });

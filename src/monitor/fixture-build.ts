@@ -169,13 +169,14 @@ function metricSamples(v: unknown): MetricSample[] {
  */
 export function rangeSeries(v: unknown, stepMs: number): RangeSeries[] {
   if (!Array.isArray(v)) return [];
-  const at = stepMs / 1000;
+  // Through whole milliseconds, as Prometheus' timestamps are: a recording replays to the same doubles.
+  const t = (relSeconds: number): number => Math.round(stepMs + relSeconds * 1000) / 1000;
   return (v as Raw[]).map((s) => {
     const labels = (s['labels'] as Record<string, string> | undefined) ?? {};
-    if (Array.isArray(s['points'])) return { labels, points: (s['points'] as unknown[][]).map((p) => [at + sampleValue(p[0]), sampleValue(p[1])] as const) };
+    if (Array.isArray(s['points'])) return { labels, points: (s['points'] as unknown[][]).map((p) => [t(sampleValue(p[0])), sampleValue(p[1])] as const) };
     const values = (s['values'] as unknown[] | undefined) ?? [];
     const every = parseOffset(`+${String(s['every'] ?? '0s')}`) ?? 0;
-    return { labels, points: values.map((x, i) => [at - ((values.length - 1 - i) * every) / 1000, sampleValue(x)] as const) };
+    return { labels, points: values.map((x, i) => [t(-((values.length - 1 - i) * every) / 1000), sampleValue(x)] as const) };
   });
 }
 

@@ -26,10 +26,10 @@ function metricsDelta(prev: Readonly<Record<string, readonly MetricSample[]>> | 
 
 /** Range facts as recorded: every step in full, point times relative to the step (seconds). */
 function rangesOf(ranges: Readonly<Record<string, readonly RangeSeries[]>> | undefined, at: string): Record<string, unknown> {
-  const stepS = Date.parse(at) / 1000;
+  const stepMs = Date.parse(at);
   const out: Record<string, unknown> = {};
   for (const [k, series] of Object.entries(ranges ?? {})) {
-    out[k] = series.map((s) => ({ labels: { ...s.labels }, points: s.points.map(([t, v]) => [Math.round((t - stepS) * 1000) / 1000, num(v)]) }));
+    out[k] = series.map((s) => ({ labels: { ...s.labels }, points: s.points.map(([t, v]) => [Math.round(t * 1000 - stepMs) / 1000, num(v)]) }));
   }
   return out;
 }

@@ -19,7 +19,7 @@ import type { Executor } from '../types/executor.js';
 import type { ExtendedKnowledgeStore } from '../types/knowledge.js';
 import type { AlertmanagerApi, CharterApi, PrometheusApi } from '../types/ports.js';
 import type { SourceName, SourceStatus } from '../types/snapshot.js';
-import { factCatalog, factsNeedingPrometheus } from '../types/facts.js';
+import { factCatalog, factsNeedingPrometheus, factsWithoutQuery } from '../types/facts.js';
 import type { ExecutionRecord } from '../types/execution.js';
 import { closeServer, createHttpServer, listen } from './http-server.js';
 import { RuleSetHolder, type RuleLoader } from './rules-holder.js';
@@ -181,6 +181,8 @@ export class Service {
     if (!first.ok) throw new StartError(`rule files invalid:\n${first.issues.join('\n')}`);
     const needProm = this.p.prometheus === undefined ? factsNeedingPrometheus(factCatalog(this.rules.ruleSet())) : [];
     if (needProm.length > 0) this.p.log.warn('declared facts need prometheus; without it they are null (missing)', { facts: needProm.join(', ') });
+    const noQuery = this.p.prometheus !== undefined ? factsWithoutQuery(factCatalog(this.rules.ruleSet())) : [];
+    if (noQuery.length > 0) this.p.log.warn('facts without a query in the rule files (rules/facts.yaml declares the built-ins); from prometheus they are null (missing)', { facts: noQuery.join(', ') });
     const recovered = await this.executor.recover();
     for (const r of recovered) this.p.log.info('recovered intent', { key: r.key, status: r.status, action: r.action.type, target: r.action.target });
     for (const r of recovered) this.metrics.observeExecution(r);

@@ -104,6 +104,11 @@ export function factCatalog(rs: { readonly facts?: readonly MetricFact[] } | und
   return rs?.facts ?? BUILTIN_CATALOG;
 }
 
+/** Facts with no query in any loaded file: with Prometheus they are null (ship rules/facts.yaml). */
+export function factsWithoutQuery(facts: readonly MetricFact[]): string[] {
+  return facts.filter((f) => f.promql === undefined).map((f) => f.name);
+}
+
 /** Declared facts the in-process deriver cannot compute: without Prometheus they are null. */
 export function factsNeedingPrometheus(facts: readonly MetricFact[]): string[] {
   return facts.filter((f) => !BUILTIN_FACT_NAMES.has(f.name)).map((f) => f.name);

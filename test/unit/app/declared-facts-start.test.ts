@@ -8,7 +8,11 @@ test('without prometheus the service warns once at start, naming the declared fa
   t.like(warnings[0], { level: 'warn', facts: 'violationSlope, violationAnomaly, apiErrorPeak, targetsTotal' });
 });
 
-test('with prometheus configured there is no such warning', async (t) => {
+test('with prometheus: no such warning, but the facts no rule file gives a query are named', async (t) => {
   const w = await serviceWorld(t, { config: { rules: ['test/data/facts/rules'], prometheusUrl: 'http://127.0.0.1:9' }, start: true });
   t.is(w.log.find('declared facts need prometheus; without it they are null (missing)'), undefined);
+  t.like(w.log.find('facts without a query in the rule files (rules/facts.yaml declares the built-ins); from prometheus they are null (missing)'), {
+    level: 'warn',
+    facts: 'criticalViolationRate, violationRate, policyVersion, policyLoadFailed, violatedPolicies, enforcementFailureRate, committeeQueueDepth, committeeCapacity, committeeP99, validationLatencyP99, validationErrorRatio, complianceRatio, quarantinedShare, apiErrorRatio, up',
+  });
 });

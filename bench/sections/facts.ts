@@ -1,10 +1,13 @@
 /**
  * 1b. Declared range facts: the planner's cost per cycle with 50 declared range facts (half
  * slope, half anomaly; 15 minutes at 30 s, 31 points each) over 1,000 subjects, next to the
- * same rules and alerts without them — the price of reducing 50,000 series every cycle.
+ * same rules and alerts without them. Range facts are reduced when first read, so the cost
+ * is measured twice: no rule reads them, and one analysis rule reads each of them (50,000
+ * reductions per cycle).
  */
 import { createPlanner } from '../../src/analyze/index.js';
 import { BUILTIN_CATALOG, type MetricFact } from '../../src/types/facts.js';
+import type { AnalyzeRule, RuleSet } from '../../src/types/rules.js';
 import type { RangeSeries, Snapshot } from '../../src/types/snapshot.js';
 import { progress, type Figure } from '../lib/report.js';
 import type { Section, SectionContext, SectionResult } from '../lib/section.js';
@@ -23,6 +26,23 @@ function declaredFacts(n: number): MetricFact[] {
     by: 'policy_id',
     promql: `sum by (policy_id) (rate(synthetic_${i}_total[1m]))`,
     range: { windowMs: WINDOW_MS, stepMs: STEP_MS, reduce: i % 2 === 0 ? ('slope' as const) : ('anomaly' as const) },
+  }));
+}
+
+/** One analysis rule per fact, reading it for every policy incident (and never firing). */
+function readers(facts: readonly MetricFact[]): AnalyzeRule[] {
+  return facts.map((f, i) => ({
+    id: `read-${f.name}`,
+    version: 1,
+    description: `reads ${f.name}`,
+    stage: 'analyze',
+    priority: 5,
+    alerts: [],
+    subjects: ['policy'],
+    conditions: { all: [{ fact: 'metrics', path: `$.${f.name}`, operator: 'greaterThan', value: 1e9 }] },
+    derive: { [`hot${i}`]: true },
+    location: { file: 'bench', line: 1, column: 1 },
+    ruleSet: 'bench@1',
   }));
 }
 
@@ -54,26 +74,37 @@ export const factsSection: Section = {
     const facts = declaredFacts(factCount);
     const withFacts = { ...base, facts: [...BUILTIN_CATALOG, ...facts] };
     const snapWith: Snapshot = { ...snap, ranges: ranges(facts, subjects, Date.parse(snap.at)) };
-    const without = timePlanner(createPlanner(base), snap, ctx.quick ? 200 : 1000);
-    const planner = createPlanner(withFacts);
-    const t = timePlanner(planner, snapWith, ctx.quick ? 200 : 1000);
-    const sample = planner.plan(snapWith, {}, 'check')[0];
+    const budget = ctx.quick ? 200 : 1000;
+    const without = timePlanner(createPlanner(base), snap, budget);
+    const unread = timePlanner(createPlanner(withFacts), snapWith, budget);
+    const reading: RuleSet = { ...withFacts, rules: [...base.rules, ...readers(facts)] };
+    const readNoData = timePlanner(createPlanner(reading), snap, budget);
+    const read = timePlanner(createPlanner(reading), snapWith, budget);
     const series = factCount * subjects;
-    const perSeriesUs = ((t.ms - without.ms) * 1000) / series;
-    progress(`${S}: ${factCount} facts × ${subjects} subjects: ${t.ms.toFixed(1)} ms (${t.runs} runs) vs ${without.ms.toFixed(1)} ms without (${without.runs} runs); ${perSeriesUs.toFixed(2)} µs per series`);
+    const perSeriesUs = ((read.ms - readNoData.ms) * 1000) / series;
+    progress(`${S}: ${factCount} facts × ${subjects} subjects: unread ${unread.ms.toFixed(1)} ms vs ${without.ms.toFixed(1)} ms without; every fact read ${read.ms.toFixed(1)} ms vs ${readNoData.ms.toFixed(1)} ms with no data; ${perSeriesUs.toFixed(2)} µs per reduced series`);
+    const points = WINDOW_MS / STEP_MS + 1;
     const figures: Figure[] = [
       {
         section: S,
-        name: `${rules} rules × ${subjects} subjects with ${factCount} declared range facts (${series} series of ${WINDOW_MS / STEP_MS + 1} points), per cycle`,
-        value: t.ms,
+        name: `${rules} rules × ${subjects} subjects, ${factCount} declared range facts (${series} series of ${points} points) no rule reads, per cycle`,
+        value: unread.ms,
         unit: 'ms',
         baseline: without.ms,
+        note: 'baseline: the same rules and alerts without range facts (reduction happens on first read)',
+      },
+      {
+        section: S,
+        name: `the same with one rule reading each fact (${series} reductions per cycle), per cycle`,
+        value: read.ms,
+        unit: 'ms',
+        baseline: readNoData.ms,
         target: '< 1000 ms (a cycle every few seconds stays possible)',
-        met: t.ms < 1000,
-        note: `baseline: the same rules and alerts without range facts; ${(t.ms / without.ms).toFixed(1)}× its cost`,
+        met: read.ms < 1000,
+        note: `baseline: the same ${rules + factCount} rules with no range data (facts null); ${(read.ms / readNoData.ms).toFixed(1)}× its cost`,
       },
       { section: S, name: 'cost per reduced series (slope or anomaly)', value: perSeriesUs, unit: 'µs' },
     ];
-    return { figures, extra: { subjects, facts: factCount, rules, ms: t.ms, runs: t.runs, withoutMs: without.ms, withoutRuns: without.runs, sampleIncident: sample?.incidentId ?? null } };
+    return { figures, extra: { subjects, facts: factCount, rules, withoutMs: without.ms, unreadMs: unread.ms, readNoDataMs: readNoData.ms, readMs: read.ms, perSeriesUs } };
   },
 };

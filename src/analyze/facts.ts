@@ -74,9 +74,14 @@ export function observedFacts(incident: Incident, global: GlobalFacts, facts: re
   for (const [name, samples] of Object.entries(incident.metrics)) metrics[name] = metricValue(samples);
   if (incident.ranges !== undefined) {
     const ranges = rangesOf(facts);
+    // Reduced on first read: a cycle pays for the range facts its rules read, not for all of them.
     for (const [name, series] of Object.entries(incident.ranges)) {
       const range = ranges.get(name);
-      metrics[name] = range === undefined ? null : reduceSeries(range, series);
+      let value: number | null | undefined;
+      Object.defineProperty(metrics, name, {
+        enumerable: true,
+        get: () => (value === undefined ? (value = range === undefined ? null : reduceSeries(range, series)) : value),
+      });
     }
   }
   const alerts = incident.alerts.map((a) => alertFact(a, nowMs));

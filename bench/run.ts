@@ -8,6 +8,7 @@ import { loadavg } from 'node:os';
 import { machine, progress, table, writeResults, type Figure } from './lib/report.js';
 import type { Section } from './lib/section.js';
 import { analyzeSection } from './sections/analyze.js';
+import { factsSection } from './sections/facts.js';
 import { footprintSection } from './sections/footprint.js';
 import { ingestSection } from './sections/ingest.js';
 import { learningSection } from './sections/learning.js';
@@ -16,7 +17,7 @@ import { stackSection } from './sections/stack.js';
 import { startupSection } from './sections/startup.js';
 import { webhookSection } from './sections/webhook.js';
 
-export const SECTIONS: readonly Section[] = [analyzeSection, webhookSection, stackSection, simulateSection, footprintSection, ingestSection, learningSection, startupSection];
+export const SECTIONS: readonly Section[] = [analyzeSection, factsSection, webhookSection, stackSection, simulateSection, footprintSection, ingestSection, learningSection, startupSection];
 
 const USAGE = `usage: npm run bench -- [--only SECTION[,SECTION]] [--quick]
 sections: ${SECTIONS.map((s) => s.name).join(', ')}`;

@@ -17,7 +17,7 @@ function toEngineRule(r: Rule): RuleProperties {
     name: r.id,
     priority: r.priority,
     conditions: r.conditions as unknown as TopLevelCondition,
-    event: r.stage === 'analyze' ? { type: 'derive', params: { derive: r.derive } } : { type: 'plan', params: { rule: r.id, action: r.action } },
+    event: r.stage === 'analyze' ? { type: 'derive', params: { derive: r.derive } } : r.stage === 'plan' ? { type: 'plan', params: { rule: r.id, action: r.action } } : { type: 'veto', params: { rule: r.id, blocks: r.blocks } },
   };
 }
 

@@ -19,6 +19,7 @@ import type { CompiledRule } from './compiled-rules.js';
 import { deepEqual } from './equal.js';
 import { FixpointError } from './errors.js';
 import { resolvePath } from './path.js';
+import { ruleLookup } from './time.js';
 
 export const DEFAULT_MAX_PASSES = 16;
 
@@ -97,12 +98,14 @@ export function runChain(
     const traces: RuleTrace[] = [];
     for (const c of rules) {
       const conditions: RuleTrace['conditions'][number][] = [];
-      const fired = evaluate(c.condition.root, lookup, conditions);
+      const ruleFacts = ruleLookup(c, lookup);
+      const fired = evaluate(c.condition.root, ruleFacts, conditions);
       traces.push({ rule: c.ref, stage: 'analyze', fired, pass, conditions });
       if (!fired) continue;
       const out: Record<string, unknown> = {};
+      const t = ruleFacts === lookup ? tmpl : templateLookup(ruleFacts);
       for (const [fact, raw] of Object.entries(c.rule.derive)) {
-        const value = renderValue(raw, tmpl);
+        const value = renderValue(raw, t);
         out[fact] = value;
         if (!curr.has(fact) && !own.call(observed, fact)) curr.set(fact, value);
       }

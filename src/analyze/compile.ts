@@ -22,7 +22,7 @@ interface FactRef {
 }
 
 export type Node =
-  | { readonly kind: 'leaf'; readonly fact: FactRef; readonly path?: string; readonly operator: string; readonly fn: OperatorFn; readonly value: unknown; readonly valueRef?: FactRef; readonly index: number }
+  | { readonly kind: 'leaf'; readonly fact: FactRef; readonly path?: string; readonly operator: string; readonly fn: OperatorFn; readonly value: unknown; readonly valueRef?: FactRef; readonly index: number; readonly negated?: true }
   | { readonly kind: 'all' | 'any'; readonly children: readonly Node[] }
   | { readonly kind: 'not'; readonly child: Node };
 
@@ -52,17 +52,17 @@ export function compileCondition(cond: Condition, named: Readonly<Record<string,
     reads.add(fact);
     return { fact, segs: path ? compilePath(path) : undefined };
   };
-  const walk = (c: Condition, expanding: readonly string[]): Node => {
-    if ('all' in c) return { kind: 'all', children: c.all.map((x) => walk(x, expanding)) };
-    if ('any' in c) return { kind: 'any', children: c.any.map((x) => walk(x, expanding)) };
-    if ('not' in c) return { kind: 'not', child: walk(c.not, expanding) };
+  const walk = (c: Condition, expanding: readonly string[], negated = false): Node => {
+    if ('all' in c) return { kind: 'all', children: c.all.map((x) => walk(x, expanding, negated)) };
+    if ('any' in c) return { kind: 'any', children: c.any.map((x) => walk(x, expanding, negated)) };
+    if ('not' in c) return { kind: 'not', child: walk(c.not, expanding, !negated) };
     if ('condition' in c) {
       const target = named[c.condition];
       if (target === undefined) throw new ConditionCompileError(`unknown named condition "${c.condition}"`);
       if (expanding.includes(c.condition)) {
         throw new ConditionCompileError(`named condition "${c.condition}" refers to itself (${[...expanding, c.condition].join(' -> ')})`);
       }
-      return walk(target, [...expanding, c.condition]);
+      return walk(target, [...expanding, c.condition], negated);
     }
     const fn = operator(c.operator);
     if (fn === undefined) throw new ConditionCompileError(`unknown operator "${c.operator}"`);
@@ -79,6 +79,7 @@ export function compileCondition(cond: Condition, named: Readonly<Record<string,
       value: v,
       ...(valueRef ? { valueRef } : {}),
       index: leaves.length,
+      ...(negated ? { negated: true as const } : {}),
     };
     leaves.push(leaf);
     return leaf;

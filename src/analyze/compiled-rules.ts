@@ -3,7 +3,7 @@
  * order (priority desc, then id), the facts each rule reads, and the index. Recompiled
  * only when the rule set changes (cache keyed by the RuleSet object).
  */
-import type { AnalyzeRule, PlanRule, Rule, RuleSet } from '../types/rules.js';
+import type { AnalyzeRule, PlanRule, Rule, RuleSet, VetoRule } from '../types/rules.js';
 import { templateRefs } from '../rules/template.js';
 import { compileCondition } from './compile.js';
 import { RuleIndex } from './index-rules.js';
@@ -15,6 +15,7 @@ export interface CompiledRuleSet {
   readonly ruleSet: RuleSet;
   readonly analyze: RuleIndex<AnalyzeRule>;
   readonly plan: RuleIndex<PlanRule>;
+  readonly veto: RuleIndex<VetoRule>;
   readonly byId: ReadonlyMap<string, CompiledRule>;
 }
 
@@ -32,7 +33,7 @@ function compileRule<R extends Rule>(rule: R, order: number, rs: RuleSet): Compi
   const condition = compileCondition(rule.conditions, rs.namedConditions);
   const reads = new Set(condition.reads);
   if (rule.stage === 'analyze') templateReads(rule.derive, reads);
-  else templateReads([rule.action.target, rule.action.params], reads);
+  else if (rule.stage === 'plan') templateReads([rule.action.target, rule.action.params], reads);
   return { rule, ref: `${rule.id}@${rule.version}`, order, condition, reads };
 }
 
@@ -45,9 +46,10 @@ export function compileRuleSet(rs: RuleSet): CompiledRuleSet {
   const planRules = rs.rules.filter((r): r is PlanRule => r.stage === 'plan').sort(compareRules);
   const analyze = analyzeRules.map((r, i) => compileRule(r, i, rs));
   const plan = planRules.map((r, i) => compileRule(r, i, rs));
+  const veto = rs.rules.filter((r): r is VetoRule => r.stage === 'veto').sort(compareRules).map((r, i) => compileRule(r, i, rs));
   const byId = new Map<string, CompiledRule>();
-  for (const c of [...analyze, ...plan]) byId.set(c.rule.id, c);
-  const compiled = { ruleSet: rs, analyze: new RuleIndex(analyze), plan: new RuleIndex(plan), byId };
+  for (const c of [...analyze, ...plan, ...veto]) byId.set(c.rule.id, c);
+  const compiled = { ruleSet: rs, analyze: new RuleIndex(analyze), plan: new RuleIndex(plan), veto: new RuleIndex(veto), byId };
   cache.set(rs, compiled);
   return compiled;
 }

@@ -4,9 +4,11 @@
  */
 import type { Alert, Severity } from '../types/alert.js';
 import type { Violation } from '../types/charter.js';
-import { NAMED_QUERIES } from '../types/facts.js';
+import { BUILTIN_CATALOG, type FactRange, type MetricFact } from '../types/facts.js';
 import type { Incident, MetricSample, Snapshot } from '../types/snapshot.js';
 import { isActive } from '../monitor/incidents.js';
+import { reduceSeries } from './reduce.js';
+import { firingFor, secondsSince } from './time.js';
 
 export type Facts = Readonly<Record<string, unknown>>;
 
@@ -35,10 +37,25 @@ export interface GlobalFacts {
   readonly metrics: Readonly<Record<string, number | null>>;
 }
 
-export function globalFacts(snapshot: Snapshot, incidents: readonly Incident[]): GlobalFacts {
+const rangeIndex = new WeakMap<readonly MetricFact[], ReadonlyMap<string, FactRange>>();
+
+/** Range fact name → its range, once per catalogue. */
+function rangesOf(facts: readonly MetricFact[]): ReadonlyMap<string, FactRange> {
+  let m = rangeIndex.get(facts);
+  if (m === undefined) {
+    m = new Map(facts.flatMap((f) => (f.range === undefined ? [] : [[f.name, f.range] as const])));
+    rangeIndex.set(facts, m);
+  }
+  return m;
+}
+
+export function globalFacts(snapshot: Snapshot, incidents: readonly Incident[], facts: readonly MetricFact[] = BUILTIN_CATALOG): GlobalFacts {
   const active = snapshot.alerts.filter(isActive);
   const metrics: Record<string, number | null> = {};
-  for (const q of NAMED_QUERIES) if (q.subjectLabel === undefined) metrics[q.name] = metricValue(snapshot.metrics[q.name]);
+  for (const f of facts) {
+    if (f.subject !== 'service') continue;
+    metrics[f.name] = f.range === undefined ? metricValue(snapshot.metrics[f.name]) : reduceSeries(f.range, snapshot.ranges?.[f.name]);
+  }
   return {
     alertCount: active.length,
     incidentCount: incidents.filter((i) => i.alerts.some(isActive)).length,
@@ -52,16 +69,37 @@ export function globalFacts(snapshot: Snapshot, incidents: readonly Incident[]):
   };
 }
 
-export function observedFacts(incident: Incident, global: GlobalFacts): Record<string, unknown> {
+/** `nowMs`: the snapshot's time, for the time facts (null without it). */
+export function observedFacts(incident: Incident, global: GlobalFacts, facts: readonly MetricFact[] = BUILTIN_CATALOG, nowMs?: number): Record<string, unknown> {
   const active = incident.alerts.filter(isActive);
   let severity: Severity | 'none' = 'none';
   for (const a of active) if (SEVERITY_RANK[a.severity] > SEVERITY_RANK[severity]) severity = a.severity;
   const metrics: Record<string, number | null> = {};
   for (const [name, samples] of Object.entries(incident.metrics)) metrics[name] = metricValue(samples);
+  if (incident.ranges !== undefined) {
+    const ranges = rangesOf(facts);
+    // Reduced on first read: a cycle pays for the range facts its rules read, not for all of them.
+    for (const [name, series] of Object.entries(incident.ranges)) {
+      const range = ranges.get(name);
+      let value: number | null | undefined;
+      Object.defineProperty(metrics, name, {
+        enumerable: true,
+        get: () => (value === undefined ? (value = range === undefined ? null : reduceSeries(range, series)) : value),
+      });
+    }
+  }
+  const alerts = incident.alerts.map((a) => alertFact(a, nowMs));
+  let oldest: number | null = null;
+  for (const a of incident.alerts) {
+    const s = secondsSince(a.startsAt, nowMs);
+    if (s !== null && (oldest === null || s > oldest)) oldest = s;
+  }
   return {
     subject: { kind: incident.subject.kind, id: incident.subject.id },
     alertnames: uniqueSorted(active.map((a) => a.name)),
-    alerts: incident.alerts.map(alertFact),
+    alerts,
+    firingFor: firingFor(alerts),
+    incidentAge: oldest,
     severity,
     labels: commonLabels(active.length > 0 ? active : incident.alerts),
     violations: violationSummary(incident.violations),
@@ -70,7 +108,7 @@ export function observedFacts(incident: Incident, global: GlobalFacts): Record<s
   };
 }
 
-function alertFact(a: Alert): Record<string, unknown> {
+function alertFact(a: Alert, nowMs: number | undefined): Record<string, unknown> {
   return {
     name: a.name,
     severity: a.severity,
@@ -78,6 +116,7 @@ function alertFact(a: Alert): Record<string, unknown> {
     labels: a.labels,
     annotations: a.annotations,
     startsAt: a.startsAt,
+    firingForSeconds: a.state === 'firing' ? secondsSince(a.startsAt, nowMs) : null,
     silenced: a.silenced,
     inhibited: a.inhibited,
   };

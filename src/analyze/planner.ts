@@ -8,6 +8,7 @@ import type { ActionProposal, Candidate, Decision, RuleTrace } from '../types/de
 import type { Planner } from '../types/ports.js';
 import type { PlanRule, RuleSet, Weights } from '../types/rules.js';
 import type { Incident, Snapshot } from '../types/snapshot.js';
+import { factCatalog } from '../types/facts.js';
 import { groupIncidents, isActive } from '../monitor/incidents.js';
 import { DEFAULT_MAX_PASSES, renderValue, runChain, templateLookup } from './chain.js';
 import { evaluate, type FactLookup } from './compile.js';
@@ -15,6 +16,8 @@ import { compileRuleSet, type CompiledRule, type CompiledRuleSet } from './compi
 import { compete } from './compete.js';
 import { reactsTo } from './reacts-to.js';
 import { encodeNonFinite } from '../types/non-finite.js';
+import { applyVetoes } from './veto.js';
+import { ruleLookup } from './time.js';
 import { globalFacts, observedFacts, type GlobalFacts } from './facts.js';
 
 export interface PlannerOptions {
@@ -35,8 +38,9 @@ export interface AnalyzedIncident {
   readonly lookup: FactLookup;
 }
 
-export function analyzeIncident(cr: CompiledRuleSet, incident: Incident, global: GlobalFacts, maxPasses = DEFAULT_MAX_PASSES): AnalyzedIncident {
-  const observed = observedFacts(incident, global);
+/** `at`: the snapshot's time (ISO-8601), the clock of the time facts. */
+export function analyzeIncident(cr: CompiledRuleSet, incident: Incident, global: GlobalFacts, maxPasses = DEFAULT_MAX_PASSES, at?: string): AnalyzedIncident {
+  const observed = observedFacts(incident, global, factCatalog(cr.ruleSet), at === undefined ? undefined : Date.parse(at));
   const alertnames = observed['alertnames'] as string[];
   const chain = runChain(incident.id, cr.analyze.candidates(incident.subject.kind, alertnames), observed, maxPasses);
   const own = Object.prototype.hasOwnProperty;
@@ -76,19 +80,33 @@ function inactiveReason(alerts: readonly Alert[]): string {
   return `no firing, unsilenced alert in the incident (${parts.join('; ')})`;
 }
 
-export function planIncident(cr: CompiledRuleSet, a: AnalyzedIncident, weights: Weights): { traces: RuleTrace[]; candidates: Candidate[]; chosen: Candidate[] } {
+export interface IncidentPlan {
+  readonly traces: RuleTrace[];
+  readonly candidates: Candidate[];
+  readonly chosen: Candidate[];
+  readonly shadow?: { readonly candidates: Candidate[]; readonly chosen: Candidate[] };
+}
+
+export function planIncident(cr: CompiledRuleSet, a: AnalyzedIncident, weights: Weights): IncidentPlan {
   const traces: RuleTrace[] = [];
   const raw: Candidate[] = [];
+  const shadowRaw: Candidate[] = [];
   const active = a.incident.alerts.some(isActive);
   const blocked = active ? undefined : inactiveReason(a.incident.alerts);
   for (const c of cr.plan.candidates(a.incident.subject.kind, a.observed['alertnames'] as string[])) {
     const conditions: RuleTrace['conditions'][number][] = [];
-    const fired = evaluate(c.condition.root, a.lookup, conditions);
+    const lookup = ruleLookup(c, a.lookup);
+    const fired = evaluate(c.condition.root, lookup, conditions);
     traces.push({ rule: c.ref, stage: 'plan', fired, pass: 0, conditions });
-    if (fired) raw.push(candidate(c, a.lookup, weights, blocked, reactsTo(cr, c, a.traces, a.observed['alertnames'] as string[])));
+    if (fired) (c.rule.mode === 'shadow' ? shadowRaw : raw).push(candidate(c, lookup, weights, blocked, reactsTo(cr, c, a.traces, a.observed['alertnames'] as string[])));
   }
-  const { candidates, chosen } = compete(raw);
-  return { traces, candidates, chosen };
+  const alertnames = a.observed['alertnames'] as string[];
+  const vetoed = applyVetoes(cr, a.incident.subject.kind, alertnames, a.lookup, raw);
+  const { candidates, chosen } = compete(vetoed.candidates);
+  const plan: IncidentPlan = { traces: [...traces, ...vetoed.traces], candidates, chosen };
+  if (shadowRaw.length === 0) return plan;
+  const shadow = compete(applyVetoes(cr, a.incident.subject.kind, alertnames, a.lookup, shadowRaw).candidates);
+  return { ...plan, shadow };
 }
 
 function candidate(c: CompiledRule<PlanRule>, lookup: FactLookup, weights: Weights, blocked: string | undefined, alerts: string[] | undefined): Candidate {
@@ -112,13 +130,14 @@ function candidate(c: CompiledRule<PlanRule>, lookup: FactLookup, weights: Weigh
 
 export function createPlanner(ruleSet: RuleSet, options: PlannerOptions = {}): Planner {
   const cr = compileRuleSet(ruleSet);
+  const facts = factCatalog(ruleSet);
   const maxPasses = options.maxPasses ?? DEFAULT_MAX_PASSES;
   return {
     plan(snapshot: Snapshot, weights: Weights, cycleId: string): readonly Decision[] {
-      const incidents = groupIncidents(snapshot);
-      const global = globalFacts(snapshot, incidents);
+      const incidents = groupIncidents(snapshot, facts);
+      const global = globalFacts(snapshot, incidents, facts);
       return incidents.map((incident) => {
-        const a = analyzeIncident(cr, incident, global, maxPasses);
+        const a = analyzeIncident(cr, incident, global, maxPasses, snapshot.at);
         const p = planIncident(cr, a, weights);
         return {
           id: decisionId(cycleId, incident.id),
@@ -133,6 +152,7 @@ export function createPlanner(ruleSet: RuleSet, options: PlannerOptions = {}): P
           rules: encodeNonFinite([...a.traces, ...p.traces]),
           candidates: p.candidates,
           chosen: p.chosen,
+          ...(p.shadow !== undefined ? { shadow: p.shadow } : {}),
         };
       });
     },

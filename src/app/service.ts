@@ -18,6 +18,7 @@ import type { Executor } from '../types/executor.js';
 import type { ExtendedKnowledgeStore } from '../types/knowledge.js';
 import type { AlertmanagerApi, CharterApi, PrometheusApi } from '../types/ports.js';
 import type { SourceName, SourceStatus } from '../types/snapshot.js';
+import { factCatalog, factsNeedingPrometheus, factsWithoutQuery } from '../types/facts.js';
 import type { ExecutionRecord } from '../types/execution.js';
 import { AlertIntake } from './alert-intake.js';
 import { closeServer, createHttpServer, listen } from './http-server.js';
@@ -84,7 +85,7 @@ export class Service {
     this.metrics = createServiceMetrics({ storeQuarantined: () => p.store.health?.().quarantined ?? {} });
     this.rules = new RuleSetHolder(p.config.rules, p.loadRules, (rs) => createPlanner(rs), p.log, this.metrics);
     const sources: MonitorSource[] = [];
-    if (p.prometheus) sources.push(new PrometheusSource(p.prometheus));
+    if (p.prometheus) sources.push(new PrometheusSource(p.prometheus, () => factCatalog(this.rules.ruleSet())));
     this.alertIntake = p.alertmanager ? new AlertIntake(p.alertmanager, this.metrics, p.log, { now: () => timers.now() }) : undefined;
     if (this.alertIntake) sources.push(this.alertIntake.source);
     sources.push(
@@ -234,6 +235,10 @@ export class Service {
     const first = await this.rules.reload();
     this.noteReload(first);
     if (!first.ok) throw new StartError(`rule files invalid:\n${first.issues.join('\n')}`);
+    const needProm = this.p.prometheus === undefined ? factsNeedingPrometheus(factCatalog(this.rules.ruleSet())) : [];
+    if (needProm.length > 0) this.p.log.warn('declared facts need prometheus; without it they are null (missing)', { facts: needProm.join(', ') });
+    const noQuery = this.p.prometheus !== undefined ? factsWithoutQuery(factCatalog(this.rules.ruleSet())) : [];
+    if (noQuery.length > 0) this.p.log.warn('facts without a query in the rule files (rules/facts.yaml declares the built-ins); from prometheus they are null (missing)', { facts: noQuery.join(', ') });
     const recovered = await this.executor.recover();
     for (const r of recovered) this.p.log.info('recovered intent', { key: r.key, status: r.status, action: r.action.type, target: r.action.target });
     for (const r of recovered) this.metrics.observeExecution(r);

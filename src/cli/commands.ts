@@ -22,6 +22,6 @@ export const COMMAND_TABLE: Readonly<Record<string, CommandEntry>> = Object.free
   charter: { summary: 'start the reference Charter service', module: 'charter.js', export: 'command' },
   approve: { summary: 'approve a high-risk action waiting in the queue (locally or --url)', module: 'approve.js', export: 'approve' },
   reject: { summary: 'reject a high-risk action waiting in the queue (locally or --url)', module: 'approve.js', export: 'reject' },
-  knowledge: { summary: 'inspect the knowledge store: `weights [--explain]`, `history`, `audit` (against Charter)', module: 'knowledge.js', export: 'command' },
+  knowledge: { summary: 'inspect the knowledge store: `weights [--explain]`, `history`, `shadow`, `audit` (against Charter)', module: 'knowledge.js', export: 'command' },
   explain: { summary: 'print one decision in full', module: 'explain.js', export: 'command' },
 });

@@ -1,5 +1,6 @@
-/** `mapek knowledge weights|history|audit`: what the learner believes, what was done, and whether Charter agrees; read only. */
+/** `mapek knowledge weights|history|shadow|audit`: what the learner believes, what was done, what shadow rules would have done, and whether Charter agrees; read only. */
 import { DEFAULT_LEARNER_OPTIONS, openReadonlyView, ruleStats, type RuleStats } from '../knowledge/index.js';
+import { shadowReport } from '../simulate/shadow-report.js';
 import type { ExecutionRecord, WeightChange } from '../types/execution.js';
 import type { ExtendedKnowledgeStore } from '../types/knowledge.js';
 import { EXIT, parseCommandArgs, UsageError, type Command, type Io } from './command.js';
@@ -7,16 +8,20 @@ import { audit, AUDIT_HELP, AUDIT_OPTION, AUDIT_USAGE } from './knowledge-audit.
 
 const HELP = `usage: mapek knowledge weights [--explain] [--json] [--dir DIR]
        mapek knowledge history [--limit N] [--json] [--dir DIR]
+       mapek knowledge shadow [--limit N] [--json] [--dir DIR]
        ${AUDIT_USAGE}
 
   weights   each plan rule's learned weight, sample size, success rate and why
   history   the most recent executions, newest first
+  shadow    per shadow rule (mode: shadow): how often it would have acted, where it
+            disagreed with the live plan, and the outcomes of the live actions there
 ${AUDIT_HELP}
 
 options:
   --dir DIR     knowledge store directory (default: knowledge)
   --explain     weights: the learner's reasoning per rule and per incident kind
-  --limit N     history: how many executions (default 20)
+  --limit N     history: how many executions (default 20); shadow: how many recent
+                decisions to read (default 1000)
 ${AUDIT_OPTION}
   --json        machine-readable output
   -h, --help    this help
@@ -85,6 +90,25 @@ export function historyLine(r: ExecutionRecord): string[] {
   return [r.createdAt, r.id, r.status, `${r.action.type} ${r.action.target}`, r.ruleId, why];
 }
 
+async function shadow(store: ExtendedKnowledgeStore, limit: number, json: boolean, io: Io): Promise<number> {
+  const decisions = await store.recentDecisions(limit);
+  const ids = new Set(decisions.map((d) => d.id));
+  const executions = (await store.findExecutions({ limit: limit * 4 })).filter((e) => ids.has(e.decisionId));
+  const rows = shadowReport(decisions, executions);
+  if (json) {
+    io.out(JSON.stringify(rows, null, 2));
+    return EXIT.ok;
+  }
+  if (rows.length === 0) {
+    io.out(`no shadow rule would have acted in the last ${decisions.length} decisions`);
+    return EXIT.ok;
+  }
+  const outcomes = (o: Readonly<Record<string, number>>): string => Object.entries(o).map(([k, n]) => `${k} ${n}`).join(', ') || '-';
+  io.out(table([['RULE', 'WOULD ACT', 'DISAGREED', 'LIVE OUTCOMES THERE'], ...rows.map((r) => [r.ruleId, String(r.wouldAct), String(r.disagreed), outcomes(r.liveOutcomes)])]));
+  for (const r of rows) for (const e of r.examples) io.out(`  ${r.ruleId} in ${e.decisionId}: would ${e.shadow}; live: ${e.live}`);
+  return EXIT.ok;
+}
+
 async function history(store: ExtendedKnowledgeStore, limit: number, json: boolean, io: Io): Promise<number> {
   const rs = await store.findExecutions({ limit });
   if (json) {
@@ -101,17 +125,18 @@ async function history(store: ExtendedKnowledgeStore, limit: number, json: boole
 
 export const command: Command = {
   name: 'knowledge',
-  summary: 'inspect the knowledge store: `weights [--explain]`, `history`, `audit` (against Charter)',
+  summary: 'inspect the knowledge store: `weights [--explain]`, `history`, `shadow`, `audit` (against Charter)',
   async run(argv, io) {
     const parsed = parseCommandArgs(argv, { dir: { type: 'string' }, explain: { type: 'boolean' }, json: { type: 'boolean' }, limit: { type: 'string' }, 'charter-url': { type: 'string' } }, HELP, io);
     if (!parsed) return EXIT.ok;
     const [sub, ...extra] = parsed.positionals;
-    if (sub !== 'weights' && sub !== 'history' && sub !== 'audit') throw new UsageError(sub === undefined ? 'expected a subcommand: weights, history or audit' : `unknown subcommand "${sub}" (expected weights, history or audit)`);
+    const SUBS = ['weights', 'history', 'shadow', 'audit'];
+    if (sub === undefined || !SUBS.includes(sub)) throw new UsageError(sub === undefined ? 'expected a subcommand: weights, history, shadow or audit' : `unknown subcommand "${sub}" (expected weights, history, shadow or audit)`);
     if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"`);
     const v = parsed.values;
     if (sub === 'audit') return audit(v, process.env, io);
     if (v['charter-url'] !== undefined) throw new UsageError('--charter-url: only for audit');
-    const limitText = (v['limit'] as string | undefined) ?? '20';
+    const limitText = (v['limit'] as string | undefined) ?? (sub === 'shadow' ? '1000' : '20');
     const limit = Number(limitText);
     if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit: expected a positive integer, got "${limitText}"`);
     let store: ExtendedKnowledgeStore;
@@ -121,6 +146,7 @@ export const command: Command = {
       io.err(`mapek knowledge: ${(err as Error).message}`);
       return EXIT.unavailable;
     }
+    if (sub === 'shadow') return shadow(store, limit, v['json'] === true, io);
     return sub === 'weights' ? weights(store, v['explain'] === true, v['json'] === true, io) : history(store, limit, v['json'] === true, io);
   },
 };

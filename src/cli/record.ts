@@ -1,3 +1,4 @@
+import { factCatalog } from '../types/facts.js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { EXIT, parseCommandArgs, type Command, type Io } from './command.js';
@@ -85,7 +86,7 @@ export async function record(v: Record<string, unknown>, env: Readonly<Record<st
   const planner = createPlanner(rules.ruleSet);
   const clients = buildClients(config);
   const sources: MonitorSource[] = [];
-  if (clients.prometheus) sources.push(new PrometheusSource(clients.prometheus));
+  if (clients.prometheus) sources.push(new PrometheusSource(clients.prometheus, () => factCatalog(rules.ruleSet)));
   if (clients.alertmanager) sources.push(new AlertmanagerSource(clients.alertmanager));
   const noStack = !clients.prometheus && !clients.alertmanager;
   sources.push(new CharterSource(clients.charter, { lookbackMs: Math.max(intervalMs, 5_000), scrapeMetrics: clients.scrapeCharterMetrics, evaluateAlerts: noStack, rateWindowMs: Math.max(intervalMs * 4, 2_000) }));

@@ -19,7 +19,7 @@ export interface CharterSourceOptions {
   /** Violations newer than now − lookbackMs are read. */
   readonly lookbackMs: number;
   /**
-   * Reads Charter's /metrics text. When given, the named queries are derived from it (the
+   * Reads Charter's /metrics text. When given, the built-in metric facts are derived from it (the
    * fallback when Prometheus is absent or down) and, with `evaluateAlerts`, Charter's
    * eleven alerts are evaluated in-process (the demo's stand-in for Prometheus).
    */

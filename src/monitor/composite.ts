@@ -25,7 +25,8 @@ function pickAlerts(options: readonly (readonly [AlertSourceUsed, SourceReading 
 /**
  * Builds one Snapshot from every source, read in parallel. Never throws because a source is
  * down: the failure is recorded in `snapshot.sources` and the others fill in.
- *   metrics:    Prometheus, else metrics Charter derived from its own /metrics
+ *   metrics:    Prometheus, else the built-ins derived from Charter's own /metrics
+ *   ranges:     Prometheus only (declared range facts)
  *   alerts:     Alertmanager (knows silences), else Prometheus ALERTS (read live), else
  *               the alerts Alertmanager's webhook delivered (held by the alertmanager
  *               source while its API is down: only as fresh as the last notification),
@@ -65,7 +66,9 @@ export class CompositeMonitor implements Monitor {
       alertsMs: alertsWindow,
       violationsMs: ok('charter')?.windows?.violationsMs ?? 0,
     };
-    return { at: at.toISOString(), alerts, metrics, violations: ok('charter')?.violations ?? [], sources, windows };
+    // Range facts need Prometheus: without it they are missing (null), never guessed.
+    const ranges = ok('prometheus')?.ranges;
+    return { at: at.toISOString(), alerts, metrics, ...(ranges !== undefined ? { ranges } : {}), violations: ok('charter')?.violations ?? [], sources, windows };
   }
 
   /** Which source the alerts of the last snapshot came from. */

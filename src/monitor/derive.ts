@@ -3,8 +3,8 @@ import type { MetricSample } from '../types/snapshot.js';
 import type { ExpositionSample } from './exposition.js';
 
 /**
- * Derives the named queries (src/types/facts.ts) from Charter's own /metrics when there is
- * no Prometheus: gauges are read directly, counter rates are computed over a sliding window
+ * Derives the fifteen built-in metric facts (BUILTIN_FACTS in src/types/facts.ts; their PromQL
+ * is in rules/facts.yaml) from Charter's own /metrics when there is no Prometheus: gauges are read directly, counter rates are computed over a sliding window
  * of this process' own scrapes. The demo's stand-in for PromQL; semantics follow the
  * queries' PromQL closely (sum/max by the subject label), over `windowMs` instead of 1m.
  */
@@ -38,7 +38,7 @@ export class CharterMetricsDeriver {
 
   constructor(private readonly windowMs: number) {}
 
-  /** Records a successful scrape at `nowMs` and derives every named query from it. */
+  /** Records a successful scrape at `nowMs` and derives every built-in fact from it. */
   derive(samples: readonly ExpositionSample[], nowMs: number): Derived {
     const series = new Map<string, number>();
     for (const s of samples) {

@@ -1,13 +1,13 @@
 /**
  * Turn a schema-valid fixture document into snapshots. Carry-over rules (docs/SIMULATION.md):
- * a step that omits `alerts` or `violations` has the previous step's; `metrics` and `sources`
- * merge by key over the previous step's. An alert keeps its `startsAt` while it stays firing
+ * a step that omits `alerts` or `violations` has the previous step's; `metrics`, `ranges` and
+ * `sources` merge by key over the previous step's (a range's points are relative to its step). An alert keeps its `startsAt` while it stays firing
  * from one step to the next; a resolved alert ends at its step's time.
  */
 import { createHash } from 'node:crypto';
 import type { Alert, Severity } from '../types/alert.js';
 import type { Violation, ViolationSeverity } from '../types/charter.js';
-import type { MetricSample, Snapshot, SourceName, SourceStatus } from '../types/snapshot.js';
+import type { MetricSample, RangeSeries, Snapshot, SourceName, SourceStatus } from '../types/snapshot.js';
 
 type Raw = Record<string, unknown>;
 
@@ -163,6 +163,23 @@ function metricSamples(v: unknown): MetricSample[] {
   return [{ labels: {}, value: sampleValue(v) }];
 }
 
+/**
+ * A fixture's series → points in unix seconds: `points` are [seconds relative to the step,
+ * value]; `every` + `values` are evenly spaced and end at the step's time.
+ */
+export function rangeSeries(v: unknown, stepMs: number): RangeSeries[] {
+  if (!Array.isArray(v)) return [];
+  // Through whole milliseconds, as Prometheus' timestamps are: a recording replays to the same doubles.
+  const t = (relSeconds: number): number => Math.round(stepMs + relSeconds * 1000) / 1000;
+  return (v as Raw[]).map((s) => {
+    const labels = (s['labels'] as Record<string, string> | undefined) ?? {};
+    if (Array.isArray(s['points'])) return { labels, points: (s['points'] as unknown[][]).map((p) => [t(sampleValue(p[0])), sampleValue(p[1])] as const) };
+    const values = (s['values'] as unknown[] | undefined) ?? [];
+    const every = parseOffset(`+${String(s['every'] ?? '0s')}`) ?? 0;
+    return { labels, points: values.map((x, i) => [t(-((values.length - 1 - i) * every) / 1000), sampleValue(x)] as const) };
+  });
+}
+
 function sourceStatus(v: unknown): SourceStatus {
   if (v === true) return { ok: true };
   return { ok: false, error: typeof v === 'string' ? v : 'down (fixture)' };
@@ -173,6 +190,7 @@ export class SnapshotBuilder {
   private alertsRaw: readonly Raw[] = [];
   private violationsRaw: readonly Raw[] = [];
   private readonly metrics: Record<string, readonly MetricSample[]> = {};
+  private readonly ranges: Record<string, readonly RangeSeries[]> = {};
   private readonly sources: Record<SourceName, SourceStatus> = { prometheus: { ok: true }, alertmanager: { ok: true }, charter: { ok: true } };
   private previous = new Map<string, Seen>();
 
@@ -183,6 +201,8 @@ export class SnapshotBuilder {
     if (Array.isArray(step['alerts'])) this.alertsRaw = step['alerts'] as Raw[];
     if (Array.isArray(step['violations'])) this.violationsRaw = step['violations'] as Raw[];
     for (const [k, v] of Object.entries((step['metrics'] as Raw | undefined) ?? {})) this.metrics[k] = metricSamples(v);
+    const stepMs = Date.parse(iso);
+    for (const [k, v] of Object.entries((step['ranges'] as Raw | undefined) ?? {})) this.ranges[k] = rangeSeries(v, stepMs);
     for (const [k, v] of Object.entries((step['sources'] as Raw | undefined) ?? {})) this.sources[k as SourceName] = sourceStatus(v);
     const seen = expandAlerts(this.alertsRaw, iso, this.previous, this.fingerprints);
     this.previous = new Map(seen.map((a) => [a.alert.fingerprint, a]));
@@ -190,6 +210,7 @@ export class SnapshotBuilder {
       at: iso,
       alerts: seen.map((a) => a.alert),
       metrics: { ...this.metrics },
+      ...(Object.keys(this.ranges).length > 0 ? { ranges: { ...this.ranges } } : {}),
       violations: expandViolations(this.violationsRaw, iso, `${this.name}-s${index}`),
       sources: { ...this.sources },
     };

@@ -20,18 +20,32 @@ export interface RejectedPattern {
   readonly reason?: string;
 }
 
+/** The action rule `rule` chose at (1-based) step `step` verifies with `result` at this step. */
+export interface VerifyExpect {
+  readonly step: number;
+  readonly rule: string;
+  readonly target?: string;
+  readonly result: 'succeeded' | 'failed' | 'inconclusive';
+}
+
 /** What must hold for one step's plan. All fields optional; each is checked independently. */
 export interface FixtureExpect {
   /** Each pattern must match at least one chosen action. */
   readonly actions?: readonly ActionPattern[];
   /** No chosen action may match any of these patterns. */
   readonly noActions?: readonly ActionPattern[];
+  /** Each pattern must match an action the shadow rules would have chosen (never executed). */
+  readonly shadow?: readonly ActionPattern[];
   /** True: nothing at all may be chosen in this step. */
   readonly noActionsAtAll?: boolean;
   /** Rule ids that must fire (analysis or plan) in some incident. */
   readonly rulesFired?: readonly string[];
   /** Rule ids that must not fire in any incident. */
   readonly rulesNotFired?: readonly string[];
+  /** Verification results of actions planned at earlier steps, judged on this step's snapshot. */
+  readonly verified?: readonly VerifyExpect[];
+  /** Veto rule ids that must have blocked at least one candidate. */
+  readonly vetoed?: readonly string[];
   /** Plan rules whose proposal must have been rejected in competition. */
   readonly rejected?: readonly RejectedPattern[];
   /** Incident id → derived fact → expected value (deep equality). */

@@ -10,6 +10,7 @@ import { CHARTER_ALERTS } from '../types/alert.js';
 import type { ValidationIssue } from '../types/errors.js';
 import type { Monitor } from '../types/ports.js';
 import type { RuleSet } from '../types/rules.js';
+import { factCatalog, type MetricFact } from '../types/facts.js';
 import { formatPath } from '../rules/field-path.js';
 import { parseYaml, type FieldPath } from '../rules/yaml.js';
 import { Fingerprints, SnapshotBuilder, stepTime } from './fixture-build.js';
@@ -39,14 +40,17 @@ export async function loadFixtureFile(file: string, ruleSet?: RuleSet): Promise<
 export function parseFixture(text: string, file: string, ruleSet?: RuleSet): LoadFixtureResult {
   const doc = parseYaml(text, file);
   if (!doc.ok) return { ok: false, issues: doc.issues };
-  const schema = fixtureSchemaIssues(file, doc);
-  if (schema.length > 0) return { ok: false, issues: schema };
   const issues: ValidationIssue[] = [];
   const warnings: ValidationIssue[] = [];
   const at = (list: ValidationIssue[], path: FieldPath, message: string, key = false): void => {
     const pos = key ? doc.locateKey(path) : doc.locate(path);
     list.push({ file, line: pos.line, column: pos.column, path: formatPath(path), message });
   };
+  // Fact names depend on the rule set, so they are checked here, reported with the schema's issues.
+  // Without a rule set (its files failed to load) names cannot be judged: their errors are already reported.
+  if (ruleSet !== undefined) checkFactNames(doc.value, factCatalog(ruleSet), (p, m, key) => at(issues, p, m, key));
+  const schema = fixtureSchemaIssues(file, doc);
+  if (schema.length > 0 || issues.length > 0) return { ok: false, issues: sortIssues([...schema, ...issues]) };
   const raw = doc.value as Raw;
   const startMs = Date.parse(raw['start'] as string);
   if (Number.isNaN(startMs)) {
@@ -63,7 +67,7 @@ export function parseFixture(text: string, file: string, ruleSet?: RuleSet): Loa
     if (t === null) return at(issues, ['steps', i, 'at'], `invalid time ${JSON.stringify(step['at'])}: use an offset such as +30s or an ISO time`);
     if (t < lastMs) at(issues, ['steps', i, 'at'], `time ${JSON.stringify(step['at'])} is earlier than the previous step`);
     lastMs = Math.max(lastMs, t);
-    checkAlerts(step, i, knownAlerts, builder.fingerprints, (p, m, w) => at(w ? warnings : issues, p, m));
+    checkAlerts(step, i, ruleSet === undefined ? undefined : knownAlerts, builder.fingerprints, (p, m, w) => at(w ? warnings : issues, p, m));
     if (ruleSet !== undefined) checkExpect(step, i, ruleSet, (p, m) => at(issues, p, m));
     const pos = doc.locate(['steps', i]);
     const snapshot = builder.next(step, i, new Date(t).toISOString());
@@ -87,13 +91,49 @@ export function parseFixture(text: string, file: string, ruleSet?: RuleSet): Loa
   return { ok: true, fixture, warnings: sortIssues(warnings) };
 }
 
-function checkAlerts(step: Raw, i: number, known: ReadonlySet<string>, fps: Fingerprints, report: (p: FieldPath, m: string, warning: boolean) => void): void {
+/** Every metric and range name of every step is a fact of the rule set, of the right kind. */
+function checkFactNames(value: unknown, facts: readonly MetricFact[], report: (p: FieldPath, m: string, key: boolean) => void): void {
+  const steps = (value as Raw | null)?.['steps'];
+  if (!Array.isArray(steps)) return;
+  const instant = facts.filter((f) => f.range === undefined).map((f) => f.name);
+  const ranged = facts.filter((f) => f.range !== undefined).map((f) => f.name);
+  const known = (list: readonly string[]): string => (list.length === 0 ? 'none declared' : `known: ${list.join(', ')}`);
+  steps.forEach((step: unknown, i) => {
+    if (step === null || typeof step !== 'object') return;
+    const metrics = (step as Raw)['metrics'];
+    const ranges = (step as Raw)['ranges'];
+    if (metrics !== null && typeof metrics === 'object') {
+      for (const k of Object.keys(metrics)) {
+        if (instant.includes(k)) continue;
+        report(['steps', i, 'metrics', k], ranged.includes(k) ? `metric fact "${k}" is a range fact: give its points under "ranges"` : `unknown metric query "${k}" (${known(instant)})`, true);
+      }
+    }
+    if (ranges !== null && typeof ranges === 'object') {
+      for (const [k, v] of Object.entries(ranges)) {
+        if (!ranged.includes(k)) report(['steps', i, 'ranges', k], instant.includes(k) ? `metric fact "${k}" is an instant fact: give its samples under "metrics"` : `unknown range fact "${k}" (${known(ranged)})`, true);
+        if (!Array.isArray(v)) continue;
+        v.forEach((series: unknown, j) => {
+          if (series === null || typeof series !== 'object') return;
+          const s = series as Raw;
+          const points = 'points' in s;
+          const values = 'values' in s || 'every' in s;
+          if (points === values || ('values' in s) !== ('every' in s)) report(['steps', i, 'ranges', k, j], 'a series needs either "points" or both "every" and "values"', false);
+          if (Array.isArray(s['points']) && (s['points'] as unknown[][]).some((p) => typeof p[0] === 'number' && p[0] > 0)) {
+            report(['steps', i, 'ranges', k, j, 'points'], 'point times are seconds relative to the step and must be <= 0', false);
+          }
+        });
+      }
+    }
+  });
+}
+
+function checkAlerts(step: Raw, i: number, known: ReadonlySet<string> | undefined, fps: Fingerprints, report: (p: FieldPath, m: string, warning: boolean) => void): void {
   const alerts = step['alerts'];
   if (!Array.isArray(alerts)) return;
   const seen = new Map<string, number>();
   (alerts as Raw[]).forEach((a, j) => {
     const name = a['name'] as string;
-    if (!known.has(name)) report(['steps', i, 'alerts', j, 'name'], `unknown alert "${name}": not a Charter alert and no rule names it`, true);
+    if (known !== undefined && !known.has(name)) report(['steps', i, 'alerts', j, 'name'], `unknown alert "${name}": not a Charter alert and no rule names it`, true);
     if (a['count'] !== undefined) return;
     const labels = { alertname: name, severity: (a['severity'] as string | undefined) ?? 'warning', ...((a['labels'] as Record<string, string> | undefined) ?? {}) };
     const fp = fps.of(labels).fingerprint;
@@ -112,11 +152,23 @@ function checkExpect(step: Raw, i: number, rs: RuleSet, report: (p: FieldPath, m
       if (!ids.has(id)) report(['steps', i, 'expect', key, j], `unknown rule "${id}" (not in the loaded rule set)`);
     });
   }
+  ((expect['verified'] as Raw[] | undefined) ?? []).forEach((v, j) => {
+    const id = v['rule'] as string;
+    const stage = ids.get(id);
+    if (stage === undefined) report(['steps', i, 'expect', 'verified', j, 'rule'], `unknown rule "${id}" (not in the loaded rule set)`);
+    else if (stage !== 'plan') report(['steps', i, 'expect', 'verified', j, 'rule'], `rule "${id}" is ${stage === 'analyze' ? 'an' : 'a'} ${stage} rule; only plan rules' actions are verified`);
+    if (typeof v['step'] === 'number' && v['step'] > i) report(['steps', i, 'expect', 'verified', j, 'step'], `step ${v['step']} is not before this step (${i + 1}): verify an action planned earlier`);
+  });
+  ((expect['vetoed'] as string[] | undefined) ?? []).forEach((id, j) => {
+    const stage = ids.get(id);
+    if (stage === undefined) report(['steps', i, 'expect', 'vetoed', j], `unknown rule "${id}" (not in the loaded rule set)`);
+    else if (stage !== 'veto') report(['steps', i, 'expect', 'vetoed', j], `rule "${id}" is ${stage === 'analyze' ? 'an' : 'a'} ${stage} rule, not a veto`);
+  });
   ((expect['rejected'] as Raw[] | undefined) ?? []).forEach((r, j) => {
     const id = r['rule'] as string;
     const stage = ids.get(id);
     if (stage === undefined) report(['steps', i, 'expect', 'rejected', j, 'rule'], `unknown rule "${id}" (not in the loaded rule set)`);
-    else if (stage !== 'plan') report(['steps', i, 'expect', 'rejected', j, 'rule'], `rule "${id}" is an analyze rule; only plan rules propose actions`);
+    else if (stage !== 'plan') report(['steps', i, 'expect', 'rejected', j, 'rule'], `rule "${id}" is ${stage === 'analyze' ? 'an' : 'a'} ${stage} rule; only plan rules propose actions`);
   });
 }
 

@@ -7,14 +7,14 @@
  * done); only "active" alerts (firing, not silenced, not inhibited) count as firing for rules.
  *
  * Violations join the policy incident of their policyId and the target incident of their
- * nodeOrService; the service incident sees all of them. Metric samples join by the named
- * query's subjectLabel; global queries join the service incident. Order is deterministic:
+ * nodeOrService; the service incident sees all of them. Metric samples and range series join
+ * by the metric fact's `by` label; global (service) facts join the service incident. Order is deterministic:
  * by kind (policy, target, committee, service), then id.
  */
 import type { Alert } from '../types/alert.js';
 import type { Violation } from '../types/charter.js';
-import { NAMED_QUERIES } from '../types/facts.js';
-import type { Incident, MetricSample, Snapshot, Subject, SubjectKind } from '../types/snapshot.js';
+import { BUILTIN_CATALOG, type MetricFact } from '../types/facts.js';
+import type { Incident, MetricSample, RangeSeries, Snapshot, Subject, SubjectKind } from '../types/snapshot.js';
 import { SERVICE_ID, incidentId, isActive, subjectOf } from '../types/subject.js';
 
 const KIND_ORDER: Readonly<Record<SubjectKind, number>> = { policy: 0, target: 1, committee: 2, service: 3 };
@@ -30,7 +30,8 @@ function compareAlerts(a: Alert, b: Alert): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0;
 }
 
-export function groupIncidents(snapshot: Snapshot): Incident[] {
+/** `facts`: the rule set's metric facts (their subject and `by` label say where samples go). */
+export function groupIncidents(snapshot: Snapshot, facts: readonly MetricFact[] = BUILTIN_CATALOG): Incident[] {
   const bySubject = new Map<string, { subject: Subject; alerts: Alert[] }>();
   for (const a of snapshot.alerts) {
     const subject = subjectOf(a);
@@ -41,7 +42,10 @@ export function groupIncidents(snapshot: Snapshot): Incident[] {
   }
   const byPolicy = groupBy(snapshot.violations, (v) => v.policyId);
   const byTarget = groupBy(snapshot.violations, (v) => v.nodeOrService);
-  const samples = indexSamples(snapshot.metrics);
+  const instant = facts.filter((f) => f.range === undefined);
+  const ranged = facts.filter((f) => f.range !== undefined);
+  const samples = indexBySubject(instant, snapshot.metrics);
+  const series = ranged.length === 0 ? undefined : indexBySubject(ranged, snapshot.ranges ?? {});
   const incidents: Incident[] = [];
   for (const [id, g] of bySubject) {
     incidents.push({
@@ -49,7 +53,8 @@ export function groupIncidents(snapshot: Snapshot): Incident[] {
       subject: g.subject,
       alerts: g.alerts.sort(compareAlerts),
       violations: violationsFor(g.subject, snapshot.violations, byPolicy, byTarget),
-      metrics: metricsFor(g.subject, snapshot.metrics, samples),
+      metrics: forSubject(g.subject, instant, snapshot.metrics, samples),
+      ...(series !== undefined ? { ranges: forSubject(g.subject, ranged, snapshot.ranges ?? {}, series) } : {}),
     });
   }
   return incidents.sort((a, b) => compareSubjects(a.subject, b.subject));
@@ -84,34 +89,30 @@ function violationsFor(
   }
 }
 
-/** Query name → subject id → samples, built once per snapshot (not per incident). */
-function indexSamples(metrics: Snapshot['metrics']): Map<string, Map<string, MetricSample[]>> {
-  const out = new Map<string, Map<string, MetricSample[]>>();
-  for (const q of NAMED_QUERIES) {
-    const label = q.subjectLabel;
-    if (label === undefined) continue;
-    const bySubject = new Map<string, MetricSample[]>();
-    for (const m of metrics[q.name] ?? []) {
+/** Fact name → subject id → samples (or series), built once per snapshot (not per incident). */
+function indexBySubject<T extends MetricSample | RangeSeries>(facts: readonly MetricFact[], data: Readonly<Record<string, readonly T[]>>): Map<string, Map<string, T[]>> {
+  const out = new Map<string, Map<string, T[]>>();
+  for (const f of facts) {
+    const label = f.by;
+    if (label === undefined || f.subject === 'service') continue;
+    const bySubject = new Map<string, T[]>();
+    for (const m of data[f.name] ?? []) {
       const id = m.labels[label];
       if (id === undefined) continue;
       const list = bySubject.get(id);
       if (list === undefined) bySubject.set(id, [m]);
       else list.push(m);
     }
-    out.set(q.name, bySubject);
+    out.set(f.name, bySubject);
   }
   return out;
 }
 
-function metricsFor(
-  s: Subject,
-  metrics: Snapshot['metrics'],
-  index: Map<string, Map<string, MetricSample[]>>,
-): Record<string, readonly MetricSample[]> {
-  const out: Record<string, readonly MetricSample[]> = {};
-  for (const q of NAMED_QUERIES) {
-    if (q.subjectKind !== s.kind) continue;
-    out[q.name] = q.subjectLabel === undefined ? metrics[q.name] ?? [] : index.get(q.name)?.get(s.id) ?? [];
+function forSubject<T>(s: Subject, facts: readonly MetricFact[], data: Readonly<Record<string, readonly T[]>>, index: Map<string, Map<string, T[]>>): Record<string, readonly T[]> {
+  const out: Record<string, readonly T[]> = {};
+  for (const f of facts) {
+    if (f.subject !== s.kind) continue;
+    out[f.name] = f.subject === 'service' || f.by === undefined ? data[f.name] ?? [] : index.get(f.name)?.get(s.id) ?? [];
   }
   return out;
 }

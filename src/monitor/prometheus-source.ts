@@ -1,9 +1,9 @@
 import { promqlWindowMs } from './data-window.js';
 import type { Alert, Severity } from '../types/alert.js';
 import { MapekError } from '../types/errors.js';
-import { NAMED_QUERIES, type NamedQuery } from '../types/facts.js';
+import type { MetricFact } from '../types/facts.js';
 import type { PrometheusApi, PromQueryResult } from '../types/ports.js';
-import type { MetricSample } from '../types/snapshot.js';
+import type { MetricSample, RangeSeries } from '../types/snapshot.js';
 import { labelsFingerprint } from './fingerprint.js';
 import type { MonitorSource, SourceReading } from './source.js';
 
@@ -28,6 +28,40 @@ function samplesOf(r: PromQueryResult): MetricSample[] {
     }
   }
 }
+
+function seriesOf(r: PromQueryResult): RangeSeries[] {
+  switch (r.resultType) {
+    case 'matrix':
+      return r.result.map((i) => ({ labels: i.metric, points: i.values.map(([t, v]) => [t, v] as const) }));
+    case 'vector':
+      return r.result.map((i) => ({ labels: i.metric, points: [[i.value[0], i.value[1]] as const] }));
+    case 'scalar':
+      return [{ labels: {}, points: [[r.result[0], r.result[1]] as const] }];
+    case 'string':
+      return [];
+    default: {
+      const never: never = r;
+      return never;
+    }
+  }
+}
+
+/** Runs `tasks` with at most `limit` in flight; results in input order; rejects on the first failure. */
+async function bounded<T>(tasks: readonly (() => Promise<T>)[], limit: number): Promise<T[]> {
+  const out: T[] = new Array<T>(tasks.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < tasks.length) {
+      const i = next++;
+      out[i] = await (tasks[i] as () => Promise<T>)();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
+  return out;
+}
+
+/** Queries in flight at once per reading: enough to hide latency, few enough not to flood Prometheus. */
+export const DEFAULT_QUERY_CONCURRENCY = 8;
 
 /** ALERTS{alertstate="firing"} series → alerts; startsAt from ALERTS_FOR_STATE (activeAt). */
 export function alertsFromSeries(alerts: readonly MetricSample[], forState: readonly MetricSample[]): Alert[] {
@@ -65,31 +99,51 @@ export class NamedQueryError extends MapekError {
 }
 
 /**
- * Reads the named queries and the firing ALERTS series from Prometheus. Any failed query
- * fails the whole reading: a Prometheus that answers some queries is not one to trust.
+ * Reads the rule set's metric facts and the firing ALERTS series from Prometheus: each fact
+ * with a query once per reading (ranges through query_range over their window), at most
+ * `concurrency` at once. Any failed query fails the whole reading: a Prometheus that answers
+ * some queries is not one to trust. `facts` is read at every reading, so a rule reload that
+ * declares a new fact is queried from the next cycle on.
  */
 export class PrometheusSource implements MonitorSource {
   readonly name = 'prometheus' as const;
   constructor(
     private readonly api: PrometheusApi,
-    private readonly queries: readonly NamedQuery[] = NAMED_QUERIES,
+    private readonly facts: () => readonly MetricFact[],
+    private readonly concurrency = DEFAULT_QUERY_CONCURRENCY,
   ) {}
 
   async read(now: Date): Promise<SourceReading> {
-    const [alerts, forState, ...results] = await Promise.all([
+    const facts = this.facts().filter((f): f is MetricFact & { promql: string } => f.promql !== undefined);
+    const tasks = facts.map((f) => (): Promise<PromQueryResult> => {
+      const r = f.range;
+      const q = r === undefined ? this.api.query(f.promql, now) : this.api.queryRange(f.promql, new Date(now.getTime() - r.windowMs), now, r.stepMs / 1000);
+      return q.catch((err: unknown) => {
+        throw new NamedQueryError(f.name, f.promql, err);
+      });
+    });
+    const [alerts, forState, results] = await Promise.all([
       this.named('alerts', 'ALERTS{alertstate="firing"}', now),
       this.named('alertsForState', 'ALERTS_FOR_STATE', now),
-      ...this.queries.map((q) => this.named(q.name, q.promql, now)),
+      bounded(tasks, this.concurrency),
     ]);
     const metrics: Record<string, MetricSample[]> = {};
-    this.queries.forEach((q, i) => {
+    const ranges: Record<string, RangeSeries[]> = {};
+    facts.forEach((f, i) => {
       const r = results[i];
-      metrics[q.name] = r === undefined ? [] : samplesOf(r);
+      if (f.range === undefined) metrics[f.name] = r === undefined ? [] : samplesOf(r);
+      else ranges[f.name] = r === undefined ? [] : seriesOf(r);
     });
+    // How far back each fact's data reaches: its PromQL ranges, plus a range fact's own window.
     const metricMs: Record<string, number> = {};
-    for (const q of this.queries) metricMs[q.name] = promqlWindowMs(q.promql);
+    for (const f of facts) metricMs[f.name] = promqlWindowMs(f.promql) + (f.range?.windowMs ?? 0);
     const windows = { metricsMs: Math.max(0, ...Object.values(metricMs)), metricMs };
-    return { metrics, alerts: alertsFromSeries(samplesOf(alerts as PromQueryResult), samplesOf(forState as PromQueryResult)), windows };
+    return {
+      metrics,
+      ...(Object.keys(ranges).length > 0 ? { ranges } : {}),
+      alerts: alertsFromSeries(samplesOf(alerts), samplesOf(forState)),
+      windows,
+    };
   }
 
   private named(name: string, promql: string, now: Date): Promise<PromQueryResult> {

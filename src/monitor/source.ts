@@ -1,12 +1,13 @@
 import type { Alert } from '../types/alert.js';
 import type { Violation } from '../types/charter.js';
-import type { DataWindows, MetricSample, SourceName } from '../types/snapshot.js';
+import type { DataWindows, MetricSample, RangeSeries, SourceName } from '../types/snapshot.js';
 import type { SourceReadError } from './charter-source.js';
 
 /** What one source contributed to a snapshot; absent parts are not known to that source. */
 export interface SourceReading {
   readonly alerts?: readonly Alert[];
   readonly metrics?: Readonly<Record<string, readonly MetricSample[]>>;
+  readonly ranges?: Readonly<Record<string, readonly RangeSeries[]>>;
   readonly violations?: readonly Violation[];
   /** How far back this source's parts reach (see DataWindows). */
   readonly windows?: DataWindows;

@@ -23,6 +23,10 @@ export interface FileCtx {
 export interface CheckCtx {
   /** Observed plus derived fact names. */
   readonly facts: ReadonlySet<string>;
+  /** Metric fact names (built-in and declared): the fields of `metrics`. */
+  readonly metrics: readonly string[];
+  /** Rule id → stage, of every loaded rule. */
+  readonly stages: ReadonlyMap<string, string>;
   /** Named conditions declared in any loaded file. */
   readonly named: ReadonlySet<string>;
   readonly issues: ValidationIssue[];
@@ -37,14 +41,14 @@ const UNKNOWN_FACT = (fact: string): string =>
   `unknown fact "${fact}": neither observed (${Object.keys(OBSERVED_FACTS).join(', ')}) nor derived by any analyze rule`;
 
 function checkFactRef(fc: FileCtx, ctx: CheckCtx, fact: string, factPath: FieldPath, pathValue: unknown, pathPath: FieldPath): void {
-  if (!ctx.facts.has(fact)) ctx.issues.push(issueAt(fc, factPath, UNKNOWN_FACT(fact)));
+  if (!ctx.facts.has(fact)) ctx.issues.push(issueAt(fc, factPath, ctx.metrics.includes(fact) ? `"${fact}" is a metric fact: read it as { fact: metrics, path: $.${fact} }` : UNKNOWN_FACT(fact)));
   if (pathValue === undefined || typeof pathValue !== 'string') return;
   const parsed = parseFactPath(pathValue);
   if (!parsed.ok) {
     ctx.issues.push(issueAt(fc, pathPath, parsed.error));
     return;
   }
-  const msg = unknownFieldMessage(fact, parsed.segments[0], pathValue);
+  const msg = unknownFieldMessage(fact, parsed.segments[0], pathValue, ctx.metrics);
   if (msg !== undefined) ctx.issues.push(issueAt(fc, pathPath, msg));
 }
 
@@ -87,7 +91,7 @@ export function checkTemplates(fc: FileCtx, ctx: CheckCtx, value: unknown, path:
       const { fact, path: segs, source } = part.ref;
       if (!ctx.facts.has(fact)) ctx.issues.push(issueAt(fc, path, `template "${source}" names ${UNKNOWN_FACT(fact)}`));
       else {
-        const msg = unknownFieldMessage(fact, segs[0], source);
+        const msg = unknownFieldMessage(fact, segs[0], source, ctx.metrics);
         if (msg !== undefined) ctx.issues.push(issueAt(fc, path, msg));
       }
     }
@@ -105,6 +109,20 @@ export function checkRule(fc: FileCtx, ctx: CheckCtx, rule: Record<string, unkno
   if (stage === 'analyze' && 'action' in rule) at(['action'], `"action" is only allowed on plan rules; rule "${id}" has stage "analyze"`, true);
   if (stage === 'analyze' && !('derive' in rule)) at([], `analyze rule "${id}" needs "derive": the facts it concludes`);
   if (stage === 'plan' && !('action' in rule)) at([], `plan rule "${id}" needs "action": what it proposes`);
+  if (stage === 'veto' && !('blocks' in rule)) at([], `veto rule "${id}" needs "blocks": the candidates it keeps from being chosen`);
+  if (stage === 'veto' && 'action' in rule) at(['action'], `"action" is only allowed on plan rules; rule "${id}" has stage "veto" (a veto never adds an action)`, true);
+  if (stage === 'veto' && 'derive' in rule) at(['derive'], `"derive" is only allowed on analyze rules; rule "${id}" has stage "veto"`, true);
+  if (stage !== 'veto' && typeof stage === 'string' && 'blocks' in rule) at(['blocks'], `"blocks" is only allowed on veto rules; rule "${id}" has stage "${stage}"`, true);
+  if (stage !== 'plan' && typeof stage === 'string' && 'mode' in rule) at(['mode'], `"mode" is only allowed on plan rules; rule "${id}" has stage "${stage}"`, true);
+  const blocks = rule['blocks'];
+  if (stage === 'veto' && isRecord(blocks) && Array.isArray(blocks['rules'])) {
+    (blocks['rules'] as unknown[]).forEach((r, j) => {
+      if (typeof r !== 'string') return;
+      const s = ctx.stages.get(r);
+      if (s === undefined) at(['blocks', 'rules', j], `unknown rule "${r}" (no loaded rule has that id)`);
+      else if (s !== 'plan') at(['blocks', 'rules', j], `rule "${r}" is ${s === 'analyze' ? 'an' : 'a'} ${s} rule; a veto blocks plan rules`);
+    });
+  }
   const derive = rule['derive'];
   if (isRecord(derive)) {
     for (const [name, v] of Object.entries(derive)) {

@@ -7,13 +7,16 @@ import { createHash } from 'node:crypto';
 import type { ValidationIssue } from '../types/errors.js';
 import { OBSERVED_FACTS } from '../types/facts.js';
 import type { ActionType, Risk } from '../types/catalog.js';
-import type { Condition, Rule, RuleSet, Stage } from '../types/rules.js';
+import type { Condition, Rule, RuleSet, Stage, VetoBlocks } from '../types/rules.js';
 import { checkCondition, checkRule, issueAt, type CheckCtx, type FileCtx } from './check.js';
-import { parseDuration } from './duration.js';
+import { formatMs, parseDuration } from './duration.js';
+import { collectFacts } from './facts.js';
+import { verifyDataWindows } from './verify-window.js';
 import { checkGraph, templateStrings, type GraphRule } from './graph.js';
 import { schemaIssues } from './schema.js';
 import { templateRefs } from './template.js';
 import { conditionReads, isRecord } from './walk.js';
+import { unquotedTemplates } from './unquoted.js';
 import { parseYaml } from './yaml.js';
 
 export interface RuleFileText {
@@ -28,6 +31,7 @@ export type LoadResult =
 
 interface Loaded extends FileCtx {
   readonly value: Record<string, unknown>;
+  readonly text: string;
 }
 
 interface RawRule {
@@ -50,21 +54,32 @@ export function compileRuleFiles(files: readonly RuleFileText[]): LoadResult {
       continue;
     }
     if (!isRecord(doc.value)) {
-      issues.push({ file: f.file, line: 1, column: 1, path: '', message: 'a rule file must be a mapping with apiVersion, name, version and rules' });
+      issues.push({ file: f.file, line: 1, column: 1, path: '', message: 'a rule file must be a mapping with apiVersion, name, version and rules or facts' });
       continue;
     }
-    issues.push(...schemaIssues(f.file, doc));
-    loaded.push({ file: f.file, doc, value: doc.value });
+    // One mistake, one message: an unquoted template is reported as such, not as a type error.
+    const unquoted = unquotedTemplates(doc.value, f.text, doc).map((u) => issueAt({ file: f.file, doc }, u.path, u.message));
+    const hidden = unquoted.map((u) => u.path);
+    issues.push(...unquoted, ...schemaIssues(f.file, doc).filter((i) => !hidden.some((h) => i.path === h || i.path.startsWith(`${h}.`) || i.path.startsWith(`${h}[`))));
+    loaded.push({ file: f.file, doc, value: doc.value, text: f.text });
   }
   if (sorted.length === 0) issues.push({ file: '(none)', line: 0, column: 0, path: '', message: 'no rule files given' });
 
+  const facts = collectFacts(loaded, issues);
   const named = collectNamed(loaded, issues);
   const { rules, duplicates } = collectRules(loaded, issues);
   const derived = new Set<string>();
-  for (const r of rules) if (r.rule['stage'] === 'analyze' && isRecord(r.rule['derive'])) Object.keys(r.rule['derive']).forEach((k) => derived.add(k));
-  const ctx: CheckCtx = { facts: new Set([...Object.keys(OBSERVED_FACTS), ...derived]), named: new Set(named.keys()), issues };
+  // A rule whose stage is missing or invalid still names what it derives: its readers are not also wrong.
+  for (const r of rules) if (r.rule['stage'] !== 'plan' && r.rule['stage'] !== 'veto' && isRecord(r.rule['derive'])) Object.keys(r.rule['derive']).forEach((k) => derived.add(k));
+  const ctx: CheckCtx = { facts: new Set([...Object.keys(OBSERVED_FACTS), ...derived]), metrics: facts.map((f) => f.name), stages: new Map(rules.map((r) => [r.id, String(r.rule['stage'])])), named: new Set(named.keys()), issues };
   for (const [name, n] of named) checkCondition(n.fc, ctx, n.cond, ['conditions', name]);
   for (const r of [...rules, ...duplicates]) checkRule(r.fc, ctx, r.rule, r.index);
+  for (const r of rules) {
+    const stage = r.rule['stage'];
+    if (r.fc.value['mode'] === 'shadow' && (stage === 'analyze' || stage === 'veto')) {
+      issues.push(issueAt(r.fc, ['rules', r.index, 'stage'], `a file with mode: shadow holds only plan rules and facts; rule "${r.id}" is ${stage === 'analyze' ? 'an' : 'a'} ${stage} rule, which would change the live plan`));
+    }
+  }
   checkNamedCycles(named, issues);
   graphIssues(rules, named, issues, warnings);
   unreadWarnings(rules, named, warnings);
@@ -72,16 +87,15 @@ export function compileRuleFiles(files: readonly RuleFileText[]): LoadResult {
   if (issues.length > 0) return { ok: false, issues: sortIssues(issues), warnings: sortIssues(warnings) };
   const namedConditions: Record<string, Condition> = {};
   for (const [name, n] of named) namedConditions[name] = n.cond as Condition;
-  return {
-    ok: true,
-    ruleSet: {
-      hash: hashValues(loaded.map((l) => l.value)),
-      files: loaded.map((l) => l.file),
-      rules: rules.map(buildRule),
-      namedConditions,
-    },
-    warnings: sortIssues(warnings),
+  const ruleSet: RuleSet = {
+    hash: hashValues(loaded.map((l) => l.value)),
+    files: loaded.map((l) => l.file),
+    rules: rules.map(buildRule),
+    namedConditions,
+    facts,
   };
+  verifyWindowWarnings(ruleSet, rules, warnings);
+  return { ok: true, ruleSet, warnings: sortIssues(warnings) };
 }
 
 function collectNamed(loaded: readonly Loaded[], issues: ValidationIssue[]): Map<string, { fc: Loaded; cond: unknown }> {
@@ -167,7 +181,10 @@ function graphIssues(rules: readonly RawRule[], named: ReadonlyMap<string, { con
     const subjects = Array.isArray(r.rule['subjects']) ? r.rule['subjects'].filter((s): s is string => typeof s === 'string') : [];
     return { id: r.id, priority: typeof r.rule['priority'] === 'number' ? r.rule['priority'] : 0, reads, derives: new Set(isRecord(derive) ? Object.keys(derive) : []), subjects };
   });
-  const report = checkGraph(nodes);
+  // A rule with an invalid priority already has its own message; do not also compare it as 0.
+  const valid = (n: GraphRule): boolean => Number.isInteger(n.priority) && n.priority >= 1;
+  const full = checkGraph(nodes);
+  const report = { ...full, inversions: full.inversions.filter((d) => valid(nodes[d.reader] as GraphRule) && valid(nodes[d.writer] as GraphRule)), ties: full.ties.filter((d) => valid(nodes[d.reader] as GraphRule) && valid(nodes[d.writer] as GraphRule)) };
   const rule = (i: number): RawRule => analyze[i] as RawRule;
   for (const c of report.cycles) {
     const first = rule(c.rules[0] ?? 0);
@@ -208,6 +225,19 @@ function unreadWarnings(rules: readonly RawRule[], named: ReadonlyMap<string, { 
   }
 }
 
+/** A verify that looks sooner than its facts' data window judges data from before the action. */
+function verifyWindowWarnings(rs: RuleSet, raw: readonly RawRule[], warnings: ValidationIssue[]): void {
+  rs.rules.forEach((rule, i) => {
+    if (rule.stage !== 'plan') return;
+    const r = raw[i] as RawRule;
+    const windows = [...verifyDataWindows(rs, rule), ...verifyDataWindows(rs, rule, { source: 'deriver' })];
+    const longest = Math.max(0, ...windows.map((w) => w.windowMs));
+    if (rule.action.verify.afterMs >= longest) return;
+    const names = [...new Set(windows.filter((w) => w.windowMs > rule.action.verify.afterMs).map((w) => `metrics.${w.fact}`))].sort();
+    warnings.push(issueAt(r.fc, ['rules', r.index, 'action', 'verify', 'after'], `verify after ${formatMs(rule.action.verify.afterMs)} is shorter than the ${formatMs(longest)} data window of the facts its conditions read (${names.join(', ')}): the verdict would still see data from before the action`));
+  });
+}
+
 function buildRule(r: RawRule): Rule {
   const x = r.rule;
   const loc = r.fc.doc.locate(['rules', r.index]);
@@ -223,11 +253,17 @@ function buildRule(r: RawRule): Rule {
     ruleSet: `${String(r.fc.value['name'])}@${String(r.fc.value['version'])}`,
   };
   if ((x['stage'] as Stage) === 'analyze') return { ...base, stage: 'analyze', derive: x['derive'] as Record<string, unknown> };
+  if ((x['stage'] as Stage) === 'veto') {
+    const b = x['blocks'];
+    return { ...base, stage: 'veto', blocks: b === 'all' ? { all: true } : (b as VetoBlocks) };
+  }
   const a = x['action'] as Record<string, unknown>;
   const verify = a['verify'] as Record<string, unknown>;
+  const mode = x['mode'] ?? r.fc.value['mode'];
   return {
     ...base,
     stage: 'plan',
+    ...(mode === 'shadow' ? { mode: 'shadow' as const } : {}),
     action: {
       type: a['type'] as ActionType,
       target: a['target'] as string,

@@ -10,3 +10,11 @@ export function parseDuration(s: string): number | null {
   if (m === null) return null;
   return Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS];
 }
+
+/** The shortest exact form of a duration: 90000 → "90s", 3600000 → "1h". */
+export function formatMs(ms: number): string {
+  if (ms > 0 && ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
+  if (ms > 0 && ms % 60_000 === 0) return `${ms / 60_000}m`;
+  if (ms % 1_000 === 0) return `${ms / 1_000}s`;
+  return `${ms}ms`;
+}

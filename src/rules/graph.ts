@@ -23,7 +23,7 @@ export function templateStrings(v: unknown, out: string[] = []): string[] {
  */
 export function ruleReads(rule: Rule, named: Readonly<Record<string, Condition>> = {}): string[] {
   const out = conditionReads(rule.conditions, named);
-  const values = rule.stage === 'analyze' ? [rule.derive] : [rule.action.target, rule.action.params];
+  const values = rule.stage === 'analyze' ? [rule.derive] : rule.stage === 'plan' ? [rule.action.target, rule.action.params] : [];
   for (const s of templateStrings(values)) for (const f of templateRefs(s)) out.add(f);
   return [...out].sort();
 }

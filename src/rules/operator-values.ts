@@ -23,6 +23,8 @@ export function operatorValueProblem(operator: string, value: unknown): string |
         : `operator "between" needs value [min, max] with min <= max, got ${got}`;
     case 'exists':
       return typeof value === 'boolean' ? undefined : `operator "exists" needs value true or false, got ${got}`;
+    case 'missing':
+      return value === true ? undefined : `operator "missing" needs value true, got ${got}`;
     case 'lengthAtLeast':
       return Number.isInteger(value) && (value as number) >= 0 ? undefined : `operator "lengthAtLeast" needs an integer value >= 0, got ${got}`;
     case 'matches':

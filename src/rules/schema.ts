@@ -81,6 +81,7 @@ const PATTERN_MESSAGES: Readonly<Record<string, (v: unknown) => string>> = {
   '^[0-9]+(ms|s|m|h)$': (v) => `invalid duration ${show(v)}: use an integer and ms, s, m or h (e.g. 500ms, 20s, 10m)`,
   '^[0-9]+\\.[0-9]+\\.[0-9]+(-[0-9A-Za-z.-]+)?$': (v) => `invalid version ${show(v)}: use a semantic version such as 1.0.0`,
   '^[A-Za-z_][A-Za-z0-9_]*$': (v) => `invalid fact name ${show(v)}: use letters, digits and "_", starting with a letter or "_"`,
+  '^[a-zA-Z_][a-zA-Z0-9_]*$': (v) => `invalid label name ${show(v)}: use letters, digits and "_", starting with a letter or "_"`,
 };
 
 function toIssue(file: string, doc: ParsedYaml, e: ErrorObject): ValidationIssue | undefined {
@@ -110,6 +111,7 @@ function toIssue(file: string, doc: ParsedYaml, e: ErrorObject): ValidationIssue
       const allowed = ((e.params as { allowedValues: unknown[] }).allowedValues ?? []).map(String).join(', ');
       if (last === 'operator') return issue(at, `unknown operator ${show(data)} (known: ${allowed})`);
       if (last === 'type' && at[at.length - 2] === 'action') return issue(at, `unknown action type ${show(data)} (known: ${allowed})`);
+      if (last === 'reduce') return issue(at, `unknown reducer ${show(data)} (known: ${allowed})`);
       return issue(at, `${show(data)} is not one of: ${allowed}`);
     }
     case 'const':

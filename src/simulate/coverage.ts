@@ -15,11 +15,13 @@ export interface LeafCoverage {
   readonly true: number;
   readonly false: number;
   readonly status: CoverageStatus;
+  /** Under an odd number of `not`: matching makes the rule less likely to fire. */
+  readonly negated: boolean;
 }
 
 export interface RuleCoverage {
   readonly rule: string;
-  readonly stage: 'analyze' | 'plan';
+  readonly stage: 'analyze' | 'plan' | 'veto';
   readonly evaluations: number;
   readonly fired: number;
   readonly status: CoverageStatus;
@@ -59,12 +61,12 @@ export class CoverageCollector {
 
   report(ruleSet: RuleSet): CoverageReport {
     const compiled = compileRuleSet(ruleSet);
-    const rules: RuleCoverage[] = [...compiled.analyze.all, ...compiled.plan.all].map((cr) => {
+    const rules: RuleCoverage[] = [...compiled.analyze.all, ...compiled.plan.all, ...compiled.veto.all].map((cr) => {
       const c = this.counts.get(cr.ref);
       const leaves = cr.condition.leaves.map((l, i): LeafCoverage => {
         const t = c?.t[i] ?? 0;
         const f = c?.f[i] ?? 0;
-        return { leaf: i + 1, text: leafText(l), true: t, false: f, status: status(t, f) };
+        return { leaf: i + 1, text: leafText(l), true: t, false: f, status: status(t, f), negated: l.negated === true };
       });
       const evaluations = c?.evaluations ?? 0;
       const fired = c?.fired ?? 0;
@@ -83,6 +85,12 @@ export class CoverageCollector {
       },
     };
   }
+}
+
+/** A leaf under `not` that matched made the `not` false: say so rather than "fired". */
+function leafStatus(l: LeafCoverage): string {
+  if (!l.negated) return l.status;
+  return l.true > 0 ? 'matched (so the `not` was false)' : l.false > 0 ? 'never matched (so the `not` held)' : l.status;
 }
 
 /** The one-line summary: `coverage: 39 rules: 3 fired, 0 only evaluated false, …`. */
@@ -105,7 +113,7 @@ export function renderCoverage(c: CoverageReport): string {
   const lines = ['coverage by rule and condition leaf:'];
   for (const r of c.rules) {
     lines.push(`  ${r.rule.padEnd(width)}  ${r.stage.padEnd(7)}  ${r.status.padEnd(5)}  ${r.fired}/${r.evaluations} fired`);
-    for (const l of r.leaves) lines.push(`      [${l.leaf}] ${l.text}  ${l.status} (true ${l.true}, false ${l.false})`);
+    for (const l of r.leaves) lines.push(`      [${l.leaf}] ${l.text}  ${leafStatus(l)} (true ${l.true}, false ${l.false})`);
   }
   const list = (ids: readonly string[]): string => (ids.length === 0 ? 'none' : ids.join(', '));
   lines.push(`never evaluated: ${list(rulesWithStatus(c, 'never'))}`);

@@ -44,6 +44,10 @@ export function checkExpect(expect: FixtureExpect, decisions: readonly Decision[
   for (const p of expect.noActions ?? []) {
     for (const c of chosen.filter((x) => matches(p, x))) failures.push(`unexpected action ${describeAction(c)} (matches noActions ${describePattern(p)})`);
   }
+  const shadow = decisions.flatMap((d) => d.shadow?.chosen ?? []);
+  for (const p of expect.shadow ?? []) {
+    if (!shadow.some((c) => matches(p, c))) failures.push(`expected shadow action ${describePattern(p)}; shadow plan: ${shadow.length === 0 ? 'none' : shadow.map(describeAction).join(', ')}`);
+  }
   if (expect.noActionsAtAll === true && chosen.length > 0) failures.push(`expected no actions; planned: ${planned()}`);
   const traces = expect.rulesFired === undefined && expect.rulesNotFired === undefined ? [] : decisions.flatMap((d) => d.rules.map((r) => ({ d, r, id: ruleId(r.rule) })));
   for (const id of expect.rulesFired ?? []) {
@@ -67,6 +71,12 @@ export function checkExpect(expect: FixtureExpect, decisions: readonly Decision[
     } else if (r.reason !== undefined && !mine.some((c) => c.rejected?.includes(r.reason ?? '') === true)) {
       failures.push(`expected rule "${r.rule}" to be rejected with "${r.reason}"; reason: ${mine.map((c) => c.rejected ?? '(chosen)').join('; ')}`);
     }
+  }
+  for (const id of expect.vetoed ?? []) {
+    const blocked = candidates.filter((c) => c.vetoedBy !== undefined && ruleId(c.vetoedBy) === id);
+    if (blocked.length > 0) continue;
+    const held = decisions.filter((d) => d.rules.some((r) => r.stage === 'veto' && r.fired && ruleId(r.rule) === id));
+    failures.push(held.length > 0 ? `expected veto "${id}" to block a candidate; it held for ${held.map((d) => d.incidentId).join(', ')} but no candidate matched its blocks` : `expected veto "${id}" to block a candidate; it did not hold`);
   }
   for (const [incidentId, facts] of Object.entries(expect.derived ?? {})) {
     const d = decisions.find((x) => x.incidentId === incidentId);

@@ -3,6 +3,8 @@ import type { Decision } from '../types/decision.js';
 import type { Fixture } from '../monitor/fixture-types.js';
 import type { StepRun } from './replay.js';
 import { checkExpect } from './expect.js';
+import type { RuleSet } from '../types/rules.js';
+import { verifyStep, type Verification } from './verify-expect.js';
 
 export interface IncidentSummary {
   readonly incident: string;
@@ -21,6 +23,8 @@ export interface StepReport {
   readonly line: number;
   readonly incidents: readonly IncidentSummary[];
   readonly failures: readonly string[];
+  /** Verify expectations judged at this step. */
+  readonly verified?: readonly Verification[];
 }
 
 export interface FixtureReport {
@@ -41,9 +45,11 @@ export function summarize(d: Decision): IncidentSummary {
   };
 }
 
-export function fixtureReport(fixture: Fixture, runs: readonly StepRun[]): FixtureReport {
-  const steps = runs.map((r): StepReport => {
-    const failures = r.error !== undefined ? [`planning failed: ${r.error}`] : checkExpect(r.step.expect, r.decisions);
+/** `ruleSet`: to judge the fixture's verify expectations (absent: they are not judged). */
+export function fixtureReport(fixture: Fixture, runs: readonly StepRun[], ruleSet?: RuleSet): FixtureReport {
+  const steps = runs.map((r, i): StepReport => {
+    const v = ruleSet !== undefined && r.step.expect.verified !== undefined ? verifyStep(ruleSet, runs, i) : undefined;
+    const failures = r.error !== undefined ? [`planning failed: ${r.error}`] : [...checkExpect(r.step.expect, r.decisions), ...(v?.failures ?? [])];
     return {
       step: r.step.index + 1,
       at: r.step.snapshot.at,
@@ -52,6 +58,7 @@ export function fixtureReport(fixture: Fixture, runs: readonly StepRun[]): Fixtu
       line: r.step.location.line,
       incidents: r.decisions.map(summarize),
       failures,
+      ...(v !== undefined ? { verified: v.verifications } : {}),
     };
   });
   return { fixture: fixture.name, file: fixture.file, ok: steps.every((s) => s.failures.length === 0), steps };

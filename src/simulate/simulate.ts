@@ -20,7 +20,7 @@ export async function simulate(fixtures: readonly Fixture[], ruleSet: RuleSet, w
   for (const fixture of fixtures) {
     const runs = await replay(fixture, planner, weights);
     for (const r of runs) collector?.add(r.decisions);
-    out.push({ fixture, runs, report: fixtureReport(fixture, runs) });
+    out.push({ fixture, runs, report: fixtureReport(fixture, runs, ruleSet) });
   }
   return {
     ok: out.every((f) => f.report.ok),

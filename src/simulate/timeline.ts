@@ -62,9 +62,15 @@ function incidentLines(d: Decision, inactive: ReadonlyMap<string, string>): stri
   for (const c of d.chosen) {
     lines.push(`      planned: ${c.action.type} ${c.action.target} by ${c.rule} (effective priority ${fmt(c.effectivePriority)}, utility ${fmt(c.utility)})`);
   }
-  for (const c of d.candidates) {
-    if (c.rejected !== undefined) lines.push(`      rejected: ${c.action.type} ${c.action.target} by ${c.rule}: ${c.rejected}`);
+  for (const r of d.rules) {
+    if (r.stage !== 'veto' || !r.fired) continue;
+    const n = d.candidates.filter((c) => c.vetoedBy === r.rule).length;
+    lines.push(`      veto: ${r.rule} holds, blocking ${n} candidate${n === 1 ? '' : 's'}`);
   }
+  for (const c of d.candidates) {
+    if (c.rejected !== undefined) lines.push(`      ${c.vetoedBy !== undefined ? 'vetoed' : 'rejected'}: ${c.action.type} ${c.action.target} by ${c.rule}: ${c.rejected}`);
+  }
+  for (const c of d.shadow?.chosen ?? []) lines.push(`      shadow: would ${c.action.type} ${c.action.target} by ${c.rule} (not executed)`);
   if (d.chosen.length === 0 && d.candidates.length === 0) lines.push('      planned: nothing (no plan rule fired)');
   return lines;
 }
@@ -78,6 +84,7 @@ export function renderTimeline(report: FixtureReport, runs: readonly StepRun[], 
     if (run.decisions.length === 0 && run.error === undefined) lines.push('    no incidents');
     const inactive = inactiveAlerts(run.step.snapshot);
     for (const d of run.decisions) lines.push(...incidentLines(d, inactive));
+    for (const v of s.verified ?? []) lines.push(`    verified: ${v.rule} on ${v.target} (planned at step ${v.step}): ${v.result}`);
     if (s.failures.length === 0) lines.push('    ok: expectations hold');
     for (const f of s.failures) lines.push(`    FAIL ${report.file}:${s.line} step ${s.step}: ${f}`);
   }

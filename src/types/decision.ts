@@ -15,7 +15,7 @@ export interface ConditionTrace {
 export interface RuleTrace {
   /** `id@version`. */
   readonly rule: string;
-  readonly stage: 'analyze' | 'plan';
+  readonly stage: 'analyze' | 'plan' | 'veto';
   readonly fired: boolean;
   /** Fixpoint pass in which it was evaluated (analysis), 0 for plan rules. */
   readonly pass: number;
@@ -52,6 +52,8 @@ export interface Candidate {
    * reads); the episode of its intent key comes from these. Absent: all of the incident's.
    */
   readonly reactsTo?: readonly string[];
+  /** `id@version` of the veto rule that blocked it (then `rejected` says so, with the values). */
+  readonly vetoedBy?: string;
 }
 
 /**
@@ -87,6 +89,12 @@ export interface Decision {
   readonly candidates: readonly Candidate[];
   /** One winner per target; usually one. */
   readonly chosen: readonly Candidate[];
+  /**
+   * What the shadow rules (`mode: shadow`) would have done: they compete among themselves
+   * (vetoes apply), never with the live rules, and nothing here is executed. Absent when no
+   * shadow rule fired.
+   */
+  readonly shadow?: { readonly candidates: readonly Candidate[]; readonly chosen: readonly Candidate[] };
   /** Chosen actions not run again because their intent already exists (set by Execute). */
   readonly duplicates?: readonly DuplicateIntent[];
 }

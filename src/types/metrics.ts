@@ -1,6 +1,6 @@
 /**
  * Charter's fifteen metrics (docs/PROMETHEUS_METRICS.md). The reference Charter registers
- * exactly these; Monitor's named queries and the alert rules read them.
+ * exactly these; the built-in metric facts (rules/facts.yaml) and the alert rules read them.
  */
 export interface CharterMetricSpec {
   readonly name: string;

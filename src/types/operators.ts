@@ -20,6 +20,7 @@ export const CUSTOM_OPERATORS = {
   between: 'number fact lies in [value[0], value[1]] inclusive.',
   labelMatch: 'object fact (a label set) matches every `name: value` in `value`; a value starting with "~" is a regex.',
   exists: 'fact is present and not null when `value` is true; absent or null when false.',
+  missing: 'fact is absent or null (value: true) — e.g. a verify that the root cause is no longer derived.',
   containsAny: 'array fact shares at least one element with the array `value`.',
   lengthAtLeast: 'array or string fact has at least `value` elements.',
 } as const;

@@ -1,4 +1,5 @@
 import type { ActionType, Risk } from './catalog.js';
+import type { MetricFact } from './facts.js';
 
 /** Where a loaded element came from, for `FILE:LINE:COL` messages. */
 export interface SourceLocation {
@@ -34,7 +35,7 @@ export interface ConditionRef {
   readonly condition: string;
 }
 
-export type Stage = 'analyze' | 'plan';
+export type Stage = 'analyze' | 'plan' | 'veto';
 
 export interface RuleBase {
   readonly id: string;
@@ -68,6 +69,8 @@ export interface VerifySpec {
 /** Proposes one action. Strings in target and params may be `{{fact.path}}` templates. */
 export interface PlanRule extends RuleBase {
   readonly stage: 'plan';
+  /** `shadow`: evaluated and planned in a separate shadow plan, recorded, never executed. Absent: live. */
+  readonly mode?: 'shadow';
   readonly action: {
     readonly type: ActionType;
     readonly target: string;
@@ -82,7 +85,21 @@ export interface PlanRule extends RuleBase {
   };
 }
 
-export type Rule = AnalyzeRule | PlanRule;
+/**
+ * Which candidates a veto keeps from being chosen while its conditions hold: all of them,
+ * or those matching any given field (an action type, a risk at or above the level, a rule).
+ */
+export type VetoBlocks =
+  | { readonly all: true }
+  | { readonly all?: false; readonly actions?: readonly ActionType[]; readonly risk?: Risk; readonly rules?: readonly string[] };
+
+/** Keeps matching candidates of the incident from being chosen; it never adds an action. */
+export interface VetoRule extends RuleBase {
+  readonly stage: 'veto';
+  readonly blocks: VetoBlocks;
+}
+
+export type Rule = AnalyzeRule | PlanRule | VetoRule;
 
 /** Everything loaded from a rules directory: immutable, hashed, safe to swap atomically. */
 export interface RuleSet {
@@ -91,6 +108,11 @@ export interface RuleSet {
   readonly files: readonly string[];
   readonly rules: readonly Rule[];
   readonly namedConditions: Readonly<Record<string, Condition>>;
+  /**
+   * Metric facts rules may read as `metrics.<name>`: the built-ins (with the queries a file
+   * gives them) and every declared fact. Absent (hand-built sets): the built-ins, no queries.
+   */
+  readonly facts?: readonly MetricFact[];
 }
 
 /** Learned multipliers of plan-rule priority; missing rule → 1. */

@@ -7,6 +7,12 @@ export interface MetricSample {
   readonly value: number;
 }
 
+/** One series of a range-query result: `[unix seconds, value]` points, oldest first. */
+export interface RangeSeries {
+  readonly labels: Readonly<Record<string, string>>;
+  readonly points: readonly (readonly [number, number])[];
+}
+
 export type SourceName = 'prometheus' | 'alertmanager' | 'charter';
 
 /** Health of one monitor source for the snapshot it contributed to. */
@@ -25,10 +31,12 @@ export interface Snapshot {
   readonly at: string;
   readonly alerts: readonly Alert[];
   /**
-   * Named metric queries (see src/monitor/queries.ts) → their samples. A query whose
-   * metric is missing from Prometheus maps to an empty array.
+   * Instant metric facts (built-in or declared) → their samples. A query whose metric is
+   * missing from Prometheus maps to an empty array.
    */
   readonly metrics: Readonly<Record<string, readonly MetricSample[]>>;
+  /** Range facts (declared with `range:`) → their series; reduced per subject by Analyze. */
+  readonly ranges?: Readonly<Record<string, readonly RangeSeries[]>>;
   readonly violations: readonly Violation[];
   readonly sources: Readonly<Partial<Record<SourceName, SourceStatus>>>;
   /** How far back each part's data reaches (absent: instant data, or not known). */
@@ -67,4 +75,6 @@ export interface Incident {
   readonly alerts: readonly Alert[];
   readonly violations: readonly Violation[];
   readonly metrics: Readonly<Record<string, readonly MetricSample[]>>;
+  /** The subject's series of each range fact of its kind. */
+  readonly ranges?: Readonly<Record<string, readonly RangeSeries[]>>;
 }

@@ -3,7 +3,7 @@ import type { OperatorName } from '../../types/operators.js';
 import { between } from './between.js';
 import { BUILTIN } from './builtin.js';
 import { containsAny } from './contains-any.js';
-import { exists } from './exists.js';
+import { exists, missing } from './exists.js';
 import { labelMatch } from './label-match.js';
 import { lengthAtLeast } from './length-at-least.js';
 import { matches } from './matches.js';
@@ -17,6 +17,7 @@ export const OPERATORS: Readonly<Record<string, OperatorFn>> = {
   between,
   labelMatch,
   exists,
+  missing,
   containsAny,
   lengthAtLeast,
 } satisfies Partial<Record<OperatorName, OperatorFn>>;

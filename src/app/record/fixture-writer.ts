@@ -1,6 +1,6 @@
 import yaml from 'js-yaml';
 import type { Decision } from '../../types/decision.js';
-import type { MetricSample, Snapshot } from '../../types/snapshot.js';
+import type { MetricSample, RangeSeries, Snapshot } from '../../types/snapshot.js';
 
 export interface RecordedStep {
   readonly snapshot: Snapshot;
@@ -24,9 +24,20 @@ function metricsDelta(prev: Readonly<Record<string, readonly MetricSample[]>> | 
   return out;
 }
 
+/** Range facts as recorded: every step in full, point times relative to the step (seconds). */
+function rangesOf(ranges: Readonly<Record<string, readonly RangeSeries[]>> | undefined, at: string): Record<string, unknown> {
+  const stepMs = Date.parse(at);
+  const out: Record<string, unknown> = {};
+  for (const [k, series] of Object.entries(ranges ?? {})) {
+    out[k] = series.map((s) => ({ labels: { ...s.labels }, points: s.points.map(([t, v]) => [Math.round(t * 1000 - stepMs) / 1000, num(v)]) }));
+  }
+  return out;
+}
+
 /**
  * Serialises recorded snapshots into a simulation fixture (docs/SIMULATION.md): every step
  * gives its alerts and violations in full (lists replace), metrics as changes (maps merge),
+ * range facts' points (relative to the step, so the fixture replays them exactly),
  * source health, and — as YAML comments for the author to review — the actions the
  * controller planned at that step as draft expectations.
  */
@@ -54,6 +65,8 @@ export function writeFixture(name: string, description: string, steps: readonly 
     step['violations'] = [...counts.values()];
     const m = metricsDelta(prev?.metrics, s.metrics);
     if (Object.keys(m).length > 0) step['metrics'] = m;
+    const r = rangesOf(s.ranges, s.at);
+    if (Object.keys(r).length > 0) step['ranges'] = r;
     const sources: Record<string, unknown> = {};
     for (const [n, st2] of Object.entries(s.sources)) sources[n] = st2.ok ? true : st2.error ?? false;
     if (Object.keys(sources).length > 0) step['sources'] = sources;

@@ -18,7 +18,7 @@ test('invalid rules: every issue on its own line, warnings after, exit 1', async
   const io = captureIo();
   t.is(await command.run([BAD], io), 1);
   t.deepEqual(io.stdout().trimEnd().split('\n'), [
-    `${BAD}:12:39: rules[0].conditions.all[0].operator: unknown operator "matchez" (known: equal, notEqual, lessThan, lessThanInclusive, greaterThan, greaterThanInclusive, in, notIn, contains, doesNotContain, matches, between, labelMatch, exists, containsAny, lengthAtLeast)`,
+    `${BAD}:12:39: rules[0].conditions.all[0].operator: unknown operator "matchez" (known: equal, notEqual, lessThan, lessThanInclusive, greaterThan, greaterThanInclusive, in, notIn, contains, doesNotContain, matches, between, labelMatch, exists, missing, containsAny, lengthAtLeast)`,
     `warning: ${BAD}:13:15: rules[0].derive.x: fact "x" is derived but no rule reads it (it still appears in explanations)`,
     'failed: 1 rule file (0 rules), 0 fixtures; 1 issue, 1 warning',
   ]);
@@ -83,6 +83,6 @@ test('with no arguments it validates rules/ and fixtures/ of the working directo
   const io = captureIo();
   const code = await command.run([], io);
   const last = io.stdout().trimEnd().split('\n').pop() ?? '';
-  t.regex(last, /^(ok|failed): 5 rule files \(\d+ rules\), \d+ fixtures?;/);
+  t.regex(last, /^(ok|failed): \d+ rule files \(\d+ rules\), \d+ fixtures?;/);
   t.is(code, last.startsWith('ok') ? 0 : 1);
 });

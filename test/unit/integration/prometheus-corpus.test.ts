@@ -53,9 +53,9 @@ test('item 6: a failed named query is reported by its name and PromQL, with Prom
   const exec = promCapture('error-execution');
   const promql = 'max by (committee_id) (westworld_charter_committee_queue_depth)';
   const { s, c } = await client(t, (q) => (q === promql ? exec : ok));
-  const src = new PrometheusSource(c, [
-    { name: 'validationLatencyP99', subjectKind: 'service', promql: 'max(x)', description: 'ok' },
-    { name: 'committeeQueueDepth', subjectKind: 'committee', subjectLabel: 'committee_id', promql, description: 'fails' },
+  const src = new PrometheusSource(c, () => [
+    { name: 'validationLatencyP99', subject: 'service', promql: 'max(x)', description: 'ok' },
+    { name: 'committeeQueueDepth', subject: 'committee', by: 'committee_id', promql, description: 'fails' },
   ]);
   const err = await t.throwsAsync(src.read(new Date(1_700_000_000_000)));
   t.is(err.message, `named query "committeeQueueDepth" (${promql}) failed: prometheus execution error (422) from ${s.url}/api/v1/query: query processing would load too many samples into memory in query execution`);

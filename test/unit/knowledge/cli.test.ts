@@ -51,7 +51,7 @@ test('knowledge history lists recent executions, newest first; --limit; --json',
 test('knowledge: usage errors and a missing store', async (t) => {
   const io = captureIo();
   t.is(await main(['knowledge', 'frob'], io), 2);
-  t.is(io.stderr(), 'mapek knowledge: unknown subcommand "frob" (expected weights, history or audit)\n');
+  t.is(io.stderr(), 'mapek knowledge: unknown subcommand "frob" (expected weights, history, shadow or audit)\n');
   const lim = captureIo();
   t.is(await main(['knowledge', 'history', '--limit', '0'], lim), 2);
   t.is(lim.stderr(), 'mapek knowledge: --limit: expected a positive integer, got "0"\n');

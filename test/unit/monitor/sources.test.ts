@@ -1,3 +1,4 @@
+import type { MetricFact } from '../../../src/types/facts.js';
 import test from 'ava';
 import { CompositeMonitor } from '../../../src/monitor/composite.js';
 import { PrometheusSource, alertsFromSeries } from '../../../src/monitor/prometheus-source.js';
@@ -39,7 +40,13 @@ function fakeProm(answer: (q: string) => PromQueryResult): PrometheusApi {
   };
 }
 
-test('PrometheusSource runs every named query and reads firing ALERTS with activeAt', async (t) => {
+const FACTS: readonly MetricFact[] = [
+  { name: 'criticalViolationRate', description: 'c', subject: 'policy', by: 'policy_id', promql: 'sum by (policy_id) (rate(critical_total[1m]))' },
+  { name: 'complianceRatio', description: 'c', subject: 'service', promql: 'min(compliance)' },
+  { name: 'policyVersion', description: 'no query: the deriver serves it', subject: 'policy', by: 'policy_id' },
+];
+
+test('PrometheusSource runs every fact with a query and reads firing ALERTS with activeAt', async (t) => {
   const alertLabels = { alertname: 'CriticalViolationDetected', policy_id: 'p1', severity: 'critical', team: 'policy' };
   const src = new PrometheusSource(
     fakeProm((q) => {
@@ -48,16 +55,46 @@ test('PrometheusSource runs every named query and reads firing ALERTS with activ
       if (q.includes('compliance')) return { resultType: 'scalar', result: [0, 0.95] };
       return vector([{ metric: { policy_id: 'p1' }, v: 2 }]);
     }),
+    () => FACTS,
   );
   const r = await src.read(now);
   t.deepEqual(r.metrics?.['complianceRatio'], [{ labels: {}, value: 0.95 }]);
   t.deepEqual(r.metrics?.['criticalViolationRate'], [{ labels: { policy_id: 'p1' }, value: 2 }]);
-  t.is(Object.keys(r.metrics ?? {}).length, 15);
+  t.deepEqual(Object.keys(r.metrics ?? {}), ['criticalViolationRate', 'complianceRatio']);
+  t.is(r.ranges, undefined);
   const a = r.alerts?.[0];
   t.is(a?.name, 'CriticalViolationDetected');
   t.is(a?.fingerprint, labelsFingerprint(alertLabels));
   t.is(a?.startsAt, '2026-01-01T00:00:00.000Z');
   t.is(a?.source, 'prometheus');
+});
+
+test('PrometheusSource reads a range fact through query_range over its window and step, at most N queries at once', async (t) => {
+  const asked: { q: string; start: number; end: number; step: number }[] = [];
+  let inFlight = 0;
+  let most = 0;
+  const facts: MetricFact[] = Array.from({ length: 5 }, (_, i) => ({
+    name: `slope${i}`, description: 'd', subject: 'policy', by: 'policy_id', promql: `sum by (policy_id) (rate(v${i}[1m]))`,
+    range: { windowMs: 900_000, stepMs: 30_000, reduce: 'slope' },
+  }));
+  const api: PrometheusApi = {
+    query: async () => ({ resultType: 'vector', result: [] }),
+    queryRange: async (q, start, end, step) => {
+      asked.push({ q, start: start.getTime(), end: end.getTime(), step });
+      inFlight++;
+      most = Math.max(most, inFlight);
+      await new Promise((r) => setImmediate(r));
+      inFlight--;
+      return { resultType: 'matrix', result: [{ metric: { policy_id: 'p1' }, values: [[1, 0.5], [31, 0.75]] }] };
+    },
+    series: async () => [],
+  };
+  const r = await new PrometheusSource(api, () => facts, 2).read(now);
+  t.is(asked.length, 5);
+  t.deepEqual(asked[0], { q: 'sum by (policy_id) (rate(v0[1m]))', start: now.getTime() - 900_000, end: now.getTime(), step: 30 });
+  t.is(most, 2);
+  t.deepEqual(r.ranges?.['slope3'], [{ labels: { policy_id: 'p1' }, points: [[1, 0.5], [31, 0.75]] }]);
+  t.deepEqual(r.metrics, {});
 });
 
 test('alertsFromSeries defaults an unknown severity to warning and a missing activeAt to epoch', (t) => {
@@ -67,7 +104,7 @@ test('alertsFromSeries defaults an unknown severity to warning and a missing act
 });
 
 test('PrometheusSource fails as a whole when a query fails', async (t) => {
-  const src = new PrometheusSource(fakeProm(() => { throw new Error('connect ECONNREFUSED 127.0.0.1:9090'); }));
+  const src = new PrometheusSource(fakeProm(() => { throw new Error('connect ECONNREFUSED 127.0.0.1:9090'); }), () => FACTS);
   await t.throwsAsync(src.read(now), { message: 'named query "alerts" (ALERTS{alertstate="firing"}) failed: connect ECONNREFUSED 127.0.0.1:9090' });
 });
 

@@ -11,12 +11,12 @@ async function issues(path: string): Promise<string[]> {
   return r.issues.map(formatIssue);
 }
 
-const KNOWN_FACTS = 'neither observed (subject, alertnames, alerts, severity, labels, violations, metrics, global) nor derived by any analyze rule';
+const KNOWN_FACTS = 'neither observed (subject, alertnames, alerts, severity, labels, violations, metrics, global, firingFor, incidentAge) nor derived by any analyze rule';
 
 const CASES: readonly [string, string[]][] = [
   ['bad-yaml.yaml', [`${BAD}/bad-yaml.yaml:7:1: invalid yaml: unexpected end of the stream within a flow collection`]],
-  ['unknown-key.yaml', [`${BAD}/unknown-key.yaml:10:5: rules[0].colour: unknown key "colour" (allowed: id, version, description, stage, priority, alerts, subjects, conditions, derive, action)`]],
-  ['unknown-operator.yaml', [`${BAD}/unknown-operator.yaml:12:39: rules[0].conditions.all[0].operator: unknown operator "matchez" (known: equal, notEqual, lessThan, lessThanInclusive, greaterThan, greaterThanInclusive, in, notIn, contains, doesNotContain, matches, between, labelMatch, exists, containsAny, lengthAtLeast)`]],
+  ['unknown-key.yaml', [`${BAD}/unknown-key.yaml:10:5: rules[0].colour: unknown key "colour" (allowed: id, version, description, stage, priority, alerts, subjects, conditions, derive, action, mode, blocks)`]],
+  ['unknown-operator.yaml', [`${BAD}/unknown-operator.yaml:12:39: rules[0].conditions.all[0].operator: unknown operator "matchez" (known: equal, notEqual, lessThan, lessThanInclusive, greaterThan, greaterThanInclusive, in, notIn, contains, doesNotContain, matches, between, labelMatch, exists, missing, containsAny, lengthAtLeast)`]],
   ['unknown-action.yaml', [`${BAD}/unknown-action.yaml:12:13: rules[0].action.type: unknown action type "rollbak_policy" (known: rollback_policy, set_enforcement_mode, quarantine_target, scale_committee, enable_validation_cache, reload_policies, notify)`]],
   ['unknown-param.yaml', [`${BAD}/unknown-param.yaml:14:27: rules[0].action.params.seats: unknown parameter "seats" for action "scale_committee" (known: capacity, delta)`]],
   ['bad-param-value.yaml', [`${BAD}/bad-param-value.yaml:14:23: rules[0].action.params.mode: parameter "mode" of action "set_enforcement_mode" must be one of enforce, audit, disabled, got "off"`]],

@@ -92,7 +92,7 @@ test('no files, non-mapping documents and unreadable structure are issues', (t) 
   const none = compileRuleFiles([]);
   t.deepEqual(none.ok ? [] : none.issues.map(formatIssue), ['(none): no rule files given']);
   const list = compileRuleFiles([{ file: 'l.yaml', text: '- a\n- b\n' }]);
-  t.deepEqual(list.ok ? [] : list.issues.map(formatIssue), ['l.yaml:1:1: a rule file must be a mapping with apiVersion, name, version and rules']);
+  t.deepEqual(list.ok ? [] : list.issues.map(formatIssue), ['l.yaml:1:1: a rule file must be a mapping with apiVersion, name, version and rules or facts']);
   const weird = compileRuleFiles([{ file: 'w.yaml', text: 'apiVersion: mapek/v1\nname: w\nversion: 1.0.0\nrules: [ 3, { id: x, stage: plan, conditions: { all: 7 } } ]\n' }]);
   t.false(weird.ok);
 });

@@ -22,7 +22,8 @@ async function changedRules(): Promise<string> {
 test('against an identical directory: no differences, exit 0', async (t) => {
   const io = captureIo();
   t.is(await rules.run(['diff', '--base', 'rules'], io), 0);
-  t.is(io.stdout(), 'no differences: 15 fixture(s) plan the same under rules and the current rules\n');
+  // Counts of what ships are not asserted: adding a fixture must keep this green.
+  t.regex(io.stdout(), /^no differences: \d+ fixture\(s\) plan the same under rules and the current rules\n$/);
 });
 
 test('a changed priority: every step whose plan differs is listed, exit 1', async (t) => {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure the system programs the integration, e2e and browser tests run are installed:
-# the real Prometheus and Alertmanager, and Chromium (driven headless by playwright-core;
-# never a downloaded browser). Installs the missing ones when this is root with apt-get;
+# the real Prometheus and Alertmanager, Chromium (driven headless by playwright-core;
+# never a downloaded browser), and strace (the store's fsync test counts fdatasync calls). Installs the missing ones when this is root with apt-get;
 # otherwise says how, and fails.
 #
 # The packages would start their own daemons on install. They are kept from starting at
@@ -14,6 +14,7 @@ PACKAGES=(
   "prometheus prometheus"
   "prometheus-alertmanager prometheus-alertmanager"
   "chromium chromium"
+  "strace strace"
 )
 need=()
 for entry in "${PACKAGES[@]}"; do

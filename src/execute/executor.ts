@@ -10,6 +10,7 @@ import { isDuplicate, nextBest, releaseUnstarted, runCandidate, screen, type Scr
 import { abandonStale, recover } from './recover.js';
 import { behindCount, flushBehind, readRecord } from './record.js';
 import { errorText } from './retry.js';
+import { recordShadow } from './shadow-stage.js';
 import { createState, type ExecState } from './state.js';
 import { dueKeys, verifyOne, VERIFY_RETRY_MS } from './verify-stage.js';
 
@@ -215,6 +216,7 @@ export function createExecutor(deps: ExecutorDeps): Executor & { readonly option
         plans.push({ d: duplicates.length > 0 ? { ...d, duplicates } : d, screened });
       }
       const saved = await saveDecisions(st, plans.map((p) => p.d), cycleId);
+      out.push(...(await recordShadow(st, plans.filter((p) => saved.has(p.d.id)).map((p) => p.d), snapshot, cycleId)));
       const todo: Todo[] = [];
       for (const { d, screened } of plans) {
         if (!saved.has(d.id)) continue;

@@ -215,3 +215,17 @@ test('a write found landed at recovery keeps the time it was sent as appliedAt (
   t.is(r?.appliedAt, sentAt);
   t.is(h.charter.writes.length, 0, 'confirmed, not re-sent');
 });
+
+test('a shadow rule\'s would-be action is recorded once per episode with status shadow, and never executed', async (t) => {
+  const h = harness();
+  const live = candidate({ ruleId: 'scale-live' });
+  const shadow = candidate({ ruleId: 'scale-shadow', params: { delta: 4 } });
+  const dec = (cycle: string) => ({ ...decision('committee:c1', ['CommitteeOverloaded'], [live], [], cycle), shadow: { candidates: [shadow], chosen: [shadow] } });
+  const first = await h.executor.execute([dec('cycle-1')], snap, 'cycle-1');
+  const recorded = first.filter((r) => r.status === 'shadow');
+  t.deepEqual(recorded.map((r) => [r.ruleId, r.key.endsWith('#shadow')]), [['scale-shadow', true]]);
+  t.deepEqual(h.charter.writes.map((w) => w.opts?.idempotencyKey), [first.find((r) => r.ruleId === 'scale-live')?.key], 'only the live action wrote');
+  const again = await h.executor.execute([dec('cycle-2')], snap, 'cycle-2');
+  t.deepEqual(again.filter((r) => r.status === 'shadow'), [], 'once per episode');
+  t.is((await h.store.findExecutions({ status: ['shadow'] })).length, 1);
+});

@@ -101,6 +101,8 @@ export async function startBenchService(o: {
     log: createLogger({ level: 'warn', write: (l) => process.stderr.write(`[service] ${l}\n`) }),
     ...clients,
     charter: timedCharter(clients.charter, o.onWrite),
+    // The executor writes through its own client (one request per call): time that one.
+    executorCharter: timedCharter(clients.executorCharter, o.onWrite),
     store,
     loadRules: uncooledRules(o.verifyAfterMs ?? 3_600_000),
     executorOptions: OPEN_EXECUTOR,

@@ -23,7 +23,7 @@ import type { ExecutionRecord } from '../types/execution.js';
 import { closeServer, createHttpServer, listen } from './http-server.js';
 import { RuleSetHolder, type RuleLoader } from './rules-holder.js';
 import { watchPaths } from './watch.js';
-import { planRuleIds, relearn } from '../knowledge/relearn.js';
+import { planRulesOf, relearn } from '../knowledge/relearn.js';
 
 /** Everything the service is built from; `mapek run`, the demo and tests supply it. */
 export interface ServiceParts {
@@ -139,7 +139,7 @@ export class Service {
     const rs = this.rules.ruleSet();
     if (rs !== undefined && records.some((r) => r.verify !== undefined)) {
       try {
-        const changes = await relearn(this.p.store, planRuleIds(rs), new Date((this.p.timers ?? realTimers).now()).toISOString());
+        const changes = await relearn(this.p.store, planRulesOf(rs), new Date((this.p.timers ?? realTimers).now()).toISOString());
         for (const c of changes) this.p.log.info('weight changed', { cycleId, rule: c.ruleId, from: c.from, to: c.to, samples: c.samples, successRate: c.successRate, reason: c.reason });
       } catch (err) {
         this.p.log.error('learner failed; weights unchanged', { cycleId, error: (err as Error).message });

@@ -68,6 +68,7 @@ export function claimsWritten(s: ExecutionStatus): boolean {
       return true;
     case 'target_not_found':
     case 'abandoned':
+    case 'escalated':
     case 'pending':
     case 'released':
     case 'unchanged':

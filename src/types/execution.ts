@@ -32,7 +32,8 @@ export type ExecutionStatus =
   | 'blocked' // stopped by a guard rail
   | 'awaiting_approval'
   | 'rejected' // a human rejected it
-  | 'abandoned'; // released by a crash and not proposed again in time; nothing was written
+  | 'abandoned' // released by a crash and not proposed again in time; nothing was written
+  | 'escalated'; // no good attempt left: a human was told (MapekEscalation); nothing written, nothing learned
 
 export type VerifyResult = 'succeeded' | 'failed' | 'inconclusive';
 

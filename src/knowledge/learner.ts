@@ -31,6 +31,8 @@ export interface PlanRuleInfo {
   readonly successProbability: number;
   readonly benefit: number;
   readonly cost: number;
+  /** The rule's declared priority (default 1): the prior whose say fades with evidence. */
+  readonly priority?: number;
   /** Notify rules are never learned (never credited with a fix). */
   readonly notify?: boolean;
 }
@@ -40,7 +42,7 @@ export interface LearnerOptions {
   readonly forgetting: number;
   /** Pseudo-outcomes the declared prior is worth. Default 2. */
   readonly priorStrength: number;
-  /** Evidence per unit of the weight’s exponent κ. Default 1. */
+  /** Situation evidence per unit of κ (the priority counts ^1/(1+κ)). Default 1. */
   readonly evidenceScale: number;
   /** Cap on κ. Default 8. */
   readonly maxExponent: number;
@@ -167,28 +169,33 @@ export function situationStats(rule: PlanRuleInfo, situation: string, inKind: re
   };
 }
 
-function utility(rule: PlanRuleInfo, p: number): number {
+/** Expected utility of acting at success probability p: p·benefit − cost, floored at a small positive value. */
+export function utility(rule: PlanRuleInfo, p: number): number {
   return Math.max(p * rule.benefit - rule.cost, 0.05 * Math.max(rule.benefit, 1));
 }
 
-/** Exponent κ: how far the evidence has taken the weight from the prior's 1. */
+/** κ: the situation's discounted evidence (all its rules) over `evidenceScale`, capped. */
 export function exponentOf(evidence: number, o: LearnerOptions): number {
   return Math.min(evidence / o.evidenceScale, o.maxExponent);
 }
 
-/** The weight for a draw θ: (EU(θ)/EU(prior))^κ, clamped. */
-export function weightFor(rule: PlanRuleInfo, s: SituationStats, draw: number, o: LearnerOptions): number {
-  const k = exponentOf(s.estimate.evidence, o);
-  return sig(clamp((utility(rule, draw) / utility(rule, s.estimate.prior)) ** k, o.minWeight, o.maxWeight));
+/**
+ * The weight for a draw θ in a situation with evidence κ: the planner's effective priority
+ * `priority × weight` becomes `priority^(1/(1+κ)) × EU(θ)` — the priority's say fades as the
+ * situation gathers evidence, and the expected utility of the draw decides.
+ */
+export function weightFor(rule: PlanRuleInfo, draw: number, kappa: number, o: LearnerOptions): number {
+  const prio = Math.max(rule.priority ?? 1, 1e-9);
+  return sig(clamp(utility(rule, draw) * prio ** (1 / (1 + kappa) - 1), o.minWeight, o.maxWeight));
 }
 
-function reasonOf(s: SituationStats, draw: number, k: number, from: number, to: number): string {
+function reasonOf(rule: PlanRuleInfo, s: SituationStats, draw: number, k: number, from: number, to: number, o: LearnerOptions): string {
   const e = s.estimate;
   const parts = [
     `${s.successes}/${s.successes + s.failures} succeeded in ${s.situation}${s.shared ? ` (${s.shared} shared with an overlapping action, 1/k each)` : ''}`,
     `prior ${pct(e.prior)}, posterior ${pct(e.mean)} ± ${pct(e.sd)} on evidence ${e.evidence.toFixed(1)}`,
     ...(s.trend !== undefined ? [`trend predicts ${pct(s.trend)}`] : []),
-    `thompson draw ${pct(draw)}, exponent ${k.toFixed(2)}`,
+    `thompson draw ${pct(draw)}, expected utility ${utility(rule, draw).toFixed(2)}, priority counts ^${(1 / (1 + k)).toFixed(2)} on situation evidence ${(k * o.evidenceScale).toFixed(1)}`,
   ];
   return `${parts.join('; ')}: weight ${from.toPrecision(3)} → ${to.toPrecision(3)}`;
 }
@@ -212,6 +219,7 @@ export function learn(input: LearnInput): LearnResult {
     const inKind = byKind.get(kind) ?? [];
     const mark = markOf(inKind.map((c) => c.outcome));
     const ids = [...new Set(inKind.map((c) => c.outcome.ruleId))].sort();
+    const situationEvidence = inKind.reduce((sum, c, i) => sum + o.forgetting ** (inKind.length - 1 - i) * (c.success + c.failure), 0);
     for (const id of ids) {
       const rule = rules.get(id);
       if (rule === undefined) continue;
@@ -222,13 +230,13 @@ export function learn(input: LearnInput): LearnResult {
       const stream = random(`${kind}|${mark?.at ?? ''}|${(mark?.keys ?? []).join(',')}|${id}`);
       const draw = sampleBeta(s.estimate.mean * (s.estimate.evidence + o.priorStrength), (1 - s.estimate.mean) * (s.estimate.evidence + o.priorStrength), stream);
       const from = input.current[key] ?? 1;
-      const to = weightFor(rule, s, draw, o);
+      const k = exponentOf(situationEvidence, o);
+      const to = weightFor(rule, draw, k, o);
       if (mark) learned[key] = mark;
       if (to === from) continue;
       weights[key] = to;
       const estimate: Estimate = { ...s.estimate, draw };
-      const k = exponentOf(s.estimate.evidence, o);
-      changes.push({ ruleId: key, rule: id, situation: kind, from, to, samples: s.successes + s.failures, successRate: s.estimate.mean, reason: reasonOf(s, draw, k, from, to), at: input.at, estimate, ...(mark ? { upTo: mark } : {}) });
+      changes.push({ ruleId: key, rule: id, situation: kind, from, to, samples: s.successes + s.failures, successRate: s.estimate.mean, reason: reasonOf(rule, s, draw, k, from, to, o), at: input.at, estimate, ...(mark ? { upTo: mark } : {}) });
     }
   }
   return { weights, changes, stats, learned };

@@ -17,7 +17,7 @@ export function planRulesOf(ruleSet: Pick<RuleSet, 'rules'>): PlanRuleInfo[] {
   for (const r of ruleSet.rules) {
     if (r.stage !== 'plan') continue;
     const a = r.action;
-    out.push({ id: r.id, successProbability: a.successProbability, benefit: a.benefit, cost: a.cost, ...(a.type === 'notify' ? { notify: true } : {}) });
+    out.push({ id: r.id, priority: r.priority, successProbability: a.successProbability, benefit: a.benefit, cost: a.cost, ...(a.type === 'notify' ? { notify: true } : {}) });
   }
   return out;
 }

@@ -23,23 +23,28 @@ test('monotone in evidence: one more success raises the estimate, one more failu
   const many = statsOf(r, [1, 2, 3, 4, 5, 6].map((i) => out('r', 'succeeded', i))).estimate;
   t.true(many.sd < few.sd);
   t.true(many.evidence > few.evidence);
-  // the weight for the same draw grows with the evidence behind it
-  t.true(weightFor(r, statsOf(r, [1, 2, 3, 4, 5, 6].map((i) => out('r', 'succeeded', i))), 0.8, O) > weightFor(r, statsOf(r, [out('r', 'succeeded', 1)]), 0.8, O));
+  // a higher draw (what more successes make likely) gives a higher weight
+  t.true(weightFor(r, 0.8, 2, O) > weightFor(r, 0.6, 2, O));
 });
 
-test('the prior is the declared successProbability: no evidence, weight 1; a priority of twice the other can be crossed by evidence', (t) => {
-  const s0 = statsOf(rule('r', 0.8), []);
-  t.is(s0.estimate.mean, 0.8);
-  t.is(weightFor(rule('r', 0.8), s0, 0.3, O), 1, 'no evidence: the priority decides');
+test('the prior: the declared successProbability is the posterior without evidence; the priority\'s say fades with evidence, so double the priority can be crossed', (t) => {
+  t.is(statsOf(rule('r', 0.8), []).estimate.mean, 0.8);
+  // κ = 0 (no evidence): effective priority = priority × EU(draw); with evidence the priority counts ^1/(1+κ)
+  const r = { ...rule('r'), priority: 100 };
+  t.is(100 * weightFor(r, 0.5, 0, O), 100 * (0.5 * 6 - 1));
+  t.true(Math.abs(100 * weightFor(r, 0.5, 3, O) - 100 ** 0.25 * 2) < 0.01);
   // the close call: better (p 0.7) at priority 50, worse (p 0.6) at priority 100, both declared 0.5
   // interleaved, successes spread evenly: 7 in 10 and 6 in 10
   const ok = (p: number, i: number): boolean => Math.floor((i + 1) * p) > Math.floor(i * p);
   const outcomes = Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? out('good', ok(0.7, i / 2) ? 'succeeded' : 'failed', i) : out('bad', ok(0.6, (i - 1) / 2) ? 'succeeded' : 'failed', i)));
   const good = statsOf(rule('good'), outcomes);
   const bad = statsOf(rule('bad'), outcomes);
-  const wGood = weightFor(rule('good'), good, good.estimate.mean, O);
-  const wBad = weightFor(rule('bad'), bad, bad.estimate.mean, O);
-  t.true(50 * wGood > 100 * wBad, `${50 * wGood} > ${100 * wBad}`);
+  const kappa = good.estimate.evidence + bad.estimate.evidence;
+  const effGood = 50 * weightFor({ ...rule('good'), priority: 50 }, good.estimate.mean, kappa, O);
+  const effBad = 100 * weightFor({ ...rule('bad'), priority: 100 }, bad.estimate.mean, kappa, O);
+  t.true(effGood > effBad, `${effGood} > ${effBad}`);
+  // without evidence the priority wins
+  t.true(50 * weightFor({ ...rule('good'), priority: 50 }, 0.7, 0, O) < 100 * weightFor({ ...rule('bad'), priority: 100 }, 0.6, 0, O));
 });
 
 test('forgetting: old evidence counts less than new, and a rule no longer chosen drifts back to its prior', (t) => {
@@ -102,8 +107,8 @@ test('a notify is never credited: its outcomes move no weight, notify rules are 
   const r = learn({ outcomes: [notify(1), notify(2), notify(3)], current: { tell: 1.25 }, planRules: [rule('tell')], at: 'now' });
   t.deepEqual(r.changes, []);
   t.deepEqual(r.weights, { tell: 1.25 });
-  const rules = planRulesOf({ rules: [{ id: 'n', stage: 'plan', action: { type: 'notify', successProbability: 0.5, benefit: 1, cost: 0 } }, { id: 'x', stage: 'plan', action: { type: 'reload_policies', successProbability: 0.7, benefit: 6, cost: 1 } }, { id: 'a', stage: 'analyze' }] as never });
-  t.deepEqual(rules, [{ id: 'n', successProbability: 0.5, benefit: 1, cost: 0, notify: true }, { id: 'x', successProbability: 0.7, benefit: 6, cost: 1 }]);
+  const rules = planRulesOf({ rules: [{ id: 'n', stage: 'plan', priority: 10, action: { type: 'notify', successProbability: 0.5, benefit: 1, cost: 0 } }, { id: 'x', stage: 'plan', priority: 20, action: { type: 'reload_policies', successProbability: 0.7, benefit: 6, cost: 1 } }, { id: 'a', stage: 'analyze' }] as never });
+  t.deepEqual(rules, [{ id: 'n', priority: 10, successProbability: 0.5, benefit: 1, cost: 0, notify: true }, { id: 'x', priority: 20, successProbability: 0.7, benefit: 6, cost: 1 }]);
   t.deepEqual(planRuleIds({ rules: rules.map((x) => ({ ...x, stage: 'plan' })) } as never), ['n', 'x']);
   // a notify rule's id among the plan rules: nothing learned even from a non-notify outcome record
   t.deepEqual(learn({ outcomes: [out('n', 'succeeded', 1)], current: {}, planRules: rules, at: 'now' }).changes, []);
@@ -131,7 +136,7 @@ test('every change carries its estimate and reason; the demo prints one short li
   const [c] = changes;
   t.like(c, { ruleId: `r|${KIND}`, rule: 'r', situation: KIND, from: 1, samples: 3 });
   t.true(c!.estimate!.evidence > 2 && c!.estimate!.evidence < 3);
-  t.regex(c!.reason, /^1\/3 succeeded in ValidationLatencySLA; prior 50%, posterior \d+% ± \d+% on evidence 2\.\d; thompson draw \d+%, exponent 2\.\d\d: weight 1\.00 → [\d.]+$/);
+  t.regex(c!.reason, /^1\/3 succeeded in ValidationLatencySLA; prior 50%, posterior \d+% ± \d+% on evidence 2\.\d; thompson draw \d+%, expected utility \d\.\d\d, priority counts \^0\.\d\d on situation evidence 2\.\d: weight 1\.00 → [\d.]+$/);
   const e = { kind: 'weights' as const, t: 12_300, changes: changes.map((x) => ({ rule: x.ruleId, from: x.from, to: x.to, reason: x.reason })) };
   t.regex(formatEvent(e), /^\[ 12\.3s\] ⚖️  weight {11}r\|ValidationLatencySLA 1\.00→[\d.]+ \(1\/3 ok\)$/);
   t.is(weightLine({ rule: 'x', from: 1, to: 2, reason: 'by hand' }), 'x 1.00→2.00');

@@ -142,10 +142,10 @@ export async function releaseUnstarted(st: ExecState, d: Decision, c: Candidate,
  * attempts are used up, the incident is escalated to a human (escalate.ts).
  */
 export async function nextBest(st: ExecState, failed: ExecutionRecord, s: Snapshot, cycleId = failed.cycleId): Promise<ExecutionRecord[]> {
-  if (!st.o.tryNextBest) return [];
   const d = await st.store.getDecision(failed.decisionId);
   if (!d) return [];
   const esc = st.o.escalation;
+  if (!st.o.tryNextBest) return esc.enabled ? escalate(st, d, failed, 'no fallback is tried (tryNextBest off)', cycleId) : [];
   const used = st.fallbacks.get(failed.decisionId) ?? 0;
   if (used >= st.o.maxFallbacks) return esc.enabled ? escalate(st, d, failed, `${used + 1} attempts used up (maxFallbacks ${st.o.maxFallbacks})`, cycleId) : [];
   const tried = new Set((await st.store.findExecutions({ decisionId: d.id })).map((e) => e.ruleId));

@@ -54,6 +54,13 @@ test('no candidate left: escalated; with escalation off the executor stays quiet
   off.monitor.snap = snap;
   await off.executor.execute([decision('committee:c1', ['CommitteeOverloaded'], [scale('scale-a', 80)])], snap, 'cycle-1');
   t.deepEqual((await off.executor.drain()).map((r) => r.status), ['rolled_back']);
+  // no fallbacks at all: the one attempt is all there is
+  const single = harness({ tryNextBest: false }, { verify: { [JSON.stringify(failing)]: ['failed'] } });
+  single.monitor.snap = snap;
+  await single.executor.execute([decision('committee:c1', ['CommitteeOverloaded'], [scale('scale-a', 80)], [scale('scale-b', 50)])], snap, 'cycle-1');
+  const one = await single.executor.drain();
+  t.deepEqual(one.map((r) => [r.ruleId, r.status]), [['scale-a', 'rolled_back'], ['scale-a', 'escalated']]);
+  t.regex(String(one[1]!.action.params['message']), /: no fallback is tried \(tryNextBest off\); a human is needed$/);
 });
 
 test('escalation options: defaults, and bad values name the field', (t) => {

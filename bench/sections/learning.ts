@@ -1,130 +1,29 @@
 /**
- * 7. Learning: 50 incidents on the reference Charter's fault model (its seeded remediation
- * draws, over its real HTTP API), alternating bad_rollout (rollback 95 % vs audit mode 50 %)
- * and validation_slowdown (cache 85 % vs reload 20 %), with a deliberately wrong initial
- * preference (weights that make the worse action win). Three runs, each on a fresh Charter
- * with the same seed, so every (fault, subject, action, n-th attempt) sees the same draw:
- *  - learner on: the shipped planner ranks candidates with the current weights; after each
- *    outcome the learner (src/knowledge/learner.ts) updates them;
- *  - learner off: the wrong weights stay;
- *  - oracle: always the action with the highest success probability in Charter's table.
- * An attempt is the action module's read → desired → write (as the executor applies it); a
- * failed attempt is undone (prior state written back) and the next-best candidate tried,
- * up to four attempts, then the fault is escalated (cleared by hand).
- * Time to remediate is modelled: detection (the stack floor measured in section 3, else
- * 2 s) plus, for each failed attempt, the rule's verification delay (verify.after).
+ * 7. Learning (issue #12): six worlds × seeds 1–10 × 200 incidents, learner on / off and the
+ * oracle, through the service's real learning path — every verification is an outcome in a
+ * real knowledge store and `relearn` (the service's step) runs after it; the next incident
+ * is ranked by priority × the stored situated weight, as the planner does.
+ *
+ * MODELLED, NOT MEASURED: the executor loop runs in process (bench/lib/learning-loop.ts):
+ * the Charter is a seeded draw per (incident, rule) against the world's true probability
+ * (the same draws for every mode), attempts follow the executor's next-best rules (1 +
+ * maxFallbacks attempts, candidates whose expected success is below the escalation
+ * threshold skipped, then escalation), and time to remediate is detection (2 s) plus each
+ * attempt's verify delay. The real-service version (the `mapek run` child process against
+ * the reference Charter with faults injected over its test API, times from the Charter's
+ * fault records) is not built yet.
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { createPlanner } from '../../src/analyze/index.js';
-import { successProbability, startCharter, SEED_POLICIES, type RemediationAction } from '../../src/charter/index.js';
-import { actionModule } from '../../src/execute/actions/index.js';
-import { parseParams } from '../../src/execute/actions/params.js';
-import { CharterClient } from '../../src/integration/charter-client.js';
-import { learn } from '../../src/knowledge/learner.js';
-import { loadFixtureFile } from '../../src/monitor/fixture.js';
-import { loadRuleSet } from '../../src/rules/load.js';
-import type { FaultKind } from '../../src/types/charter.js';
-import type { Candidate } from '../../src/types/decision.js';
-import type { Outcome } from '../../src/types/knowledge.js';
-import type { PlanRule, RuleSet, Weights } from '../../src/types/rules.js';
-import type { Snapshot } from '../../src/types/snapshot.js';
-import { median, progress, type Figure } from '../lib/report.js';
+import { flipsBack, incidentsUntilPrefers, runWorld, type IncidentRun, type Mode, type WorldRun } from '../lib/learning-loop.js';
+import { WORLDS, type World } from '../lib/learning-worlds.js';
+import { progress, type Figure } from '../lib/report.js';
 import type { Section, SectionResult } from '../lib/section.js';
 import { learningCurveSvg } from '../lib/svg.js';
 
 const S = '7 learning';
-export const WRONG_WEIGHTS: Weights = { 'audit-mode-bad-rollout': 1.5, 'reload-policies-for-slow-validation': 2.5 };
-const MAX_ATTEMPTS = 4;
-const SEED = 7;
-
-type Mode = 'learner on' | 'learner off' | 'oracle';
-
-interface IncidentResult {
-  readonly n: number;
-  readonly kind: FaultKind;
-  readonly firstAction: string;
-  readonly firstSuccess: boolean;
-  readonly attempts: number;
-  readonly remediated: boolean;
-  readonly ttrMs: number;
-}
-
-function remediationName(c: Candidate): RemediationAction | undefined {
-  if (c.action.type === 'set_enforcement_mode') return c.action.params['mode'] === 'audit' ? 'set_enforcement_mode_audit' : undefined;
-  if (c.action.type === 'notify') return undefined;
-  return c.action.type as RemediationAction;
-}
-
-async function snapshots(rs: RuleSet): Promise<(kind: FaultKind, subject: string) => Snapshot> {
-  const load = async (f: string): Promise<Snapshot> => {
-    const r = await loadFixtureFile(path.join('fixtures', f), rs);
-    const s = r.ok ? r.fixture.steps[0]?.snapshot : undefined;
-    if (!s) throw new Error(`fixtures/${f}: cannot load its first step`);
-    return s;
-  };
-  const rollout = JSON.stringify(await load('bad-rollout.yaml'));
-  const slow = await load('validation-slowdown.yaml');
-  return (kind, subject) => (kind === 'bad_rollout' ? (JSON.parse(rollout.replaceAll('"p-7"', JSON.stringify(subject))) as Snapshot) : slow);
-}
-
-async function runMode(mode: Mode, rs: RuleSet, snap: (k: FaultKind, s: string) => Snapshot, incidents: number, detectMs: number): Promise<IncidentResult[]> {
-  const charter = await startCharter({ port: 0, tickMs: 0, seed: SEED });
-  const client = new CharterClient({ baseUrl: charter.url, timeoutMs: 5_000, retries: 0 });
-  const planner = createPlanner(rs);
-  const planRules = rs.rules.filter((r): r is PlanRule => r.stage === 'plan');
-  const verifyAfter = new Map(planRules.map((r) => [r.id, r.action.verify.afterMs]));
-  let weights: Weights = { ...WRONG_WEIGHTS };
-  const outcomes: Outcome[] = [];
-  const results: IncidentResult[] = [];
-  const policies = SEED_POLICIES.filter((p) => p.spec.enforcementMode === 'enforce');
-  try {
-    for (let n = 0; n < incidents; n++) {
-      const kind: FaultKind = n % 2 === 0 ? 'bad_rollout' : 'validation_slowdown';
-      const seed = policies[Math.floor(n / 2) % policies.length];
-      const subject = kind === 'bad_rollout' ? seed?.id ?? 'pol-access' : 'charter';
-      // A clean start: the seeded policy spec, the validation cache off (no fault is active, so no draw).
-      if (kind === 'bad_rollout' && seed) await client.applyPolicy({ policyId: seed.id, spec: seed.spec, appliedBy: 'bench', reason: 'reset' });
-      else await client.putSettings({ validationCache: false });
-      const fault = charter.faults.inject(kind, kind === 'bad_rollout' ? subject : undefined);
-      const decision = planner.plan(snap(kind, subject), weights, `learn-${n}`).find((d) => d.chosen.some((c) => remediationName(c) !== undefined));
-      if (!decision) throw new Error(`no remediation planned for ${kind}`);
-      let ranked = decision.candidates.filter((c) => remediationName(c) !== undefined && (c.rejected === undefined || c.rejected.startsWith('lower') || c.rejected.startsWith('equal') || c.rejected.startsWith('tie')));
-      ranked = [...decision.chosen.filter((c) => remediationName(c) !== undefined), ...ranked.filter((c) => !decision.chosen.includes(c))];
-      if (mode === 'oracle') ranked.sort((a, b) => successProbability(kind, remediationName(b)!) - successProbability(kind, remediationName(a)!));
-      let ttr = detectMs;
-      let attempts = 0;
-      let first: { action: string; success: boolean } | undefined;
-      while (attempts < MAX_ATTEMPTS && charter.faults.get(fault.id)?.state === 'active') {
-        const c = ranked[attempts % ranked.length];
-        if (!c) break;
-        attempts++;
-        const m = actionModule(c.action.type);
-        const ctx = { charter: client, reason: `bench ${c.ruleId}` };
-        const params = parseParams(c.action.type, c.action.params);
-        const cur = await m.read(ctx, c.action.target);
-        const desired = m.desired(cur.value, params, c.action.target);
-        if (!m.same(cur.value, desired)) await m.write(ctx, c.action.target, desired, { ifMatch: cur.etag, idempotencyKey: `bench-${mode}-${n}-${attempts}` });
-        const ok = charter.faults.get(fault.id)?.state === 'cleared';
-        first ??= { action: c.ruleId, success: ok };
-        outcomes.push({ key: `${n}-${attempts}`, ruleId: c.ruleId, incidentKind: decision.alerts.join(','), actionType: c.action.type, result: ok ? 'succeeded' : 'failed', at: new Date(Date.UTC(2026, 10, 26, 0, n, attempts)).toISOString() });
-        if (mode === 'learner on') weights = learn({ outcomes, current: weights, planRules: planRules.map((r) => r.id), at: new Date().toISOString() }).weights;
-        if (!ok) {
-          ttr += verifyAfter.get(c.ruleId) ?? 30_000;
-          // Undo a write that did not help, as the executor's rollback does (no draw: the fault's own spec).
-          const now = await m.read(ctx, c.action.target);
-          if (!m.same(now.value, cur.value) && c.action.type !== 'reload_policies') await m.write(ctx, c.action.target, cur.value, { ifMatch: now.etag, idempotencyKey: `bench-undo-${mode}-${n}-${attempts}` });
-        }
-      }
-      const remediated = charter.faults.get(fault.id)?.state === 'cleared';
-      if (!remediated) charter.faults.clear(fault.id);
-      results.push({ n: n + 1, kind, firstAction: first?.action ?? '', firstSuccess: first?.success === true, attempts, remediated, ttrMs: ttr });
-    }
-  } finally {
-    await charter.close();
-  }
-  return results;
-}
+const MODES: readonly Mode[] = ['learner off', 'learner on', 'oracle'];
+const AFTER = 50;
 
 /** Share of first-attempt successes over the last `window` incidents, per incident. */
 export function rolling(xs: readonly boolean[], window: number): number[] {
@@ -134,54 +33,117 @@ export function rolling(xs: readonly boolean[], window: number): number[] {
   });
 }
 
+const mean = (xs: readonly number[]): number => (xs.length ? xs.reduce((s, x) => s + x, 0) / xs.length : Number.NaN);
+const medianOf = (xs: readonly number[]): number => {
+  const v = xs.filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
+  return v.length === 0 ? Number.NaN : v.length % 2 ? v[(v.length - 1) / 2]! : (v[v.length / 2 - 1]! + v[v.length / 2]!) / 2;
+};
+
+export interface WorldSummary {
+  readonly world: string;
+  readonly mode: Mode;
+  /** First-attempt success after incident 50, % (mean over seeds). */
+  readonly firstAttempt: number;
+  readonly firstAttemptAll: number;
+  /** Mean time to remediate after incident 50 (remediated incidents), s. */
+  readonly ttrS: number;
+  /** Median over seeds and kinds of the incidents (of a kind) until it prefers the best action (after the change, if any); NaN when it never does. */
+  readonly untilPrefers: number;
+  readonly neverPrefers: number;
+  /** Flips back to a worse action per 100 incidents of a kind (after first preferring the best). */
+  readonly flipsPer100: number;
+  readonly escalations: number;
+  readonly unremediated: number;
+  readonly unremediatedNotEscalated: number;
+  readonly notifyChanges: number;
+}
+
+export function summarise(w: World, mode: Mode, runs: readonly WorldRun[]): WorldSummary {
+  const after = (r: WorldRun): readonly IncidentRun[] => r.incidents.slice(AFTER);
+  const until: number[] = [];
+  const flips: number[] = [];
+  for (const r of runs) {
+    for (const k of w.kinds) {
+      const xs = r.incidents.filter((x) => x.kind === k);
+      const from = w.changeAt !== undefined ? Math.max(0, xs.findIndex((x) => x.n >= (w.changeAt ?? 0))) : 0;
+      const best = xs.map((x) => x.firstBest);
+      until.push(incidentsUntilPrefers(best, from));
+      const f = flipsBack(best, from);
+      if (!Number.isNaN(f)) flips.push((100 * f) / Math.max(1, xs.length - from));
+    }
+  }
+  const all = runs.flatMap((r) => r.incidents);
+  return {
+    world: w.name,
+    mode,
+    firstAttempt: 100 * mean(runs.map((r) => after(r).filter((x) => x.firstSuccess).length / Math.max(1, after(r).length))),
+    firstAttemptAll: 100 * mean(runs.map((r) => r.incidents.filter((x) => x.firstSuccess).length / Math.max(1, r.incidents.length))),
+    ttrS: mean(runs.flatMap((r) => after(r).filter((x) => x.remediated).map((x) => x.ttrMs / 1000))),
+    untilPrefers: medianOf(until),
+    neverPrefers: until.filter((x) => Number.isNaN(x)).length,
+    flipsPer100: mean(flips),
+    escalations: all.filter((x) => x.escalated).length,
+    unremediated: all.filter((x) => !x.remediated).length,
+    unremediatedNotEscalated: all.filter((x) => !x.remediated && !x.escalated).length,
+    notifyChanges: runs.reduce((s, r) => s + r.notifyChanges, 0),
+  };
+}
+
+const slug = (name: string): string => name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40);
+
 export const learningSection: Section = {
   name: 'learning',
-  title: 'Learning: first-attempt success and time to remediate, learner on / off / oracle',
+  title: 'Learning (modelled executor loop, real learner + relearn): six worlds, learner on / off / oracle',
   async run(ctx): Promise<SectionResult> {
-    const incidents = ctx.quick ? 20 : 50;
-    const rules = await loadRuleSet(['rules']);
-    if (!rules.ok) throw new Error('rules/ invalid');
-    const snap = await snapshots(rules.ruleSet);
-    const floor = ctx.earlier.get('stack')?.find((f) => f.name.startsWith('floor'))?.value;
-    const detectMs = floor !== undefined && Number.isFinite(floor) ? floor : 2_000;
-    const runs = new Map<Mode, IncidentResult[]>();
-    for (const mode of ['learner off', 'learner on', 'oracle'] as const) {
-      const r = await runMode(mode, rules.ruleSet, snap, incidents, detectMs);
-      runs.set(mode, r);
-      progress(`${S}: ${mode}: first-attempt success ${r.filter((x) => x.firstSuccess).length}/${r.length}, mean TTR ${(r.reduce((s, x) => s + x.ttrMs, 0) / r.length / 1000).toFixed(1)} s`);
-    }
+    const incidents = ctx.quick ? 60 : 200;
+    const seeds = ctx.quick ? [1, 2] : [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+    progress(`${S}: MODELLED executor loop in process (seeded draws, modelled time) with the real knowledge store, learner and relearn path; not the mapek run child process`);
     const figures: Figure[] = [];
-    const off = runs.get('learner off') ?? [];
-    const on = runs.get('learner on') ?? [];
-    const oracle = runs.get('oracle') ?? [];
-    const rate = (r: IncidentResult[]): number => r.filter((x) => x.firstSuccess).length / Math.max(1, r.length);
-    const mttr = (r: IncidentResult[]): number => r.reduce((s, x) => s + x.ttrMs, 0) / Math.max(1, r.length) / 1000;
-    const lastHalf = (r: IncidentResult[]): IncidentResult[] => r.slice(Math.floor(r.length / 2));
-    figures.push(
-      { section: S, name: `first-attempt success, learner on (${incidents} incidents)`, value: rate(on) * 100, unit: '%', baseline: rate(off) * 100, note: `baseline = learner off; oracle ${(rate(oracle) * 100).toFixed(0)}%; last half: on ${(rate(lastHalf(on)) * 100).toFixed(0)}%, oracle ${(rate(lastHalf(oracle)) * 100).toFixed(0)}%` },
-      { section: S, name: 'first-attempt success, oracle', value: rate(oracle) * 100, unit: '%' },
-      { section: S, name: 'mean time to remediate, learner on', value: mttr(on), unit: 's', baseline: mttr(off), note: `oracle ${mttr(oracle).toFixed(1)} s; median on ${(median(on.map((x) => x.ttrMs)) / 1000).toFixed(1)} s; detection ${(detectMs / 1000).toFixed(2)} s + verify delays of failed attempts` },
-      { section: S, name: 'mean time to remediate, oracle', value: mttr(oracle), unit: 's' },
-      { section: S, name: 'incidents until the learner prefers the better action (both kinds)', value: Math.max(...(['bad_rollout', 'validation_slowdown'] as const).map((k) => {
-        const xs = on.filter((x) => x.kind === k);
-        const best = oracle.find((x) => x.kind === k)?.firstAction;
-        const i = xs.findIndex((x, j) => xs.slice(j).every((y) => y.firstAction === best));
-        return i < 0 ? NaN : xs[i]?.n ?? NaN;
-      })), unit: '' },
-    );
-    const window = 10;
-    const svg = learningCurveSvg({
-      title: `First-attempt success, rolling over ${window} incidents (wrong initial preference)`,
-      xLabel: 'incident',
-      yLabel: 'first-attempt success',
-      series: [
-        // Drawn last and dashed: where the learner has caught up, the oracle lies on top of it.
-        { name: 'learner off', color: '#6c757d', values: rolling(off.map((x) => x.firstSuccess), window) },
-        { name: 'learner on', color: '#e76f51', values: rolling(on.map((x) => x.firstSuccess), window) },
-        { name: 'oracle', color: '#2a9d8f', dash: '6 4', values: rolling(oracle.map((x) => x.firstSuccess), window) },
-      ],
-    });
-    if (!ctx.quick) await writeFile(path.join('docs', 'learning-curve.svg'), svg);
-    return { figures, extra: { detectMs, wrongWeights: WRONG_WEIGHTS, runs: Object.fromEntries(runs), svg: ctx.quick ? svg : 'docs/learning-curve.svg' } };
+    const summaries: WorldSummary[] = [];
+    const curves: Record<string, string> = {};
+    for (const w of WORLDS) {
+      const by = new Map<Mode, WorldRun[]>();
+      for (const mode of MODES) {
+        const runs: WorldRun[] = [];
+        for (const seed of seeds) runs.push(await runWorld(w, seed, mode, incidents));
+        by.set(mode, runs);
+        summaries.push(summarise(w, mode, runs));
+      }
+      const [off, on, oracle] = MODES.map((m) => summaries.find((s) => s.world === w.name && s.mode === m)!);
+      if (!off || !on || !oracle) continue;
+      progress(`${S}: ${w.name}: first-attempt after ${AFTER} on ${on.firstAttempt.toFixed(0)}% / off ${off.firstAttempt.toFixed(0)}% / oracle ${oracle.firstAttempt.toFixed(0)}%; TTR on ${on.ttrS.toFixed(1)} s / off ${off.ttrS.toFixed(1)} s / oracle ${oracle.ttrS.toFixed(1)} s`);
+      const fsMet = on.firstAttempt >= 0.9 * oracle.firstAttempt;
+      const ttrMet = on.ttrS <= 1.15 * oracle.ttrS;
+      figures.push(
+        { section: S, name: `${w.name}: first-attempt success after ${AFTER}, learner on`, value: on.firstAttempt, unit: '%', baseline: off.firstAttempt, target: `≥ 90% of oracle ${oracle.firstAttempt.toFixed(0)}%`, met: fsMet, note: `baseline = learner off; all ${incidents}: on ${on.firstAttemptAll.toFixed(0)}%, oracle ${oracle.firstAttemptAll.toFixed(0)}%` },
+        { section: S, name: `${w.name}: mean time to remediate after ${AFTER}, learner on`, value: on.ttrS, unit: 's', baseline: off.ttrS, target: `≤ 1.15 × oracle ${oracle.ttrS.toFixed(1)} s`, met: ttrMet, note: 'modelled: detection 2 s + verify delays' },
+        { section: S, name: `${w.name}: incidents (of a kind) until it prefers the best${w.changeAt ? ' after the swap' : ''}, median`, value: on.untilPrefers, unit: '', ...(w.changeAt ? { target: '≤ 5', met: on.untilPrefers <= 5 } : {}), note: `never in ${on.neverPrefers} of ${seeds.length * w.kinds.length} (seed, kind); off: never in ${off.neverPrefers}` },
+        { section: S, name: `${w.name}: flips back to a worse action per 100 incidents of a kind, learner on`, value: on.flipsPer100, unit: '' },
+        { section: S, name: `${w.name}: escalations (all seeds), learner on`, value: on.escalations, unit: '', baseline: off.escalations, note: `unremediated ${on.unremediated}, of them not escalated ${on.unremediatedNotEscalated}; oracle ${oracle.escalations}` },
+      );
+      if (w.name.startsWith('every action')) figures.push({ section: S, name: `${w.name}: unremediated incidents not escalated, learner on`, value: on.unremediatedNotEscalated, unit: '', target: '0', met: on.unremediatedNotEscalated === 0 });
+      const window = 10;
+      const curve = (m: Mode): number[] => {
+        const rs = by.get(m) ?? [];
+        const per = rs.map((r) => rolling(r.incidents.map((x) => x.firstSuccess), window));
+        return per[0]?.map((_, i) => mean(per.map((p) => p[i] ?? 0))) ?? [];
+      };
+      const svg = learningCurveSvg({
+        title: `${w.name}: first-attempt success (rolling ${window}, mean of ${seeds.length} seeds)`,
+        xLabel: 'incident',
+        yLabel: 'first-attempt success',
+        series: [
+          { name: 'learner off', color: '#6c757d', values: curve('learner off') },
+          { name: 'learner on', color: '#e76f51', values: curve('learner on') },
+          { name: 'oracle', color: '#2a9d8f', dash: '6 4', values: curve('oracle') },
+        ],
+      });
+      const file = path.join('docs', 'learning', `${slug(w.name)}.svg`);
+      if (!ctx.quick) await writeFile(file, svg);
+      curves[w.name] = ctx.quick ? '(not written with --quick)' : file;
+    }
+    const notify = summaries.filter((s) => s.mode === 'learner on').reduce((n, s) => n + s.notifyChanges, 0);
+    figures.push({ section: S, name: 'weight changes credited to notify actions (all worlds, learner on)', value: notify, unit: '', target: '0', met: notify === 0 });
+    return { figures, extra: { modelled: 'executor loop in process; real knowledge store, learner and relearn', incidents, seeds, summaries, curves } };
   },
 };

@@ -6,7 +6,7 @@
 import type { Alert } from '../types/alert.js';
 import type { ActionProposal, Candidate, Decision, RuleTrace } from '../types/decision.js';
 import type { Planner } from '../types/ports.js';
-import type { PlanRule, RuleSet, Weights } from '../types/rules.js';
+import { incidentKindOf, situatedKey, type PlanRule, type RuleSet, type Weights } from '../types/rules.js';
 import type { Incident, Snapshot } from '../types/snapshot.js';
 import { factCatalog } from '../types/facts.js';
 import { groupIncidents, isActive } from '../monitor/incidents.js';
@@ -49,9 +49,14 @@ export function analyzeIncident(cr: CompiledRuleSet, incident: Incident, global:
   return { incident, observed, derived, traces: chain.traces, lookup };
 }
 
-function weightOf(weights: Weights, ruleId: string): number {
+const usable = (w: number | undefined): w is number => typeof w === 'number' && Number.isFinite(w) && w >= 0;
+
+/** The learned weight of a rule in this incident's situation, else the rule's own, else 1. */
+function weightOf(weights: Weights, ruleId: string, kind: string): number {
+  const situated = weights[situatedKey(ruleId, kind)];
+  if (usable(situated)) return situated;
   const w = weights[ruleId];
-  return typeof w === 'number' && Number.isFinite(w) && w >= 0 ? w : 1;
+  return usable(w) ? w : 1;
 }
 
 function proposal(rule: PlanRule, lookup: FactLookup): ActionProposal {
@@ -93,12 +98,13 @@ export function planIncident(cr: CompiledRuleSet, a: AnalyzedIncident, weights: 
   const shadowRaw: Candidate[] = [];
   const active = a.incident.alerts.some(isActive);
   const blocked = active ? undefined : inactiveReason(a.incident.alerts);
+  const kind = incidentKindOf(a.observed['alertnames'] as string[], a.incident.subject.kind);
   for (const c of cr.plan.candidates(a.incident.subject.kind, a.observed['alertnames'] as string[])) {
     const conditions: RuleTrace['conditions'][number][] = [];
     const lookup = ruleLookup(c, a.lookup);
     const fired = evaluate(c.condition.root, lookup, conditions);
     traces.push({ rule: c.ref, stage: 'plan', fired, pass: 0, conditions });
-    if (fired) (c.rule.mode === 'shadow' ? shadowRaw : raw).push(candidate(c, lookup, weights, blocked, reactsTo(cr, c, a.traces, a.observed['alertnames'] as string[])));
+    if (fired) (c.rule.mode === 'shadow' ? shadowRaw : raw).push(candidate(c, lookup, weights, blocked, kind, reactsTo(cr, c, a.traces, a.observed['alertnames'] as string[])));
   }
   const alertnames = a.observed['alertnames'] as string[];
   const vetoed = applyVetoes(cr, a.incident.subject.kind, alertnames, a.lookup, raw);
@@ -109,10 +115,10 @@ export function planIncident(cr: CompiledRuleSet, a: AnalyzedIncident, weights: 
   return { ...plan, shadow };
 }
 
-function candidate(c: CompiledRule<PlanRule>, lookup: FactLookup, weights: Weights, blocked: string | undefined, alerts: string[] | undefined): Candidate {
+function candidate(c: CompiledRule<PlanRule>, lookup: FactLookup, weights: Weights, blocked: string | undefined, kind: string, alerts: string[] | undefined): Candidate {
   const rule = c.rule;
   const action = proposal(rule, lookup);
-  const weight = weightOf(weights, rule.id);
+  const weight = weightOf(weights, rule.id, kind);
   const base = {
     rule: c.ref,
     ruleId: rule.id,

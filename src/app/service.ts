@@ -24,7 +24,7 @@ import { AlertIntake } from './alert-intake.js';
 import { closeServer, createHttpServer, listen } from './http-server.js';
 import { RuleSetHolder, type RuleLoader } from './rules-holder.js';
 import { watchPaths } from './watch.js';
-import { planRuleIds, relearn } from '../knowledge/relearn.js';
+import { planRulesOf, relearn } from '../knowledge/relearn.js';
 import { authPolicy } from './console/auth.js';
 import { ConsoleFeed } from './console/feed.js';
 import { consoleRoutes } from './console/routes.js';
@@ -159,7 +159,7 @@ export class Service {
     const rs = this.rules.ruleSet();
     if (rs !== undefined && records.some((r) => r.verify !== undefined)) {
       try {
-        const changes = await relearn(this.p.store, planRuleIds(rs), new Date((this.p.timers ?? realTimers).now()).toISOString());
+        const changes = await relearn(this.p.store, planRulesOf(rs), new Date((this.p.timers ?? realTimers).now()).toISOString());
         for (const c of changes) this.p.log.info('weight changed', { cycleId, rule: c.ruleId, from: c.from, to: c.to, samples: c.samples, successRate: c.successRate, reason: c.reason });
       } catch (err) {
         this.p.log.error('learner failed; weights unchanged', { cycleId, error: (err as Error).message });

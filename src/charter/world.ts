@@ -147,8 +147,10 @@ export class World {
     if (key === specKey(cur)) return { policy: this.state.policyView(p), created: false };
     const at = this.now();
     const faultKind = this.faults.faultSpecMatch(p.id, key, specKey);
-    const isRollback = faultKind === undefined && p.versions.slice(0, -1).some((v) => specKey(v.spec) === key);
     const isAudit = req.spec.enforcementMode === 'audit' && cur.enforcementMode !== 'audit' && specKey({ ...req.spec, enforcementMode: cur.enforcementMode }) === specKey(cur);
+    // Audit mode first: the audit spec of an earlier episode is an earlier version, and
+    // writing it again is still the audit remediation (p 0.5), not a rollback (p 0.95).
+    const isRollback = !isAudit && faultKind === undefined && p.versions.slice(0, -1).some((v) => specKey(v.spec) === key);
     this.state.appendVersion(p, req.spec, at, req.appliedBy ?? 'api', req.reason);
     const action: RemediationAction | undefined = isRollback ? 'rollback_policy' : isAudit ? 'set_enforcement_mode_audit' : undefined;
     if (action) {

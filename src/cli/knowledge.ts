@@ -1,7 +1,7 @@
 /** `mapek knowledge weights|history|shadow|audit`: what the learner believes, what was done, what shadow rules would have done, and whether Charter agrees; read only. */
-import { DEFAULT_LEARNER_OPTIONS, openReadonlyView, ruleStats, type RuleStats } from '../knowledge/index.js';
+import { openReadonlyView } from '../knowledge/index.js';
 import { shadowReport } from '../simulate/shadow-report.js';
-import type { ExecutionRecord, WeightChange } from '../types/execution.js';
+import type { Estimate, ExecutionRecord, WeightChange } from '../types/execution.js';
 import type { ExtendedKnowledgeStore } from '../types/knowledge.js';
 import { EXIT, parseCommandArgs, UsageError, type Command, type Io } from './command.js';
 import { audit, AUDIT_HELP, AUDIT_OPTION, AUDIT_USAGE } from './knowledge-audit.js';
@@ -11,7 +11,7 @@ const HELP = `usage: mapek knowledge weights [--explain] [--json] [--dir DIR]
        mapek knowledge shadow [--limit N] [--json] [--dir DIR]
        ${AUDIT_USAGE}
 
-  weights   each plan rule's learned weight, sample size, success rate and why
+  weights   each plan rule's learned weight per situation (incident kind): estimate, evidence, why
   history   the most recent executions, newest first
   shadow    per shadow rule (mode: shadow): how often it would have acted, where it
             disagreed with the live plan, and the outcomes of the live actions there
@@ -19,7 +19,8 @@ ${AUDIT_HELP}
 
 options:
   --dir DIR     knowledge store directory (default: knowledge)
-  --explain     weights: the learner's reasoning per rule and per incident kind
+  --explain     weights: per rule and situation, the estimate, its uncertainty, the
+                evidence and why it ranks where it does
   --limit N     history: how many executions (default 20); shadow: how many recent
                 decisions to read (default 1000)
 ${AUDIT_OPTION}
@@ -31,26 +32,37 @@ exit codes: 0 ok (audit: no disagreement), 1 audit: disagreements found, 2 usage
 3 no knowledge store at DIR, or (audit) Charter unreachable`;
 
 export interface WeightRow {
+  /** The key in the weights: `rule|situation` for a situated weight, else the rule id. */
+  readonly key: string;
   readonly ruleId: string;
+  /** The incident kind it was learned in ('-' for an old, unsituated weight). */
+  readonly situation: string;
   readonly weight: number;
   readonly samples: number;
   readonly successRate: number;
+  readonly estimate?: Estimate;
   readonly reason?: string;
-  readonly stats?: RuleStats;
+  /** Place among the rules learned in the same situation (1 = the highest weight). */
+  readonly rank: number;
+  readonly of: number;
 }
 
 export async function weightRows(store: ExtendedKnowledgeStore): Promise<WeightRow[]> {
-  const weights = await store.currentWeights();
-  const outcomes = await store.outcomes({ limit: 2_000 });
-  const history = await store.weightHistory(10_000);
-  const last = new Map<string, WeightChange>();
-  for (const c of [...history].reverse()) last.set(c.ruleId, c);
-  const decisive = outcomes.filter((o) => o.result !== 'inconclusive');
-  const ids = [...new Set([...Object.keys(weights), ...outcomes.map((o) => o.ruleId)])].sort();
-  return ids.map((ruleId) => {
-    const stats = ruleStats(ruleId, outcomes.filter((o) => o.ruleId === ruleId), decisive.length, DEFAULT_LEARNER_OPTIONS);
-    const reason = last.get(ruleId)?.reason;
-    return { ruleId, weight: weights[ruleId] ?? 1, samples: stats.samples, successRate: stats.successRate, ...(reason ? { reason } : {}), stats };
+  const latest = await store.latestWeightChanges();
+  const rows = Object.entries(latest).map(([key, c]: [string, WeightChange]) => ({
+    key,
+    ruleId: c.rule ?? key,
+    situation: c.situation ?? '-',
+    weight: c.to,
+    samples: c.samples,
+    successRate: c.successRate,
+    ...(c.estimate ? { estimate: c.estimate } : {}),
+    reason: c.reason,
+  }));
+  rows.sort((a, b) => (a.situation < b.situation ? -1 : a.situation > b.situation ? 1 : b.weight - a.weight || (a.ruleId < b.ruleId ? -1 : 1)));
+  return rows.map((r) => {
+    const peers = rows.filter((x) => x.situation === r.situation);
+    return { ...r, rank: peers.indexOf(r) + 1, of: peers.length };
   });
 }
 
@@ -61,24 +73,32 @@ function table(rows: readonly string[][]): string {
   return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ')).join('\n');
 }
 
+/** Why a row ranks where it does among the rules of its situation. */
+export function rankWhy(r: WeightRow, rows: readonly WeightRow[]): string {
+  const peers = rows.filter((x) => x.situation === r.situation && x !== r);
+  const e = r.estimate;
+  const belief = e ? `estimated ${pct(e.mean)} ± ${pct(e.sd)} to clear it (prior ${pct(e.prior)}) on evidence ${e.evidence.toFixed(1)} from ${e.outcomes} outcomes; the last draw was ${pct(e.draw)}` : 'learned before estimates were recorded';
+  const above = peers.filter((x) => x.weight > r.weight).map((x) => `${x.ruleId} ${x.weight.toPrecision(3)}`);
+  const below = peers.filter((x) => x.weight <= r.weight).map((x) => `${x.ruleId} ${x.weight.toPrecision(3)}`);
+  const place = peers.length === 0 ? 'the only rule learned in this situation' : `rank ${r.rank} of ${r.of} by weight${above.length ? `, behind ${above.join(', ')}` : ''}${below.length ? `, ahead of ${below.join(', ')}` : ''}`;
+  return `${belief}; ${place}; the planner ranks by priority × weight (${r.weight.toPrecision(3)})`;
+}
+
 async function weights(store: ExtendedKnowledgeStore, explain: boolean, json: boolean, io: Io): Promise<number> {
   const rows = await weightRows(store);
   if (json) {
-    io.out(JSON.stringify(rows.map(({ stats, ...r }) => (explain ? { ...r, stats } : r)), null, 2));
+    io.out(JSON.stringify(explain ? rows.map((r) => ({ ...r, why: rankWhy(r, rows) })) : rows, null, 2));
     return EXIT.ok;
   }
   if (rows.length === 0) {
     io.out('no learned weights yet (every plan rule has weight 1)');
     return EXIT.ok;
   }
-  io.out(table([['RULE', 'WEIGHT', 'SAMPLES', 'SUCCESS', 'WHY'], ...rows.map((r) => [r.ruleId, r.weight.toFixed(2), String(r.samples), r.samples ? pct(r.successRate) : '-', r.reason ?? 'no change yet'])]));
+  io.out(table([['RULE', 'SITUATION', 'WEIGHT', 'ESTIMATE', 'EVIDENCE', 'WHY'], ...rows.map((r) => [r.ruleId, r.situation, r.weight.toPrecision(3), r.estimate ? `${pct(r.estimate.mean)} ± ${pct(r.estimate.sd)}` : '-', r.estimate ? r.estimate.evidence.toFixed(1) : String(r.samples), r.reason ?? 'no change yet'])]));
   if (explain) {
     for (const r of rows) {
-      const s = r.stats;
-      if (!s) continue;
-      io.out(`\n${r.ruleId}: weight ${r.weight.toFixed(2)}`);
-      io.out(`  recency-weighted success ${pct(s.decayedRate)}${s.trend !== undefined ? `, trend ${pct(s.trend)}` : ''}, exploration bonus +${s.bonus.toFixed(2)}, target weight ${s.target.toFixed(2)}`);
-      for (const [kind, k] of Object.entries(s.kinds)) io.out(`  ${kind}: ${k.successes}/${k.samples} succeeded`);
+      io.out(`\n${r.ruleId} in ${r.situation}: weight ${r.weight.toPrecision(3)}`);
+      io.out(`  ${rankWhy(r, rows)}`);
       if (r.reason) io.out(`  last change: ${r.reason}`);
     }
   }

@@ -69,6 +69,7 @@ export function claimsWritten(s: ExecutionStatus): boolean {
     case 'target_not_found':
     case 'abandoned':
     case 'shadow':
+    case 'escalated':
     case 'pending':
     case 'released':
     case 'unchanged':

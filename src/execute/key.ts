@@ -6,6 +6,7 @@
  * incident without alerts, the start of its current streak of cycles.
  */
 import type { Candidate, Decision } from '../types/decision.js';
+import { incidentKindOf } from '../types/rules.js';
 
 export function episodeOf(oldestFiringAt: number | undefined, streakSince: number | undefined, now: number): string {
   if (oldestFiringAt !== undefined) return new Date(oldestFiringAt).toISOString();
@@ -23,5 +24,5 @@ export function blockedKey(key: string, cycleId: string): string {
 
 /** The incident kind the learner groups outcomes by: its sorted firing alert names. */
 export function incidentKind(d: Decision): string {
-  return d.alerts.length ? [...d.alerts].sort().join(',') : `${d.subject.kind}:metrics`;
+  return incidentKindOf(d.alerts, d.subject.kind);
 }

@@ -75,10 +75,17 @@ export interface ExecutorOptions {
   readonly tryNextBest: boolean;
   /** Next-best attempts per decision. Default 2. */
   readonly maxFallbacks: number;
+  readonly escalation: {
+    /** Escalate after a failed verification when no attempt is left or none is likely enough. Default true. */
+    readonly enabled: boolean;
+    /** Remaining candidates whose expected success (the learner's estimate, else the declared one) is below this are not tried. Default 0.15. */
+    readonly minExpectedSuccess: number;
+  };
 }
 
 /** What a caller may pass: any subset; maintenance windows in their config form. */
-export type ExecutorOptionsInput = Partial<Omit<ExecutorOptions, 'hysteresis' | 'rateLimit' | 'breaker' | 'retry' | 'verification' | 'maintenance'>> & {
+export type ExecutorOptionsInput = Partial<Omit<ExecutorOptions, 'hysteresis' | 'rateLimit' | 'breaker' | 'retry' | 'verification' | 'maintenance' | 'escalation'>> & {
+  readonly escalation?: Partial<ExecutorOptions['escalation']>;
   readonly hysteresis?: Partial<ExecutorOptions['hysteresis']>;
   readonly rateLimit?: { readonly global?: Partial<BucketOptions>; readonly perType?: Partial<BucketOptions>; readonly types?: Readonly<Partial<Record<string, BucketOptions>>> };
   readonly breaker?: Partial<ExecutorOptions['breaker']>;
@@ -104,6 +111,7 @@ export const DEFAULT_EXECUTOR_OPTIONS: ExecutorOptions = deepFreeze({
   releasedTtlMs: 600_000,
   tryNextBest: true,
   maxFallbacks: 2,
+  escalation: { enabled: true, minExpectedSuccess: 0.15 },
 });
 
 function deepFreeze<T>(o: T): T {
@@ -157,6 +165,7 @@ export function resolveExecutorOptions(input: ExecutorOptionsInput = {}): Execut
     releasedTtlMs: input.releasedTtlMs ?? d.releasedTtlMs,
     tryNextBest: input.tryNextBest ?? d.tryNextBest,
     maxFallbacks: input.maxFallbacks ?? d.maxFallbacks,
+    escalation: { ...d.escalation, ...input.escalation },
   };
   nonNegative(o.cooldownMs, 'cooldownMs');
   positiveInt(o.hysteresis.minCycles, 'hysteresis.minCycles');
@@ -176,5 +185,7 @@ export function resolveExecutorOptions(input: ExecutorOptionsInput = {}): Execut
   nonNegative(o.verification.againMs, 'verification.againMs');
   nonNegative(o.releasedTtlMs, 'releasedTtlMs');
   check(Number.isInteger(o.maxFallbacks) && o.maxFallbacks >= 0, 'maxFallbacks', `expected an integer ≥ 0, got ${o.maxFallbacks}`);
+  check(typeof o.escalation.enabled === 'boolean', 'escalation.enabled', `expected true or false, got ${String(o.escalation.enabled)}`);
+  check(Number.isFinite(o.escalation.minExpectedSuccess) && o.escalation.minExpectedSuccess >= 0 && o.escalation.minExpectedSuccess <= 1, 'escalation.minExpectedSuccess', `expected a probability in [0, 1], got ${o.escalation.minExpectedSuccess}`);
   return deepFreeze(o);
 }

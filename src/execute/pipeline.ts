@@ -9,6 +9,7 @@ import type { ExecutionRecord } from '../types/execution.js';
 import type { Snapshot } from '../types/snapshot.js';
 import { apply } from './apply-stage.js';
 import { dedup, type DedupResult } from './dedup-stage.js';
+import { escalate, expectedSuccess } from './escalate.js';
 import { admit, checkGuards, type Block } from './guard-stage.js';
 import { incidentAlerts, oldestFiring } from './guards/alerts.js';
 import { blockedKey, episodeOf, intentKey } from './key.js';
@@ -137,18 +138,28 @@ export async function releaseUnstarted(st: ExecState, d: Decision, c: Candidate,
   return [r];
 }
 
-/** After a failed verification: the decision's best candidate not yet tried for it. */
+/**
+ * After a failed verification: the decision's best candidate not yet tried for it whose
+ * expected success is not below the escalation threshold; when there is none, or the
+ * attempts are used up, the incident is escalated to a human (escalate.ts).
+ */
 export async function nextBest(st: ExecState, failed: ExecutionRecord, s: Snapshot, cycleId = failed.cycleId): Promise<ExecutionRecord[]> {
-  if (!st.o.tryNextBest) return [];
-  const used = st.fallbacks.get(failed.decisionId) ?? 0;
-  if (used >= st.o.maxFallbacks) return [];
   const d = await st.store.getDecision(failed.decisionId);
   if (!d) return [];
+  const esc = st.o.escalation;
+  if (!st.o.tryNextBest) return esc.enabled ? escalate(st, d, failed, 'no fallback is tried (tryNextBest off)', cycleId) : [];
+  const used = st.fallbacks.get(failed.decisionId) ?? 0;
+  if (used >= st.o.maxFallbacks) return esc.enabled ? escalate(st, d, failed, `${used + 1} attempts used up (maxFallbacks ${st.o.maxFallbacks})`, cycleId) : [];
   const tried = new Set((await st.store.findExecutions({ decisionId: d.id })).map((e) => e.ruleId));
-  const next = [...d.candidates]
-    .filter((c) => !tried.has(c.ruleId))
-    .sort((a, b) => b.effectivePriority - a.effectivePriority || b.utility - a.utility)[0];
-  if (!next) return [];
+  const left = [...d.candidates].filter((c) => !tried.has(c.ruleId) && c.action.type !== 'notify');
+  const latest = esc.enabled && left.length > 0 ? await st.store.latestWeightChanges() : {};
+  const likely = esc.enabled ? left.filter((c) => !((expectedSuccess(c, failed.incidentKind, latest) ?? 1) < esc.minExpectedSuccess)) : left;
+  const next = likely.sort((a, b) => b.effectivePriority - a.effectivePriority || b.utility - a.utility)[0];
+  if (!next) {
+    if (!esc.enabled) return [];
+    const why = left.length === 0 ? 'no candidate left to try' : `every remaining candidate's expected success is below ${esc.minExpectedSuccess} (${left.map((c) => `${c.ruleId} ${Math.round((expectedSuccess(c, failed.incidentKind, latest) ?? 0) * 100)}%`).join(', ')})`;
+    return escalate(st, d, failed, why, cycleId);
+  }
   st.fallbacks.set(d.id, used + 1);
   st.log.info('trying the next-best candidate', { cycleId, decision: d.id, failed: failed.ruleId, next: next.ruleId });
   // Recorded under the cycle that runs it (the decision keeps its own cycle id).

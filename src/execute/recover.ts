@@ -71,7 +71,7 @@ async function reconcileUndo(st: ExecState, r: ExecutionRecord): Promise<Executi
   const next = await finishUndo(st, r);
   if (next.status === 'rolling_back') throw new Error(next.error ?? 'the undo could not be finished');
   if (next.verify !== undefined) {
-    await recordOutcome(st, { key: next.key, ruleId: next.ruleId, incidentKind: next.incidentKind, actionType: next.action.type, result: next.verify, at: next.verifiedAt ?? iso(st.now()) });
+    await recordOutcome(st, { key: next.key, ruleId: next.ruleId, incidentKind: next.incidentKind, actionType: next.action.type, result: next.verify, at: next.verifiedAt ?? iso(st.now()), incidentId: next.incidentId, ...(next.appliedAt ? { appliedAt: next.appliedAt } : {}) });
   }
   if (next.status === 'rolled_back') st.nextBestDue.add(next.key);
   return next;

@@ -109,6 +109,6 @@ export async function verifyOne(st: ExecState, key: string, s: Snapshot): Promis
       r = ACTION_CATALOG[r.action.type].reversible ? await rollback(st, r) : await update(st, r, { status: 'failed' });
     }
   }
-  await recordOutcome(st, { key: r.key, ruleId: r.ruleId, incidentKind: r.incidentKind, actionType: r.action.type, result: c.result, at: iso(now) });
+  await recordOutcome(st, { key: r.key, ruleId: r.ruleId, incidentKind: r.incidentKind, actionType: r.action.type, result: c.result, at: iso(now), incidentId: r.incidentId, ...(r.appliedAt ? { appliedAt: r.appliedAt } : {}) });
   return r;
 }

@@ -1,93 +1,101 @@
 /**
- * The learner (pure): re-weights plan-rule priorities from recorded outcomes.
+ * The learner (pure): per (plan rule, situation), how likely the rule's action clears the
+ * incident, and the weight that makes the planner act on it.
  *
- * Per plan rule: a Beta prior updated with recency-weighted outcomes (weight halves every
- * `halfLife` outcomes), blended with a SimpleLinearRegression trend over the last
- * `trendWindow` outcomes (is the rule getting better or worse?), plus a UCB-style optimism
- * bonus that shrinks with the rule's sample size, so a rule with few outcomes is not
- * starved after an early bad streak. The target weight is that score over the baseline
- * success rate, clamped to [minWeight, maxWeight]; each update moves a weight by at most
- * `maxStep`. Analysis rules are never touched; every change carries its reason.
- *
- * A weight moves only when its rule has outcomes the weight does not reflect yet (newer
- * than the `upTo` mark of the rule's last change): learning is idempotent, so calling it
- * again without a new outcome changes nothing, however often the service calls it.
+ * - **Situation** = the incident kind (sorted firing alert names): one rule serving two kinds
+ *   of fault is learned separately for each.
+ * - **Estimate**: a Beta posterior whose prior is the rule's declared `successProbability`
+ *   worth `priorStrength` outcomes, plus the credited outcomes (src/knowledge/credit.ts: no
+ *   notify, shared successes) discounted by `forgetting` per newer outcome *of the same
+ *   situation*, so a rule not chosen any more drifts back to its prior (and is tried again)
+ *   instead of freezing, and a changed world is noticed within a few incidents.
+ * - **Choice**: Thompson sampling. Each step draws θ from every posterior of the situation
+ *   (seeded: `seed`, situation and its newest outcome), and the weight is
+ *   `(EU(θ) / EU(prior))^κ` with `EU(p) = p·benefit − cost` and `κ = evidence / evidenceScale`
+ *   (capped): with no evidence the weight is 1 and the rule's priority decides; as evidence
+ *   grows the expected-utility ratio dominates, so a priority is a prior the evidence can
+ *   cross, and the draws keep exploring at a rate that falls as the posteriors narrow.
+ * - **Only on new evidence**: a situated weight moves only when its situation has outcomes
+ *   newer than its last change's `upTo` mark; calling again without one changes nothing.
  */
 import { SimpleLinearRegression } from 'ml-regression';
-import type { OutcomeMark, WeightChange } from '../types/execution.js';
+import type { Estimate, OutcomeMark, WeightChange } from '../types/execution.js';
 import type { Outcome } from '../types/knowledge.js';
-import type { Weights } from '../types/rules.js';
+import { situatedKey, type Weights } from '../types/rules.js';
+import { betaMean, betaSd, sampleBeta, seededStream, type Random } from './beta.js';
+import { credit, type Credit } from './credit.js';
+
+/** What the learner needs of a plan rule. A bare id stands for a neutral rule (p 0.5, benefit 1, cost 0). */
+export interface PlanRuleInfo {
+  readonly id: string;
+  readonly successProbability: number;
+  readonly benefit: number;
+  readonly cost: number;
+  /** The rule's declared priority (default 1): the prior whose say fades with evidence. */
+  readonly priority?: number;
+  /** Notify rules are never learned (never credited with a fix). */
+  readonly notify?: boolean;
+}
 
 export interface LearnerOptions {
-  /** Outcomes after which an outcome counts half. Default 10. */
-  readonly halfLife: number;
-  /** Prior success rate of a rule without outcomes. Default 0.5. */
-  readonly priorSuccess: number;
-  /** Pseudo-outcomes the prior is worth. Default 2. */
+  /** Each newer outcome of the same situation multiplies older evidence by this (0..1]. Default 0.95. */
+  readonly forgetting: number;
+  /** Pseudo-outcomes the declared prior is worth. Default 2. */
   readonly priorStrength: number;
-  /** Outcomes the trend regression looks at (needs ≥ 4). Default 20. */
+  /** Situation evidence per unit of κ (the priority counts ^1/(1+κ)). Default 1. */
+  readonly evidenceScale: number;
+  /** Cap on κ. Default 8. */
+  readonly maxExponent: number;
+  readonly minWeight: number; // default 0.001
+  readonly maxWeight: number; // default 1000
+  /** Seed of the Thompson draws. Default 1. */
+  readonly seed: number;
+  /** Outcomes the trend regression looks at (explanation only; needs ≥ 4). Default 20. */
   readonly trendWindow: number;
-  /** Share of the trend in the score (0..1). Default 0.3. */
-  readonly trendShare: number;
-  /** Optimism bonus scale (UCB). Default 0.2. */
-  readonly exploration: number;
-  /** Success rate that maps to weight 1. Default 0.5. */
-  readonly baseline: number;
-  /** Largest change of one weight per update. Default 0.25. */
-  readonly maxStep: number;
-  /** Exponent on score/baseline: above 1 separates good from bad rules faster. Default 1.5. */
-  readonly sharpness: number;
-  readonly minWeight: number; // default 0.2
-  readonly maxWeight: number; // default 3
 }
 
 export const DEFAULT_LEARNER_OPTIONS: LearnerOptions = Object.freeze({
-  halfLife: 10,
-  priorSuccess: 0.5,
+  forgetting: 0.95,
   priorStrength: 2,
+  evidenceScale: 1,
+  maxExponent: 8,
+  minWeight: 0.001,
+  maxWeight: 1000,
+  seed: 1,
   trendWindow: 20,
-  trendShare: 0.3,
-  exploration: 0.2,
-  baseline: 0.5,
-  maxStep: 0.25,
-  sharpness: 1.5,
-  minWeight: 0.2,
-  maxWeight: 3,
 });
 
-export interface RuleStats {
+/** One (rule, situation)'s evidence and posterior. */
+export interface SituationStats {
   readonly ruleId: string;
-  readonly samples: number;
+  readonly situation: string;
+  readonly estimate: Omit<Estimate, 'draw'>;
   readonly successes: number;
-  readonly successRate: number;
-  /** Recency-weighted Beta posterior mean. */
-  readonly decayedRate: number;
-  /** Predicted next success probability from the trend regression, when it had enough points. */
+  readonly failures: number;
+  /** Successes shared with an overlapping action (counted 1/k each). */
+  readonly shared: number;
+  /** Predicted next success from the trend of the last outcomes (ml-regression), when it had ≥ 4. */
   readonly trend?: number;
-  readonly bonus: number;
-  readonly score: number;
-  readonly target: number;
-  /** Outcomes per incident kind (explanation only). */
-  readonly kinds: Readonly<Record<string, { samples: number; successes: number }>>;
 }
 
 export interface LearnInput {
   readonly outcomes: readonly Outcome[];
   readonly current: Weights;
-  /** Ids of the plan rules in the current rule set: only these are re-weighted. */
-  readonly planRules: readonly string[];
+  /** The plan rules of the current rule set: only these are learned. */
+  readonly planRules: readonly (string | PlanRuleInfo)[];
   /** ISO-8601 time stamped on the changes. */
   readonly at: string;
-  /** Per rule, the newest outcome its weight already reflects (the last change's `upTo`). */
+  /** Per situated key, the newest outcome its weight already reflects (the last change's `upTo`). */
   readonly learned?: Readonly<Record<string, OutcomeMark>>;
   readonly options?: Partial<LearnerOptions>;
+  /** The generator for one named stream (default: seeded by `options.seed`). */
+  readonly random?: (stream: string) => Random;
 }
 
 export interface LearnResult {
   readonly weights: Readonly<Record<string, number>>;
   readonly changes: readonly WeightChange[];
-  readonly stats: readonly RuleStats[];
-  /** `learned` after this step: moved rules carry their new mark. */
+  readonly stats: readonly SituationStats[];
   readonly learned: Readonly<Record<string, OutcomeMark>>;
 }
 
@@ -104,8 +112,8 @@ export function isNewOutcome(o: Outcome, mark: OutcomeMark | undefined): boolean
 }
 
 const clamp = (x: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, x));
-const round = (x: number): number => Math.round(x * 1000) / 1000;
 const pct = (x: number): string => `${Math.round(x * 100)}%`;
+const sig = (x: number): number => Number(x.toPrecision(4));
 
 /** Trend: least squares of success (0/1) over position; the prediction for the next outcome. */
 export function trendOf(successes: readonly number[], window: number): number | undefined {
@@ -116,83 +124,120 @@ export function trendOf(successes: readonly number[], window: number): number | 
   return Number.isFinite(p) ? clamp(p, 0, 1) : undefined; // degenerate input gives NaN
 }
 
-export function ruleStats(ruleId: string, outcomes: readonly Outcome[], total: number, o: LearnerOptions): RuleStats {
-  const decisive = outcomes.filter((x) => x.result !== 'inconclusive');
-  const ys: number[] = decisive.map((x) => (x.result === 'succeeded' ? 1 : 0));
-  const n = ys.length;
-  let a = o.priorSuccess * o.priorStrength;
-  let b = (1 - o.priorSuccess) * o.priorStrength;
-  ys.forEach((y, i) => {
-    const w = 0.5 ** ((n - 1 - i) / o.halfLife);
-    a += w * y;
-    b += w * (1 - y);
+export function ruleInfo(r: string | PlanRuleInfo): PlanRuleInfo {
+  return typeof r === 'string' ? { id: r, successProbability: 0.5, benefit: 1, cost: 0 } : r;
+}
+
+const byTime = (a: Credit, b: Credit): number => (a.outcome.at < b.outcome.at ? -1 : a.outcome.at > b.outcome.at ? 1 : a.outcome.key < b.outcome.key ? -1 : a.outcome.key > b.outcome.key ? 1 : 0);
+
+/**
+ * The posterior of `rule` in a situation whose credited outcomes (all rules) are `inKind`,
+ * oldest first: each outcome's weight is forgetting^(newer outcomes of the situation).
+ */
+export function situationStats(rule: PlanRuleInfo, situation: string, inKind: readonly Credit[], o: LearnerOptions): SituationStats {
+  const n = inKind.length;
+  const prior = clamp(rule.successProbability, 0.001, 0.999);
+  let a = prior * o.priorStrength;
+  let b = (1 - prior) * o.priorStrength;
+  let evidence = 0;
+  let successes = 0;
+  let failures = 0;
+  let shared = 0;
+  let outcomes = 0;
+  const ys: number[] = [];
+  inKind.forEach((c, i) => {
+    if (c.outcome.ruleId !== rule.id) return;
+    const w = o.forgetting ** (n - 1 - i);
+    a += w * c.success;
+    b += w * c.failure;
+    evidence += w * (c.success + c.failure);
+    outcomes += 1;
+    if (c.failure > 0) failures += 1;
+    else successes += 1;
+    if (c.sharedWith.length > 0) shared += 1;
+    ys.push(c.failure > 0 ? 0 : 1);
   });
-  const decayedRate = a / (a + b);
   const trend = trendOf(ys, o.trendWindow);
-  const p = trend === undefined ? decayedRate : (1 - o.trendShare) * decayedRate + o.trendShare * trend;
-  const bonus = o.exploration * Math.sqrt(Math.log(total + 1) / (n + 1));
-  const score = p + bonus;
-  const kinds: Record<string, { samples: number; successes: number }> = {};
-  for (const x of decisive) {
-    const k = (kinds[x.incidentKind] ??= { samples: 0, successes: 0 });
-    k.samples += 1;
-    if (x.result === 'succeeded') k.successes += 1;
-  }
-  const successes = ys.reduce<number>((s, y) => s + y, 0);
   return {
-    ruleId,
-    samples: n,
+    ruleId: rule.id,
+    situation,
+    estimate: { mean: betaMean({ a, b }), sd: betaSd({ a, b }), evidence, outcomes, prior },
     successes,
-    successRate: n ? successes / n : 0,
-    decayedRate,
+    failures,
+    shared,
     ...(trend !== undefined ? { trend } : {}),
-    bonus,
-    score,
-    target: clamp((score / o.baseline) ** o.sharpness, o.minWeight, o.maxWeight),
-    kinds,
   };
 }
 
-function reasonOf(s: RuleStats, from: number, to: number, capped: boolean): string {
+/** Expected utility of acting at success probability p: p·benefit − cost, floored at a small positive value. */
+export function utility(rule: PlanRuleInfo, p: number): number {
+  return Math.max(p * rule.benefit - rule.cost, 0.05 * Math.max(rule.benefit, 1));
+}
+
+/** κ: the situation's discounted evidence (all its rules) over `evidenceScale`, capped. */
+export function exponentOf(evidence: number, o: LearnerOptions): number {
+  return Math.min(evidence / o.evidenceScale, o.maxExponent);
+}
+
+/**
+ * The weight for a draw θ in a situation with evidence κ: the planner's effective priority
+ * `priority × weight` becomes `priority^(1/(1+κ)) × EU(θ)` — the priority's say fades as the
+ * situation gathers evidence, and the expected utility of the draw decides.
+ */
+export function weightFor(rule: PlanRuleInfo, draw: number, kappa: number, o: LearnerOptions): number {
+  const prio = Math.max(rule.priority ?? 1, 1e-9);
+  return sig(clamp(utility(rule, draw) * prio ** (1 / (1 + kappa) - 1), o.minWeight, o.maxWeight));
+}
+
+function reasonOf(rule: PlanRuleInfo, s: SituationStats, draw: number, k: number, from: number, to: number, o: LearnerOptions): string {
+  const e = s.estimate;
   const parts = [
-    `${s.successes}/${s.samples} succeeded (${pct(s.successRate)}), recency-weighted ${pct(s.decayedRate)}`,
+    `${s.successes}/${s.successes + s.failures} succeeded in ${s.situation}${s.shared ? ` (${s.shared} shared with an overlapping action, 1/k each)` : ''}`,
+    `prior ${pct(e.prior)}, posterior ${pct(e.mean)} ± ${pct(e.sd)} on evidence ${e.evidence.toFixed(1)}`,
     ...(s.trend !== undefined ? [`trend predicts ${pct(s.trend)}`] : []),
-    `exploration +${s.bonus.toFixed(2)}`,
-    `target weight ${s.target.toFixed(2)}`,
+    `thompson draw ${pct(draw)}, expected utility ${utility(rule, draw).toFixed(2)}, priority counts ^${(1 / (1 + k)).toFixed(2)} on situation evidence ${(k * o.evidenceScale).toFixed(1)}`,
   ];
-  const dir = to > from ? 'raised' : 'lowered';
-  return `${parts.join('; ')}: ${dir} ${from.toFixed(2)} → ${to.toFixed(2)}${capped ? ` (step capped at ${(Math.abs(to - from)).toFixed(2)})` : ''}`;
+  return `${parts.join('; ')}: weight ${from.toPrecision(3)} → ${to.toPrecision(3)}`;
 }
 
 export function learn(input: LearnInput): LearnResult {
   const o: LearnerOptions = { ...DEFAULT_LEARNER_OPTIONS, ...input.options };
-  const plan = new Set(input.planRules);
-  const relevant = input.outcomes.filter((x) => plan.has(x.ruleId) && x.result !== 'inconclusive');
-  const byRule = new Map<string, Outcome[]>();
-  for (const x of relevant) {
-    const list = byRule.get(x.ruleId);
-    if (list) list.push(x);
-    else byRule.set(x.ruleId, [x]);
+  const random = input.random ?? ((name: string) => seededStream(o.seed, name));
+  const rules = new Map(input.planRules.map(ruleInfo).filter((r) => r.notify !== true).map((r) => [r.id, r]));
+  const credited = credit(input.outcomes.filter((x) => rules.has(x.ruleId))).sort(byTime);
+  const byKind = new Map<string, Credit[]>();
+  for (const c of credited) {
+    const list = byKind.get(c.outcome.incidentKind);
+    if (list) list.push(c);
+    else byKind.set(c.outcome.incidentKind, [c]);
   }
-  const weights: Record<string, number> = {};
-  for (const [k, v] of Object.entries(input.current)) if (plan.has(k)) weights[k] = v;
+  const weights: Record<string, number> = { ...input.current };
   const changes: WeightChange[] = [];
-  const stats: RuleStats[] = [];
+  const stats: SituationStats[] = [];
   const learned: Record<string, OutcomeMark> = { ...input.learned };
-  for (const ruleId of [...byRule.keys()].sort()) {
-    const mine = byRule.get(ruleId) ?? [];
-    const s = ruleStats(ruleId, mine, relevant.length, o);
-    stats.push(s);
-    const mark = input.learned?.[ruleId];
-    if (!mine.some((x) => isNewOutcome(x, mark))) continue; // nothing new to learn from
-    const upTo = markOf(mine);
-    const from = input.current[ruleId] ?? 1;
-    const delta = s.target - from;
-    const to = round(from + clamp(delta, -o.maxStep, o.maxStep));
-    if (Math.abs(to - from) < 0.001) continue;
-    weights[ruleId] = to;
-    if (upTo) learned[ruleId] = upTo;
-    changes.push({ ruleId, from, to, samples: s.samples, successRate: s.successRate, reason: reasonOf(s, from, to, Math.abs(delta) > o.maxStep), at: input.at, ...(upTo ? { upTo } : {}) });
+  for (const kind of [...byKind.keys()].sort()) {
+    const inKind = byKind.get(kind) ?? [];
+    const mark = markOf(inKind.map((c) => c.outcome));
+    const ids = [...new Set(inKind.map((c) => c.outcome.ruleId))].sort();
+    const situationEvidence = inKind.reduce((sum, c, i) => sum + o.forgetting ** (inKind.length - 1 - i) * (c.success + c.failure), 0);
+    for (const id of ids) {
+      const rule = rules.get(id);
+      if (rule === undefined) continue;
+      const s = situationStats(rule, kind, inKind, o);
+      stats.push(s);
+      const key = situatedKey(id, kind);
+      if (!inKind.some((c) => isNewOutcome(c.outcome, input.learned?.[key]))) continue; // nothing new in this situation
+      const stream = random(`${kind}|${mark?.at ?? ''}|${(mark?.keys ?? []).join(',')}|${id}`);
+      const draw = sampleBeta(s.estimate.mean * (s.estimate.evidence + o.priorStrength), (1 - s.estimate.mean) * (s.estimate.evidence + o.priorStrength), stream);
+      const from = input.current[key] ?? 1;
+      const k = exponentOf(situationEvidence, o);
+      const to = weightFor(rule, draw, k, o);
+      if (mark) learned[key] = mark;
+      if (to === from) continue;
+      weights[key] = to;
+      const estimate: Estimate = { ...s.estimate, draw };
+      changes.push({ ruleId: key, rule: id, situation: kind, from, to, samples: s.successes + s.failures, successRate: s.estimate.mean, reason: reasonOf(rule, s, draw, k, from, to, o), at: input.at, estimate, ...(mark ? { upTo: mark } : {}) });
+    }
   }
   return { weights, changes, stats, learned };
 }

@@ -15,7 +15,7 @@ import type { CollectionName } from './documents.js';
 const STATUSES = {
   pending: true, released: true, applied: true, unchanged: true, succeeded: true, failed: true, inconclusive: true,
   rolling_back: true, rolled_back: true, conflict: true, target_not_found: true, error: true, blocked: true,
-  awaiting_approval: true, rejected: true, abandoned: true, shadow: true,
+  awaiting_approval: true, rejected: true, abandoned: true, shadow: true, escalated: true,
 } as const satisfies Record<ExecutionStatus, true>;
 const VERDICTS = { succeeded: true, failed: true, inconclusive: true } as const satisfies Record<VerifyResult, true>;
 const GUARDS = {

@@ -33,7 +33,8 @@ export type ExecutionStatus =
   | 'awaiting_approval'
   | 'rejected' // a human rejected it
   | 'abandoned' // released by a crash and not proposed again in time; nothing was written
-  | 'shadow'; // what a shadow rule (mode: shadow) would have done; never executed
+  | 'shadow' // what a shadow rule (mode: shadow) would have done; never executed
+  | 'escalated'; // no good attempt left: a human was told (MapekEscalation); nothing written, nothing learned
 
 export type VerifyResult = 'succeeded' | 'failed' | 'inconclusive';
 
@@ -102,4 +103,25 @@ export interface WeightChange {
   readonly at: string;
   /** The newest of the rule's outcomes this change learned from (absent in old records). */
   readonly upTo?: OutcomeMark;
+  /** A situated change (`ruleId` is then `rule|situation`): the plan rule and the situation (incident kind). */
+  readonly rule?: string;
+  readonly situation?: string;
+  /** What the learner believes of the rule in that situation when it made the change. */
+  readonly estimate?: Estimate;
+}
+
+/** The learner's belief about one plan rule in one situation. */
+export interface Estimate {
+  /** Posterior mean probability that the action clears the incident. */
+  readonly mean: number;
+  /** Posterior standard deviation (the uncertainty). */
+  readonly sd: number;
+  /** Discounted evidence count (credited outcomes, forgetting applied). */
+  readonly evidence: number;
+  /** Credited outcomes, undiscounted. */
+  readonly outcomes: number;
+  /** The declared prior (the rule's successProbability). */
+  readonly prior: number;
+  /** The Thompson draw the weight was computed from. */
+  readonly draw: number;
 }

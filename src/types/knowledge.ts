@@ -31,6 +31,9 @@ export interface Outcome {
   readonly result: VerifyResult;
   /** ISO-8601 time of the verification. */
   readonly at: string;
+  /** The incident it acted on and when its write landed: its verification window is appliedAt..at (absent in old records). */
+  readonly incidentId?: string;
+  readonly appliedAt?: string;
 }
 
 export type ApprovalState = 'waiting' | 'approved' | 'rejected';

@@ -117,3 +117,17 @@ export interface RuleSet {
 
 /** Learned multipliers of plan-rule priority; missing rule → 1. */
 export type Weights = Readonly<Record<string, number>>;
+
+/**
+ * The situation a plan rule is learned in: its incident kind, the sorted firing alert names
+ * (`subject-kind:metrics` when none fire). The executor stamps it on outcomes; the planner
+ * computes the same from a decision's alerts.
+ */
+export function incidentKindOf(alerts: readonly string[], subjectKind: string): string {
+  return alerts.length ? [...alerts].sort().join(',') : `${subjectKind}:metrics`;
+}
+
+/** Key of a situated weight in `Weights`: `rule-id|incident-kind` (the learner writes these). */
+export function situatedKey(ruleId: string, kind: string): string {
+  return `${ruleId}|${kind}`;
+}

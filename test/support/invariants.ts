@@ -8,7 +8,7 @@ import type { WriteRecord } from '../../src/charter/index.js';
 import type { ExecutionRecord, ExecutionStatus } from '../../src/types/execution.js';
 
 const LANDED: readonly ExecutionStatus[] = ['applied', 'succeeded', 'failed', 'inconclusive', 'rolling_back', 'rolled_back'];
-const NOT_WRITTEN: readonly ExecutionStatus[] = ['error', 'conflict', 'target_not_found', 'released', 'abandoned', 'shadow', 'blocked', 'unchanged', 'awaiting_approval', 'rejected'];
+const NOT_WRITTEN: readonly ExecutionStatus[] = ['error', 'conflict', 'target_not_found', 'released', 'abandoned', 'shadow', 'escalated', 'blocked', 'unchanged', 'awaiting_approval', 'rejected'];
 
 export interface InvariantReport {
   readonly records: number;

@@ -28,6 +28,13 @@ test('a learned weight changes the winner, and the reason says so', (t) => {
   t.is(loser?.weight, 0.8);
 });
 
+test('a situated weight (rule|incident kind) is used in its situation before the rule\'s own; other situations keep the rule\'s', (t) => {
+  const weights = { 'rollback-bad-rollout|CriticalViolationDetected': 0.5, 'rollback-bad-rollout': 2, 'audit-mode|OtherAlert': 0.1 };
+  const [d] = createPlanner(ruleSet(rules())).plan(snap, weights, 'c');
+  t.deepEqual(d?.candidates.map((c) => [c.ruleId, c.weight]).sort(), [['audit-mode', 1], ['notify-owner', 1], ['rollback-bad-rollout', 0.5]]);
+  t.deepEqual(d?.chosen.map((c) => c.ruleId), ['notify-owner', 'audit-mode']);
+});
+
 test('invalid weights fall back to 1', (t) => {
   const [d] = createPlanner(ruleSet(rules())).plan(snap, { 'rollback-bad-rollout': Number.NaN, 'audit-mode': -1 }, 'c');
   t.true(d?.candidates.every((c) => c.weight === 1));

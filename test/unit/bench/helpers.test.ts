@@ -2,6 +2,8 @@ import test from 'ava';
 import { median, percentile, table } from '../../../bench/lib/report.js';
 import { growth } from '../../../bench/sections/analyze.js';
 import { rolling } from '../../../bench/sections/learning.js';
+import { flipsBack, incidentsUntilPrefers, runWorld } from '../../../bench/lib/learning-loop.js';
+import { WORLDS } from '../../../bench/lib/learning-worlds.js';
 import { tapCounts } from '../../../bench/lib/tap.js';
 import { exposition } from '../../../bench/lib/exporter.js';
 import { metricValue, webhookBody } from '../../../bench/lib/webhook.js';
@@ -110,4 +112,21 @@ test('the generated day fixture is valid in the fixture format', async (t) => {
   if (!r.ok) return t.fail(JSON.stringify(r.issues.slice(0, 3)));
   t.is(r.fixture.steps.length, 8);
   t.is(r.fixture.steps[7]?.snapshot.alerts.length, 20);
+});
+
+test('learning bench: incidents until it prefers the best (4 of 5 in a row), flips back after that', (t) => {
+  const best = [false, false, true, true, false, true, true, true, false, true];
+  t.is(incidentsUntilPrefers(best), 3);
+  t.is(incidentsUntilPrefers(best, 5), 1);
+  t.true(Number.isNaN(incidentsUntilPrefers([true, false, true, false, true])));
+  t.is(flipsBack(best), 2);
+  t.true(Number.isNaN(flipsBack([false, false])));
+});
+
+test('learning bench: the loop is deterministic per seed, and a notify beside a fix is never credited', async (t) => {
+  const w = WORLDS[0]!;
+  const a = await runWorld(w, 3, 'learner on', 12);
+  t.deepEqual(a, await runWorld(w, 3, 'learner on', 12));
+  t.is(a.notifyChanges, 0);
+  t.true(a.incidents.every((x) => x.remediated || x.escalated), 'every unremediated incident escalated');
 });

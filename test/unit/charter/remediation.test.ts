@@ -249,3 +249,22 @@ test('remediation draws do not depend on traffic: ticking in between changes not
   };
   t.deepEqual(await run(0), await run(3));
 });
+
+test('an audit-mode write is an audit remediation (p 0.5) even when that spec was applied before, not a rollback', async (t) => {
+  const c = await charterForTest(t, { seed: 1 });
+  c.faults.inject('bad_rollout', 'pol-pii');
+  const bad = c.world.getPolicy('pol-pii').spec;
+  const audit = async (): Promise<void> => {
+    const r = await call(c, 'POST', '/api/v1/policies', { body: { policyId: 'pol-pii', spec: { ...bad, enforcementMode: 'audit' } } });
+    t.is(r.status, 201);
+  };
+  await audit();
+  // A second bad rollout (the bad spec in enforce mode again), then audit mode again: the
+  // audit spec is an earlier version now, and it is still the audit remediation.
+  await call(c, 'POST', '/api/v1/policies', { body: { policyId: 'pol-pii', spec: bad } });
+  if (c.faults.active().length === 0) c.faults.inject('bad_rollout', 'pol-pii');
+  await audit();
+  const attempts = c.faults.all().flatMap((f) => f.attempts);
+  t.true(attempts.length >= 2);
+  t.deepEqual(attempts.map((a) => [a.action, a.probability]), attempts.map(() => ['set_enforcement_mode_audit', 0.5]));
+});

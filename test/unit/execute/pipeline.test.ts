@@ -102,18 +102,21 @@ test('failed verification of a reversible action rolls back to the prior state, 
   const failing = { all: [{ fact: 'metrics.committeeQueueDepth', operator: 'lessThan', value: 1 }] };
   const h = harness({}, { verify: { [JSON.stringify(failing)]: ['failed'] } });
   const best = candidate({ conditions: failing, priority: 80 });
-  const next = candidate({ ruleId: 'notify-oncall', type: 'notify', target: 'oncall', params: { message: 'committee c1 overloaded' }, priority: 10, afterMs: 0 });
-  await h.executor.execute([decision('committee:c1', ['CommitteeOverloaded'], [best], [next])], snap, 'cycle-1');
+  // a notify is not an attempt at a fix: the next-best is the next change action
+  const tell = candidate({ ruleId: 'notify-oncall', type: 'notify', target: 'oncall', params: { message: 'committee c1 overloaded' }, priority: 90, afterMs: 0 });
+  const next = candidate({ ruleId: 'scale-committee-again', priority: 10, afterMs: 0 });
+  await h.executor.execute([decision('committee:c1', ['CommitteeOverloaded'], [best], [tell, next])], snap, 'cycle-1');
   h.monitor.snap = snap;
   const out = await h.executor.drain();
   t.deepEqual(out.map((r) => [r.ruleId, r.status, r.verify]), [
     ['scale-committee', 'rolled_back', 'failed'],
-    ['notify-oncall', 'applied', undefined],
-    ['notify-oncall', 'succeeded', 'succeeded'],
+    ['scale-committee-again', 'applied', undefined],
+    ['scale-committee-again', 'succeeded', 'succeeded'],
   ]);
   t.deepEqual(h.charter.writes.map((w) => [w.op, w.body, w.opts?.idempotencyKey?.split('|')[0]]), [
     ['putCommittee', { capacity: 6 }, 'scale-committee'],
     ['putCommittee', { capacity: 4 }, 'scale-committee'],
+    ['putCommittee', { capacity: 6 }, 'scale-committee-again'],
   ]);
   t.is(h.charter.writes[1]?.opts?.ifMatch, '"c1-v2"');
   t.true(h.charter.writes[1]?.opts?.idempotencyKey?.endsWith(':rollback'));

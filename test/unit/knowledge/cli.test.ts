@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../../src/cli/main.js';
 import { createExecutor } from '../../../src/execute/index.js';
-import { openKnowledgeStore, relearn } from '../../../src/knowledge/index.js';
+import { MemoryKnowledgeStore, openKnowledgeStore, relearn } from '../../../src/knowledge/index.js';
+import { rankWhy, weightRows } from '../../../src/cli/knowledge.js';
 import { captureIo } from '../../support/io.js';
 import { FakeCharter, FakeMonitor, alert, candidate, decision, ids, manualTime, snapshot } from '../../support/execute-fakes.js';
 
@@ -23,17 +24,32 @@ async function fixture() {
   return { dir, scaled: scaled!, waiting: waiting!, store };
 }
 
-test('knowledge weights: rule, weight, samples, success rate and why; --explain and --json', async (t) => {
+test('knowledge weights: per rule and situation the weight, estimate and evidence; --explain says why it ranks there; --json', async (t) => {
   const { dir } = await fixture();
   const io = captureIo();
   t.is(await main(['knowledge', 'weights', '--dir', dir], io), 0);
-  t.regex(io.stdout(), /^RULE\s+WEIGHT\s+SAMPLES\s+SUCCESS\s+WHY\nscale-committee\s+1\.25\s+1\s+100%\s+1\/1 succeeded \(100%\)/);
+  t.regex(io.stdout(), /^RULE\s+SITUATION\s+WEIGHT\s+ESTIMATE\s+EVIDENCE\s+WHY\nscale-committee\s+CommitteeOverloaded\s+\d\.\d+\s+67% ± 24%\s+1\.0\s+1\/1 succeeded in CommitteeOverloaded; prior 50%, posterior 67% ± 24% on evidence 1\.0; thompson draw \d+%, expected utility [\d.]+, priority counts \^0\.50 on situation evidence 1\.0: weight 1\.00 → /);
   const ex = captureIo();
   await main(['knowledge', 'weights', '--explain', '--dir', dir], ex);
-  t.regex(ex.stdout(), /\nscale-committee: weight 1\.25\n  recency-weighted success 67%, exploration bonus \+0\.12, target weight \d\.\d\d\n  CommitteeOverloaded: 1\/1 succeeded\n  last change: /);
+  t.regex(ex.stdout(), /\nscale-committee in CommitteeOverloaded: weight \d\.\d+\n  estimated 67% ± 24% to clear it \(prior 50%\) on evidence 1\.0 from 1 outcomes; the last draw was \d+%; the only rule learned in this situation; the planner ranks by priority × weight \(\d\.\d+\)\n  last change: /);
   const js = captureIo();
-  await main(['knowledge', 'weights', '--json', '--dir', dir], js);
-  t.like(JSON.parse(js.stdout())[0], { ruleId: 'scale-committee', weight: 1.25, samples: 1, successRate: 1 });
+  await main(['knowledge', 'weights', '--json', '--explain', '--dir', dir], js);
+  const [row] = JSON.parse(js.stdout());
+  t.like(row, { key: 'scale-committee|CommitteeOverloaded', ruleId: 'scale-committee', situation: 'CommitteeOverloaded', samples: 1, rank: 1, of: 1, estimate: { evidence: 1, outcomes: 1, prior: 0.5 } });
+  t.regex(row.why, /^estimated 67% ± 24% to clear it/);
+});
+
+test('knowledge weights --explain ranks the rules of one situation and says which are ahead and behind', async (t) => {
+  const store = new MemoryKnowledgeStore();
+  const change = (rule: string, to: number, mean: number) => ({ ruleId: `${rule}|K`, rule, situation: 'K', from: 1, to, samples: 3, successRate: mean, reason: 'r', at: '2026-01-01T00:00:00.000Z', estimate: { mean, sd: 0.1, evidence: 2.5, outcomes: 3, prior: 0.5, draw: mean } });
+  await store.saveWeightChange(change('good', 4, 0.8));
+  await store.saveWeightChange(change('bad', 0.5, 0.3));
+  await store.saveWeightChange({ ruleId: 'old', from: 1, to: 1.25, samples: 1, successRate: 1, reason: 'legacy', at: '2026-01-01T00:00:00.000Z' });
+  const rows = await weightRows(store);
+  t.deepEqual(rows.map((r) => [r.ruleId, r.situation, r.rank, r.of]), [['old', '-', 1, 1], ['good', 'K', 1, 2], ['bad', 'K', 2, 2]]);
+  t.is(rankWhy(rows[2]!, rows), 'estimated 30% ± 10% to clear it (prior 50%) on evidence 2.5 from 3 outcomes; the last draw was 30%; rank 2 of 2 by weight, behind good 4.00; the planner ranks by priority × weight (0.500)');
+  t.is(rankWhy(rows[1]!, rows), 'estimated 80% ± 10% to clear it (prior 50%) on evidence 2.5 from 3 outcomes; the last draw was 80%; rank 1 of 2 by weight, ahead of bad 0.500; the planner ranks by priority × weight (4.00)');
+  t.is(rankWhy(rows[0]!, rows), 'learned before estimates were recorded; the only rule learned in this situation; the planner ranks by priority × weight (1.25)');
 });
 
 test('knowledge history lists recent executions, newest first; --limit; --json', async (t) => {

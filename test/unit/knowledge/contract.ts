@@ -201,7 +201,7 @@ export function storeContract<S extends ContractStore>(name: string, impl: Store
       (s.quarantined?.() ?? []).map((q) => [q.collection, q.id, q.reason]).sort(),
       [
         ['decisions', 'd1', 'body: not valid JSON'],
-        ['executions', 'k2', 'status: must be equal to one of the allowed values (pending, released, applied, unchanged, succeeded, failed, inconclusive, rolling_back, rolled_back, conflict, target_not_found, error, blocked, awaiting_approval, rejected, abandoned, shadow)'],
+        ['executions', 'k2', 'status: must be equal to one of the allowed values (pending, released, applied, unchanged, succeeded, failed, inconclusive, rolling_back, rolled_back, conflict, target_not_found, error, blocked, awaiting_approval, rejected, abandoned, shadow, escalated)'],
         ['executions', 'k3', 'status: "succeeded" disagrees with the record ("pending")'],
         ['weights', 'evil', 'body: must be a string (missing)'],
       ],

@@ -138,7 +138,6 @@ export function createHttpServer(d: HttpDeps): Server {
     const only = (m: string): void => {
       if (method !== m) throw new HttpError(405, 'method_not_allowed', `${method} not allowed on ${url.pathname}; use ${m}`);
     };
-    if (d.routes !== undefined && (await d.routes(req, res, url))) return;
     // Load balancers and monitors probe with HEAD: the GET answer's status and headers, no body (node drops it).
     const probe = (): void => only(method === 'HEAD' ? 'HEAD' : 'GET');
     switch (url.pathname) {
@@ -171,6 +170,9 @@ export function createHttpServer(d: HttpDeps): Server {
         only('GET');
         return send(res, 200, { approvals: await d.approvals() });
       default:
+        // The console's routes come after the built-in ones, so that nothing is awaited before
+        // a webhook's body is read (a listener that reads it too would take it meanwhile).
+        if (d.routes !== undefined && (await d.routes(req, res, url))) return;
         throw new HttpError(404, 'not_found', `no route ${url.pathname}`);
     }
   }

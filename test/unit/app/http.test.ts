@@ -111,3 +111,22 @@ test('rule holder: a failed reload keeps the previous set and says where', async
   t.is(holder.ruleSet()?.hash, 'b');
   t.true(holder.loaded());
 });
+
+test('with extra (console) routes, a webhook is still answered when another request listener reads its body too', async (t) => {
+  const metrics = createServiceMetrics({ defaultMetrics: false });
+  let alerts = 0;
+  const s = createHttpServer({
+    metrics, log: silentLogger, webhookToken: undefined, maxBodyBytes: 20_000, dedup: new WebhookDeduplicator(),
+    onAlerts: (a) => void (alerts += a.length), accepting: () => true,
+    ready: () => ({ ready: true, reasons: [] }), health: () => ({}), decisions: async () => [], approvals: async () => [], decisionsLimit: 5,
+    routes: async () => false, // an async hook, as the console's is
+  });
+  // What a benchmark's probe does: read every request body on its own 'data' listener.
+  s.prependListener('request', (req) => req.on('data', () => undefined));
+  const { port } = (await listen(s, '127.0.0.1', 0)) as AddressInfo;
+  t.teardown(() => closeServer(s));
+  const body = { version: '4', groupKey: '{}:{a="1"}', truncatedAlerts: 0, status: 'firing', receiver: 'mapek', groupLabels: {}, commonLabels: {}, commonAnnotations: {}, externalURL: 'http://am', alerts: [{ status: 'firing', labels: { alertname: 'CommitteeOverloaded', committee_id: 'c1' }, annotations: {}, startsAt: '2026-01-01T00:00:00Z', endsAt: '0001-01-01T00:00:00Z', generatorURL: '', fingerprint: 'f1' }] };
+  const res = await fetch(`http://127.0.0.1:${port}/api/v1/alerts/webhook`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(5_000) });
+  t.is(res.status, 202);
+  t.is(alerts, 1);
+});

@@ -4,33 +4,12 @@
  * seed and a stream name, so the same seed and the same outcomes give the same draws.
  */
 
-/** A generator of floats in [0, 1). */
-export type Random = () => number;
+import { stream, type Random } from '../types/random.js';
 
-/** FNV-1a, then mixed: a 32-bit seed from any text. */
-function hash(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  return h >>> 0;
-}
+export type { Random } from '../types/random.js';
 
-/** mulberry32 on the hash of `seed:name`: an independent stream per name. */
-export function seededStream(seed: number, name: string): Random {
-  let a = hash(`${seed}:${name}`);
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 on the hash of `seed:name`: an independent stream per name (the reference Charter's generator). */
+export const seededStream: (seed: number, name: string) => Random = stream;
 
 function normal(rng: Random): number {
   const u = 1 - rng();

@@ -29,10 +29,15 @@ function encode(v: unknown, depth: number): unknown {
     }
     return out ?? v;
   }
+  // for…in over own keys, not Object.entries: this runs over every trace of every decision,
+  // and the entries arrays were a large share of the simulation's garbage.
+  const o = v as Record<string, unknown>;
   let out: Record<string, unknown> | undefined;
-  for (const [k, x] of Object.entries(v)) {
+  for (const k in o) {
+    if (!Object.prototype.hasOwnProperty.call(o, k)) continue;
+    const x = o[k];
     const e = encode(x, depth + 1);
-    if (e !== x) (out ??= { ...(v as Record<string, unknown>) })[k] = e;
+    if (e !== x) (out ??= { ...o })[k] = e;
   }
   return out ?? v;
 }

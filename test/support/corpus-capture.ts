@@ -11,19 +11,14 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import type { AlertmanagerScenario, CorpusApiAnswer, CorpusDelivery } from './corpus.js';
 import { REPO_ROOT, requireBinary, startManaged, waitUntil, type ManagedProcess } from '../../src/app/stack/index.js';
 
 export const CORPUS_DIR = { alertmanager: path.join(REPO_ROOT, 'test/data/alertmanager'), prometheus: path.join(REPO_ROOT, 'test/data/prometheus') };
 export const CORPUS_TOKEN = 'corpus-token';
 
-interface Delivery {
-  readonly path: string;
-  readonly authorization: string | undefined;
-  readonly userAgent: string | undefined;
-  /** What the listener answered (Alertmanager retries 5xx). */
-  readonly answered: number;
-  readonly body: unknown;
-}
+/** One delivery as the corpus keeps it (`answered`: what the listener said; Alertmanager retries 5xx). */
+type Delivery = CorpusDelivery;
 
 interface Listener {
   readonly url: string;
@@ -44,7 +39,7 @@ async function listen(): Promise<Listener> {
       const left = failFirst.get(p) ?? 0;
       const answered = left > 0 ? 500 : 200;
       if (left > 0) failFirst.set(p, left - 1);
-      deliveries.push({ path: p, authorization: req.headers['authorization'], userAgent: req.headers['user-agent'], answered, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
+      deliveries.push({ path: p, authorization: req.headers['authorization'], userAgent: req.headers['user-agent'], answered, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown> });
       res.writeHead(answered, { 'content-type': 'text/plain' });
       res.end(answered === 200 ? 'ok' : 'failing on purpose');
     });
@@ -96,10 +91,10 @@ class Session {
     if (r.status !== 200) throw new Error(`post alerts answered ${r.status}: ${await r.text()}`);
   }
 
-  async api(filter: readonly string[]): Promise<{ query: string; status: number; date: string | null; body: unknown }> {
+  async api(filter: readonly string[]): Promise<CorpusApiAnswer> {
     const q = new URLSearchParams(filter.map((f): [string, string] => ['filter', f]));
     const r = await fetch(`${this.am.url}/api/v2/alerts?${q}`);
-    return { query: `/api/v2/alerts?${q}`, status: r.status, date: r.headers.get('date'), body: await r.json() };
+    return { query: `/api/v2/alerts?${q}`, status: r.status, date: r.headers.get('date') ?? '', body: await r.json() };
   }
 
   deliveriesOf(alertname: string): Delivery[] {
@@ -115,18 +110,13 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 const iso = (ms: number): string => new Date(ms).toISOString();
 const bodyOf = (d: Delivery): { status: string; truncatedAlerts: number; alerts: { status: string }[] } => d.body as never;
 
-export interface ScenarioFile {
-  readonly scenario: string;
-  readonly about: string;
-  readonly alertmanager: string;
-  readonly deliveries: readonly Delivery[];
-  readonly api: readonly unknown[];
-}
+/** What one scenario file holds: the shape test/support/corpus.ts reads back. */
+export type ScenarioFile = AlertmanagerScenario;
 
 async function scenarios(s: Session): Promise<ScenarioFile[]> {
   const out: ScenarioFile[] = [];
   const version = ((await (await fetch(`${s.am.url}/api/v2/status`)).json()) as { versionInfo: { version: string } }).versionInfo.version;
-  const file = (scenario: string, about: string, deliveries: Delivery[], api: unknown[] = []): void => void out.push({ scenario, about, alertmanager: version, deliveries, api });
+  const file = (scenario: string, about: string, deliveries: Delivery[], api: CorpusApiAnswer[] = []): void => void out.push({ scenario, about, alertmanager: version, deliveries, api });
 
   // max_alerts: 2 on a group of 9; then the two visible ones resolve while 7 hidden fire on.
   const trunc = (i: number, endsAt?: string): Posted => ({ labels: { alertname: 'CorpusTruncated', scenario: 'truncation', severity: 'critical', node_or_service: `node-${i}` }, ...(endsAt ? { endsAt } : {}) });

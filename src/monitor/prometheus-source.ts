@@ -1,9 +1,9 @@
-import { promqlWindowMs } from './data-window.js';
 import type { Alert, Severity } from '../types/alert.js';
 import { MapekError } from '../types/errors.js';
 import type { MetricFact } from '../types/facts.js';
 import type { PrometheusApi, PromQueryResult } from '../types/ports.js';
 import type { MetricSample, RangeSeries } from '../types/snapshot.js';
+import { factWindowMs } from '../rules/verify-window.js';
 import { labelsFingerprint } from './fingerprint.js';
 import type { MonitorSource, SourceReading } from './source.js';
 
@@ -98,6 +98,14 @@ export class NamedQueryError extends MapekError {
   }
 }
 
+/** A fact's data window, parsed once per fact of a loaded rule set (not every cycle). */
+const windows = new WeakMap<MetricFact, number>();
+function windowOf(f: MetricFact): number {
+  let ms = windows.get(f);
+  if (ms === undefined) windows.set(f, (ms = factWindowMs(f)));
+  return ms;
+}
+
 /**
  * Reads the rule set's metric facts and the firing ALERTS series from Prometheus: each fact
  * with a query once per reading (ranges through query_range over their window), at most
@@ -134,9 +142,9 @@ export class PrometheusSource implements MonitorSource {
       if (f.range === undefined) metrics[f.name] = r === undefined ? [] : samplesOf(r);
       else ranges[f.name] = r === undefined ? [] : seriesOf(r);
     });
-    // How far back each fact's data reaches: its PromQL ranges, plus a range fact's own window.
+    // How far back each fact's data reaches (what `mapek validate` compares verify.after with).
     const metricMs: Record<string, number> = {};
-    for (const f of facts) metricMs[f.name] = promqlWindowMs(f.promql) + (f.range?.windowMs ?? 0);
+    for (const f of facts) metricMs[f.name] = windowOf(f);
     const windows = { metricsMs: Math.max(0, ...Object.values(metricMs)), metricMs };
     return {
       metrics,

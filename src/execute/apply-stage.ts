@@ -15,11 +15,9 @@ import { actionContext, writeOptions } from './apply-stage-context.js';
 import { recordFailure } from './breaker-alert.js';
 import { charterErrorKind, countsOnBreaker } from './charter-error.js';
 import { readBack } from './read-back.js';
-import { persist, update } from './record.js';
+import { persist, RecordNotWrittenError, update } from './record.js';
 import { errorText, withRetry } from './retry.js';
 import { iso, type ExecState } from './state.js';
-
-export { actionContext, writeOptions } from './apply-stage-context.js';
 
 /** After a write failed with no definite answer: what Charter holds decides the record. */
 async function settle(st: ExecState, r: ExecutionRecord, writeErr: unknown): Promise<ExecutionRecord> {
@@ -68,7 +66,7 @@ export async function apply(st: ExecState, r: ExecutionRecord): Promise<Executio
     await retry(() => m.write(ctx, r.action.target, desired, writeOptions(current.etag, r.key)));
     await st.hooks.afterWrite?.(r.key);
   } catch (err) {
-    if (isStoreError(err)) throw err;
+    if (err instanceof RecordNotWrittenError) throw err; // the store, not Charter: nothing was sent
     return failed(st, r, stage, err);
   }
   return update(st, r, { status: 'applied', appliedAt: iso(st.now()) });
@@ -89,9 +87,4 @@ async function failed(st: ExecState, r: ExecutionRecord, stage: 'read' | 'write'
     case 'internal':
       return update(st, r, { status: 'error', error: `${stage} failed: ${errorText(err)}` });
   }
-}
-
-/** A failure of the knowledge store (not of Charter): the caller decides; never a Charter verdict. */
-export function isStoreError(err: unknown): boolean {
-  return (err as { name?: unknown } | null)?.name === 'StoreWriteError';
 }

@@ -31,22 +31,22 @@ export function newRecord(st: ExecState, d: Decision, c: Candidate, key: string,
   };
 }
 
-/** The knowledge store failed to write (not Charter): the caller must not act on Charter. */
-export class StoreWriteError extends Error {
+/** A record that must be on file before a Charter write could not be written: the write is not sent. */
+export class RecordNotWrittenError extends Error {
   constructor(what: string, cause: unknown) {
     super(`${what} not recorded: ${errorText(cause)}`, { cause });
-    this.name = 'StoreWriteError';
+    this.name = 'RecordNotWrittenError';
   }
 }
 
-/** Writes the patch now or throws StoreWriteError: for what must be on record before a Charter write. */
+/** Writes the patch now or throws RecordNotWrittenError: for what must be on record before a Charter write. */
 export async function persist(st: ExecState, r: ExecutionRecord, patch: Partial<ExecutionRecord>): Promise<ExecutionRecord> {
   const next = { ...r, ...patch, updatedAt: iso(st.now()) };
-  if (st.behind.updates.has(r.key)) throw new StoreWriteError(`execution ${r.key}`, 'earlier updates are not yet written');
+  if (st.behind.updates.has(r.key)) throw new RecordNotWrittenError(`execution ${r.key}`, 'earlier updates are not yet written');
   try {
     await st.store.updateExecution(r.key, { ...patch, updatedAt: next.updatedAt });
   } catch (err) {
-    throw new StoreWriteError(`execution ${r.key}`, err);
+    throw new RecordNotWrittenError(`execution ${r.key}`, err);
   }
   return next;
 }

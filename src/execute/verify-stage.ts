@@ -36,11 +36,6 @@ export function dueKeys(st: ExecState, now: number): string[] {
   return [...st.queue].filter(([, t]) => t <= now).sort((a, b) => a[1] - b[1]).map(([k]) => k);
 }
 
-/** Rolls back to the prior state (a journaled undo) if the target still holds what we wrote. */
-export function rollback(st: ExecState, r: ExecutionRecord, reason = 'verification failed'): Promise<ExecutionRecord> {
-  return undo(st, r, reason);
-}
-
 interface Check {
   readonly result: VerifyResult;
   readonly error?: string;
@@ -106,7 +101,7 @@ export async function verifyOne(st: ExecState, key: string, s: Snapshot): Promis
       await tellHuman(st, r, `verification of ${r.action.type} "${r.action.target}" stayed inconclusive after ${r.looks ?? 0} looks${c.error ? ` (${c.error})` : ''}; the action was left in place`);
     } else {
       await recordFailure(st, `${r.action.type} "${r.action.target}" did not clear ${r.incidentId}`);
-      r = ACTION_CATALOG[r.action.type].reversible ? await rollback(st, r) : await update(st, r, { status: 'failed' });
+      r = ACTION_CATALOG[r.action.type].reversible ? await undo(st, r, 'verification failed') : await update(st, r, { status: 'failed' });
     }
   }
   await recordOutcome(st, { key: r.key, ruleId: r.ruleId, incidentKind: r.incidentKind, actionType: r.action.type, result: c.result, at: iso(now), incidentId: r.incidentId, ...(r.appliedAt ? { appliedAt: r.appliedAt } : {}) });

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes sure the system programs the integration, e2e and browser tests run are installed:
 # the real Prometheus and Alertmanager, Chromium (driven headless by playwright-core;
-# never a downloaded browser), and strace (the store's fsync test counts fdatasync calls). Installs the missing ones when this is root with apt-get;
+# never a downloaded browser), strace (the store's fsync test counts fdatasync calls), and
+# PostgreSQL (the PostgreSQL knowledge store and leader-election tests start their own server). Installs the missing ones when this is root with apt-get;
 # otherwise says how, and fails.
 #
 # The packages would start their own daemons on install. They are kept from starting at
@@ -15,11 +16,13 @@ PACKAGES=(
   "prometheus-alertmanager prometheus-alertmanager"
   "chromium chromium"
   "strace strace"
+  "/usr/lib/postgresql/*/bin/initdb postgresql"
 )
 need=()
 for entry in "${PACKAGES[@]}"; do
   read -r cmd pkg <<<"$entry"
-  command -v "$cmd" >/dev/null 2>&1 || need+=("$pkg")
+  # A command on PATH, or a path pattern (PostgreSQL's initdb is not on PATH in Debian).
+  command -v "$cmd" >/dev/null 2>&1 || compgen -G "$cmd" >/dev/null || need+=("$pkg")
 done
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

@@ -3,16 +3,20 @@
  * queue. With `--url` it goes to a running service's POST /api/v1/approvals/{id} (token
  * from MAPEK_API_TOKEN), from any machine. Without it, it works on the store directory
  * directly (a small file in approvals-inbox/, never the service's data files), for a
- * service without HTTP; the running service takes it in on its next cycle.
+ * service without HTTP; the running service takes it in on its next cycle. With `--store-url`
+ * (or MAPEK_STORE_URL) it resolves the approval's row in the shared PostgreSQL store itself,
+ * a compare-and-set: of two verdicts from two machines exactly one wins.
  */
 import { openReadonlyView, writeVerdict } from '../knowledge/index.js';
+import type { StoreLocation } from '../knowledge/index.js';
 import type { Approval } from '../types/knowledge.js';
 import { EXIT, parseCommandArgs, UsageError, type Command, type Io } from './command.js';
+import { openCliStore, storeLocation } from './store-option.js';
 
 type Verb = 'approve' | 'reject';
 
 function help(verb: Verb): string {
-  return `usage: mapek ${verb} ID [--url URL | --dir DIR] [--by NAME] [--reason TEXT] [--json]
+  return `usage: mapek ${verb} ID [--url URL | --dir DIR | --store-url URL] [--by NAME] [--reason TEXT] [--json]
 
 ${verb === 'approve' ? 'Approves' : 'Rejects'} a high-risk action waiting for approval (see \`mapek knowledge history\`,
 GET /api/v1/approvals or the console: status awaiting_approval; ID is its execution id). The
@@ -22,13 +26,15 @@ options:
   --url URL       a running service (e.g. http://127.0.0.1:9400): POST /api/v1/approvals/ID
                   with the bearer token from MAPEK_API_TOKEN
   --dir DIR       without --url: knowledge store directory (default: knowledge)
+  --store-url URL without --url: the shared PostgreSQL store (postgres://…; default
+                  $MAPEK_STORE_URL): the verdict is written to its approval row
   --by NAME       who decided (default: $USER)
   --reason TEXT   why; recorded with the approval
   --json          the verdict as JSON
   -h, --help      this help
 
 exit codes: 0 ok, 1 no action awaiting approval with that id (or the token was refused),
-2 usage error, 3 no knowledge store at DIR or the service unreachable`;
+2 usage error, 3 no knowledge store at DIR, the database or the service unreachable`;
 }
 
 interface Parsed {
@@ -108,9 +114,33 @@ async function inInbox(verb: Verb, dir: string, p: Parsed, io: Io, now: () => Da
   return EXIT.ok;
 }
 
+async function inDatabase(verb: Verb, where: StoreLocation, p: Parsed, io: Io, now: () => Date): Promise<number> {
+  let store;
+  try {
+    store = await openCliStore(where);
+  } catch (err) {
+    io.err(`mapek ${verb}: ${(err as Error).message}`);
+    return EXIT.unavailable;
+  }
+  try {
+    const state = verb === 'approve' ? 'approved' : 'rejected';
+    const resolved = await store.resolveApproval(p.id, state, p.by, p.reason, now().toISOString());
+    if (resolved === undefined) {
+      const a = await store.getApproval(p.id);
+      io.err(`mapek ${verb}: no action awaiting approval with id "${p.id}"${a ? ` (it was ${a.state})` : ''}`);
+      return EXIT.failed;
+    }
+    if (p.json) io.out(JSON.stringify(resolved));
+    else io.out(summary(verb, resolved, 'the leader acts on it in its next cycle'));
+    return EXIT.ok;
+  } finally {
+    await store.close();
+  }
+}
+
 /** The command with its environment and clock injected (tests pass their own). */
 export async function decide(verb: Verb, argv: readonly string[], io: Io, now: () => Date, env: Readonly<Record<string, string | undefined>>): Promise<number> {
-  const opts = { dir: { type: 'string' }, url: { type: 'string' }, by: { type: 'string' }, reason: { type: 'string' }, json: { type: 'boolean' } } as const;
+  const opts = { dir: { type: 'string' }, 'store-url': { type: 'string' }, url: { type: 'string' }, by: { type: 'string' }, reason: { type: 'string' }, json: { type: 'boolean' } } as const;
   const parsed = parseCommandArgs(argv, opts, help(verb), io);
   if (!parsed) return EXIT.ok;
   const [id, ...extra] = parsed.positionals;
@@ -119,13 +149,16 @@ export async function decide(verb: Verb, argv: readonly string[], io: Io, now: (
   const url = parsed.values['url'] as string | undefined;
   const dir = parsed.values['dir'] as string | undefined;
   if (url !== undefined && dir !== undefined) throw new UsageError('--url and --dir exclude each other');
+  if (url !== undefined && parsed.values['store-url'] !== undefined) throw new UsageError('--url and --store-url exclude each other');
   const p: Parsed = {
     id,
     by: (parsed.values['by'] as string | undefined) ?? env['USER'] ?? 'cli',
     reason: parsed.values['reason'] as string | undefined,
     json: parsed.values['json'] === true,
   };
-  return url !== undefined ? overHttp(verb, url, p, io, env) : inInbox(verb, dir ?? 'knowledge', p, io, now);
+  if (url !== undefined) return overHttp(verb, url, p, io, env);
+  const where = storeLocation(parsed.values, env);
+  return where.url !== undefined ? inDatabase(verb, where, p, io, now) : inInbox(verb, where.dir, p, io, now);
 }
 
 export const approve: Command = {

@@ -1,11 +1,11 @@
 /** `mapek explain ID`: one decision in full — facts, conditions, candidates, guards, outcome. */
-import { openReadonlyView } from '../knowledge/index.js';
 import type { Decision } from '../types/decision.js';
 import type { ExecutionRecord } from '../types/execution.js';
 import type { ExtendedKnowledgeStore } from '../types/knowledge.js';
 import { EXIT, parseCommandArgs, UsageError, type Command, type Io } from './command.js';
+import { openCliStore, STORE_HELP, STORE_OPTIONS, storeLocation } from './store-option.js';
 
-const HELP = `usage: mapek explain ID [--json] [--dir DIR]
+const HELP = `usage: mapek explain ID [--json] [--dir DIR | --store-url URL]
 
 Prints one decision in full: the incident and its alerts, the facts analysis derived, every
 rule evaluated with each condition's fact value and result, the candidates and why they
@@ -14,11 +14,11 @@ action not run again because its intent already existed names the execution that
 ID is a decision id, an execution id or an execution key.
 
 options:
-  --dir DIR     knowledge store directory (default: knowledge)
+${STORE_HELP}
   --json        { decision, executions } as JSON
   -h, --help    this help
 
-exit codes: 0 ok, 1 no such decision, 2 usage error, 3 no knowledge store at DIR`;
+exit codes: 0 ok, 1 no such decision, 2 usage error, 3 no knowledge store at DIR or the database unreachable`;
 
 export async function findDecision(store: ExtendedKnowledgeStore, id: string): Promise<{ decision?: Decision; executions: readonly ExecutionRecord[] }> {
   let decision = await store.getDecision(id);
@@ -93,14 +93,15 @@ export const command: Command = {
   name: 'explain',
   summary: 'print one decision in full',
   async run(argv, io) {
-    const parsed = parseCommandArgs(argv, { dir: { type: 'string' }, json: { type: 'boolean' } }, HELP, io);
+    const parsed = parseCommandArgs(argv, { ...STORE_OPTIONS, json: { type: 'boolean' } }, HELP, io);
     if (!parsed) return EXIT.ok;
     const [id, ...extra] = parsed.positionals;
     if (id === undefined) throw new UsageError('expected a decision or execution ID');
     if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"`);
+    const where = storeLocation(parsed.values, process.env);
     let store: ExtendedKnowledgeStore;
     try {
-      store = await openReadonlyView((parsed.values['dir'] as string | undefined) ?? 'knowledge');
+      store = await openCliStore(where);
     } catch (err) {
       io.err(`mapek explain: ${(err as Error).message}`);
       return EXIT.unavailable;

@@ -2,11 +2,12 @@
 import { auditKnowledge, type AuditReport } from '../execute/audit.js';
 import { CharterClient } from '../integration/charter-client.js';
 import { readWriteLog } from '../integration/charter-writes.js';
-import { openReadonlyView } from '../knowledge/index.js';
+import { describeStore, type StoreLocation } from '../knowledge/index.js';
 import type { ExtendedKnowledgeStore } from '../types/knowledge.js';
 import { EXIT, UsageError, type Io } from './command.js';
+import { openCliStore } from './store-option.js';
 
-export const AUDIT_USAGE = 'mapek knowledge audit [--charter-url URL] [--json] [--dir DIR]';
+export const AUDIT_USAGE = 'mapek knowledge audit [--charter-url URL] [--json] [--dir DIR | --store-url URL]';
 export const AUDIT_HELP = `  audit     compare the executions with Charter's writes and current state; exit 1 on any disagreement`;
 export const AUDIT_OPTION = `  --charter-url URL  audit: the Charter to compare with (default: $CHARTER_API_URL or http://127.0.0.1:8000)`;
 
@@ -34,12 +35,12 @@ export function formatAudit(r: AuditReport, dir: string, url: string): string {
   return [head, `${n} disagreement${n === 1 ? '' : 's'}:`, ...r.disagreements.map((d) => `  ${d.kind.padEnd(width)}  ${d.message}`)].join('\n');
 }
 
-export async function audit(v: Record<string, unknown>, env: Readonly<Record<string, string | undefined>>, io: Io): Promise<number> {
+export async function audit(v: Record<string, unknown>, where: StoreLocation, env: Readonly<Record<string, string | undefined>>, io: Io): Promise<number> {
   const url = charterUrlOf(v['charter-url'], env);
-  const dir = (v['dir'] as string | undefined) ?? 'knowledge';
+  const dir = describeStore(where);
   let store: ExtendedKnowledgeStore;
   try {
-    store = await openReadonlyView(dir);
+    store = await openCliStore(where);
   } catch (err) {
     io.err(`mapek knowledge: ${(err as Error).message}`);
     return EXIT.unavailable;

@@ -1,15 +1,17 @@
 /** `mapek knowledge weights|history|shadow|audit`: what the learner believes, what was done, what shadow rules would have done, and whether Charter agrees; read only. */
-import { openReadonlyView } from '../knowledge/index.js';
 import { shadowReport } from '../simulate/shadow-report.js';
 import type { Estimate, ExecutionRecord, WeightChange } from '../types/execution.js';
 import type { ExtendedKnowledgeStore } from '../types/knowledge.js';
 import { EXIT, parseCommandArgs, UsageError, type Command, type Io } from './command.js';
 import { audit, AUDIT_HELP, AUDIT_OPTION, AUDIT_USAGE } from './knowledge-audit.js';
+import { exportCommand, importCommand } from './knowledge-transfer.js';
+import { openCliStore, STORE_HELP, STORE_OPTIONS, storeLocation } from './store-option.js';
 
-const HELP = `usage: mapek knowledge weights [--explain] [--json] [--dir DIR]
-       mapek knowledge history [--limit N] [--json] [--dir DIR]
-       mapek knowledge shadow [--limit N] [--json] [--dir DIR]
+const HELP = `usage: mapek knowledge weights [--explain] [--json] [--dir DIR | --store-url URL]
+       mapek knowledge history [--limit N] [--json] [--dir DIR | --store-url URL]
+       mapek knowledge shadow [--limit N] [--json] [--dir DIR | --store-url URL]
        ${AUDIT_USAGE}
+       mapek knowledge export|import … (see mapek knowledge export --help)
 
   weights   each plan rule's learned weight per situation (incident kind): estimate, evidence, why
   history   the most recent executions, newest first
@@ -18,7 +20,7 @@ const HELP = `usage: mapek knowledge weights [--explain] [--json] [--dir DIR]
 ${AUDIT_HELP}
 
 options:
-  --dir DIR     knowledge store directory (default: knowledge)
+${STORE_HELP}
   --explain     weights: per rule and situation, the estimate, its uncertainty, the
                 evidence and why it ranks where it does
   --limit N     history: how many executions (default 20); shadow: how many recent
@@ -27,9 +29,9 @@ ${AUDIT_OPTION}
   --json        machine-readable output
   -h, --help    this help
 
-Reads the store files without locking them; safe while the service runs.
+Reads the store files without locking them (or the database); safe while the service runs.
 exit codes: 0 ok (audit: no disagreement), 1 audit: disagreements found, 2 usage error,
-3 no knowledge store at DIR, or (audit) Charter unreachable`;
+3 no knowledge store at DIR, the database unreachable, or (audit) Charter unreachable`;
 
 export interface WeightRow {
   /** The key in the weights: `rule|situation` for a situated weight, else the rule id. */
@@ -145,23 +147,26 @@ async function history(store: ExtendedKnowledgeStore, limit: number, json: boole
 
 export const command: Command = {
   name: 'knowledge',
-  summary: 'inspect the knowledge store: `weights [--explain]`, `history`, `shadow`, `audit` (against Charter)',
+  summary: 'inspect the knowledge store: `weights [--explain]`, `history`, `shadow`, `audit` (against Charter); `export`/`import` (NDJSON)',
   async run(argv, io) {
-    const parsed = parseCommandArgs(argv, { dir: { type: 'string' }, explain: { type: 'boolean' }, json: { type: 'boolean' }, limit: { type: 'string' }, 'charter-url': { type: 'string' } }, HELP, io);
+    if (argv[0] === 'export') return exportCommand(argv.slice(1), io, process.env);
+    if (argv[0] === 'import') return importCommand(argv.slice(1), io, process.env);
+    const parsed = parseCommandArgs(argv, { ...STORE_OPTIONS, explain: { type: 'boolean' }, json: { type: 'boolean' }, limit: { type: 'string' }, 'charter-url': { type: 'string' } }, HELP, io);
     if (!parsed) return EXIT.ok;
     const [sub, ...extra] = parsed.positionals;
     const SUBS = ['weights', 'history', 'shadow', 'audit'];
     if (sub === undefined || !SUBS.includes(sub)) throw new UsageError(sub === undefined ? 'expected a subcommand: weights, history, shadow or audit' : `unknown subcommand "${sub}" (expected weights, history, shadow or audit)`);
     if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"`);
     const v = parsed.values;
-    if (sub === 'audit') return audit(v, process.env, io);
+    const where = storeLocation(v, process.env);
+    if (sub === 'audit') return audit(v, where, process.env, io);
     if (v['charter-url'] !== undefined) throw new UsageError('--charter-url: only for audit');
     const limitText = (v['limit'] as string | undefined) ?? (sub === 'shadow' ? '1000' : '20');
     const limit = Number(limitText);
     if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit: expected a positive integer, got "${limitText}"`);
     let store: ExtendedKnowledgeStore;
     try {
-      store = await openReadonlyView((v['dir'] as string | undefined) ?? 'knowledge');
+      store = await openCliStore(where);
     } catch (err) {
       io.err(`mapek knowledge: ${(err as Error).message}`);
       return EXIT.unavailable;

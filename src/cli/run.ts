@@ -9,7 +9,7 @@ import { Service, StartError } from '../app/service.js';
 import { createLogger } from '../observability/logger.js';
 import { loadRuleSet } from '../rules/load.js';
 import { formatIssue } from '../types/errors.js';
-import { NedbKnowledgeStore } from '../knowledge/index.js';
+import { describeStore, openStore, type NedbKnowledgeStore, type PostgresKnowledgeStore } from '../knowledge/index.js';
 import type { ExecutorOptionsInput } from '../execute/options.js';
 
 const HELP = `usage: mapek run [--config FILE] [options] [--check]
@@ -87,11 +87,13 @@ export async function runService(flags: Record<string, unknown>, env: Readonly<R
   log.info('starting', { config: redactedConfig(config), pid: process.pid });
   if (config.webhookAuth === 'off') log.warn('webhook authentication is off (MAPEK_WEBHOOK_AUTH=off): any local process can post alerts', { listenHost: config.listenHost });
   else log.info('webhook authentication: bearer token (MAPEK_WEBHOOK_TOKEN)');
-  let store: NedbKnowledgeStore;
+  let store: NedbKnowledgeStore | PostgresKnowledgeStore;
+  const where = { url: config.storeUrl, dir: config.knowledgeDir };
   try {
-    store = await NedbKnowledgeStore.open(config.knowledgeDir);
+    store = await openStore(where);
   } catch (err) {
-    log.error('cannot open the knowledge store', { dir: config.knowledgeDir, error: (err as Error).message });
+    const option = config.storeUrl !== undefined ? { option: 'store URL (--store-url, MAPEK_STORE_URL, store.url)', store: describeStore(where) } : { dir: config.knowledgeDir };
+    log.error('cannot open the knowledge store', { ...option, error: (err as Error).message });
     return EXIT.unavailable;
   }
   for (const r of store.loadReports()) log.warn('knowledge store: dropped corrupt lines (backup kept)', { file: r.file, dropped: r.dropped, lines: r.lines, backup: r.backup });

@@ -21,6 +21,9 @@ export interface ConfigSources {
 
 export type CompileResult = { readonly ok: true; readonly config: Config } | { readonly ok: false; readonly errors: readonly string[] };
 
+/** True when `key` is the mapping of dotted file options (`store` of `store.url`). */
+const isGroup = (key: string): boolean => OPTIONS.some((o) => o.file.startsWith(`${key}.`));
+
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
 const EMPTY_SECRET_HINT: Partial<Record<string, string>> = {
@@ -61,6 +64,10 @@ export function compileConfig(sources: ConfigSources): CompileResult {
     } else {
       for (const [key, { value, line }] of parsed.file.entries) {
         const spec = OPTIONS.find((o) => o.file === key);
+        if (spec === undefined && isGroup(key)) {
+          applyGroup(key, value, line, parsed.file.lineOf);
+          continue;
+        }
         if (spec === undefined) {
           errors.push(`${sources.file.path}:${line}: unknown key "${key}"`);
           continue;
@@ -85,6 +92,20 @@ export function compileConfig(sources: ConfigSources): CompileResult {
     if (raw !== undefined) apply(spec, raw, `--${spec.flag}`);
   }
 
+  /** A mapping of dotted options (`store: { url: … }` for `store.url`): each key checked like a top-level one. */
+  function applyGroup(group: string, value: unknown, line: number, lineOf: (path: readonly (string | number)[]) => number): void {
+    const path = sources.file!.path;
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      errors.push(`${path}:${line}: ${group}: must be a mapping (${OPTIONS.filter((o) => o.file.startsWith(`${group}.`)).map((o) => o.file).join(', ')})`);
+      return;
+    }
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      const spec = OPTIONS.find((o) => o.file === `${group}.${k}`);
+      if (spec === undefined) errors.push(`${path}:${lineOf([group, k])}: unknown key "${group}.${k}"`);
+      else apply(spec, v, `${path}:${lineOf([group, k])}: ${group}.${k}`);
+    }
+  }
+
   function apply(spec: OptionSpec, raw: unknown, where: string): void {
     const v = parseValue(spec.kind, raw);
     if (v.ok) out[spec.key] = v.value;
@@ -106,7 +127,7 @@ export function redactedConfig(config: Config): Record<string, unknown> {
     const v = copy[o.key];
     if (v === undefined) continue;
     if (o.secret === true) copy[o.key] = REDACTED;
-    else if (o.kind === 'url' && typeof v === 'string') copy[o.key] = redactCredentials(v);
+    else if ((o.kind === 'url' || o.kind === 'store-url') && typeof v === 'string') copy[o.key] = redactCredentials(v);
   }
   return copy;
 }

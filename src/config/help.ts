@@ -22,6 +22,7 @@ export function valueName(spec: OptionSpec): string | undefined {
     host: 'HOST',
     mapping: undefined,
     auth: 'token|off',
+    'store-url': 'URL',
   };
   return byKind[spec.kind];
 }
@@ -46,6 +47,7 @@ export function defaultText(spec: OptionSpec): string {
     case 'port':
     case 'host':
     case 'auth':
+    case 'store-url':
       return String(d);
     default: {
       const never: never = spec.kind;

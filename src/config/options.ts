@@ -4,12 +4,12 @@
  * table docs/MAPE_K_RUNBOOK.md documents; compile.ts turns it into a resolved Config.
  */
 
-export type OptionKind = 'url' | 'string' | 'seconds' | 'milliseconds' | 'integer' | 'boolean' | 'level' | 'list' | 'port' | 'host' | 'mapping' | 'auth';
+export type OptionKind = 'url' | 'string' | 'seconds' | 'milliseconds' | 'integer' | 'boolean' | 'level' | 'list' | 'port' | 'host' | 'mapping' | 'auth' | 'store-url';
 
 export interface OptionSpec {
   /** Key in Config. */
   readonly key: ConfigKey;
-  /** Key in the YAML file (durations there are in the same unit as the environment). */
+  /** Key in the YAML file (durations there are in the same unit as the environment); `a.b` is key b of the mapping a. */
   readonly file: string;
   readonly env?: string;
   readonly flag?: string;
@@ -52,6 +52,8 @@ export interface Config {
   readonly webhookAuth: WebhookAuth | undefined;
   readonly webhookMaxBytes: number;
   readonly knowledgeDir: string;
+  /** A shared PostgreSQL store (postgres://…); undefined: the journal store under knowledgeDir. */
+  readonly storeUrl: string | undefined;
   readonly rules: readonly string[];
   readonly reloadDebounceMs: number;
   readonly dryRun: boolean;
@@ -83,6 +85,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'consoleReadAuth', file: 'consoleReadAuth', env: 'MAPEK_CONSOLE_READ_AUTH', kind: 'boolean', default: false, doc: 'Require the API token for the console\'s read-only views on loopback too; off loopback they always require it.' },
   { key: 'webhookMaxBytes', file: 'webhookMaxBytes', env: 'MAPEK_WEBHOOK_MAX_BYTES', kind: 'integer', default: 1_048_576, doc: 'Largest webhook body accepted; larger bodies get 413.' },
   { key: 'knowledgeDir', file: 'knowledgeDir', env: 'MAPEK_KNOWLEDGE_DIR', flag: 'knowledge-dir', kind: 'string', valueName: 'DIR', default: 'knowledge', doc: 'Directory of the knowledge store (decisions, executions, weights).' },
+  { key: 'storeUrl', file: 'store.url', env: 'MAPEK_STORE_URL', flag: 'store-url', kind: 'store-url', default: undefined, doc: 'A shared PostgreSQL knowledge store (postgres://USER@HOST:PORT/DB; password from PGPASSWORD or ~/.pgpass rather than the URL) instead of the files under the knowledge directory: what several replicas need. Unset: the files.' },
   { key: 'rules', file: 'rules', env: 'MAPEK_RULES', flag: 'rules', kind: 'list', default: ['rules'], doc: 'Rule files or directories (comma separated in the environment).' },
   { key: 'reloadDebounceMs', file: 'reloadDebounceMs', env: 'MAPEK_RELOAD_DEBOUNCE', kind: 'milliseconds', default: 300, doc: 'Milliseconds to wait after a rule file changes before reloading.' },
   { key: 'dryRun', file: 'dryRun', env: 'MAPEK_DRY_RUN', flag: 'dry-run', kind: 'boolean', default: false, doc: 'Plan and record, never write to Charter.' },

@@ -1,3 +1,4 @@
+import { redactCredentials } from '../types/redact.js';
 import { LOG_LEVELS, WEBHOOK_AUTH, type OptionKind } from './options.js';
 
 /** Result of parsing one raw option value: the compiled value or what is wrong with it. */
@@ -79,6 +80,17 @@ export function parseValue(kind: OptionKind, raw: unknown): ParsedValue {
     case 'auth':
       if (typeof raw === 'string' && (WEBHOOK_AUTH as readonly string[]).includes(raw)) return ok(raw);
       return bad(`must be one of ${WEBHOOK_AUTH.join(', ')}, got ${show(raw)}`);
+    case 'store-url': {
+      // The URL may carry a password: a message shows it redacted.
+      const shown = typeof raw === 'string' ? JSON.stringify(redactCredentials(raw)) : show(raw);
+      if (typeof raw !== 'string' || !/^postgres(ql)?:\/\/[^/]/i.test(raw)) return bad(`must be a postgres:// or postgresql:// URL, got ${shown}`);
+      try {
+        new URL(raw);
+      } catch {
+        return bad(`must be a postgres:// or postgresql:// URL, got ${shown}`);
+      }
+      return ok(raw);
+    }
     case 'mapping':
       if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return bad(`must be a mapping, got ${show(raw)}`);
       return ok(raw);

@@ -10,3 +10,5 @@ export { credit, uncredited, type Credit } from './credit.js';
 export { relearn, planRuleIds, planRulesOf, LEARN_WINDOW } from './relearn.js';
 export { openReadonlyView } from './view.js';
 export { PostgresKnowledgeStore, StoreUnavailableError, SchemaVersionError, describeUrl, isPostgresUrl, type PostgresStoreOptions, type ConnectionOptions } from './postgres/index.js';
+export { openStore, openStoreView, describeStore, type StoreLocation, type OpenStoreOptions } from './open-store.js';
+export { exportRecords, importRecords, parseTransfer, TRANSFER_ORDER, type ImportSummary, type TransferLine } from './transfer.js';

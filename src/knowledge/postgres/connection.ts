@@ -60,7 +60,7 @@ export function isConnectionError(err: unknown): boolean {
   return /Connection terminated|not queryable|timeout exceeded when trying to connect|connection error/i.test(m);
 }
 
-const realSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms).unref());
+const realSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export class Connection {
   readonly where: string;

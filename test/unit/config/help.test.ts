@@ -52,6 +52,7 @@ function sample(o: OptionSpec): string {
     case 'boolean': return 'true';
     case 'auth': return 'off';
     case 'mapping': return '';
+    case 'store-url': return 'postgres://mapek@127.0.0.1:5432/mapek';
   }
 }
 

@@ -103,7 +103,7 @@ test('exit 2: a bad --charter-url, --charter-url outside audit; --help names aud
   t.is(extra.stderr(), 'mapek knowledge: unexpected argument "more"\n');
   const h = captureIo();
   t.is(await main(['knowledge', '--help'], h), 0);
-  t.true(h.stdout().includes('       mapek knowledge audit [--charter-url URL] [--json] [--dir DIR]\n'));
+  t.true(h.stdout().includes('       mapek knowledge audit [--charter-url URL] [--json] [--dir DIR | --store-url URL]\n'));
   t.true(h.stdout().includes("  audit     compare the executions with Charter's writes and current state; exit 1 on any disagreement\n"));
 });
 

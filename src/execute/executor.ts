@@ -3,7 +3,7 @@ import type { Candidate, Decision, DuplicateIntent } from '../types/decision.js'
 import type { ExecutionRecord } from '../types/execution.js';
 import type { BreakerState, Executor, ExecutorDebt, PendingVerification } from '../types/executor.js';
 import type { Snapshot } from '../types/snapshot.js';
-import { loadBreaker } from './breaker-store.js';
+import { loadGuardMemory, saveHysteresis } from './guard-memory.js';
 import { closeRejected } from './dedup-stage.js';
 import type { ExecutorDeps } from './deps.js';
 import { isDuplicate, nextBest, releaseUnstarted, runCandidate, screen, type Screened } from './pipeline.js';
@@ -159,9 +159,9 @@ export function createExecutor(deps: ExecutorDeps): Executor & { readonly option
   const shared = createState(deps);
   const st = shared;
   let recoverAgain = false;
-  let breakerLoaded: Promise<void> | undefined;
+  let guardsLoaded: Promise<void> | undefined;
   // Once, before the executor first acts or verifies: a restart keeps an open breaker open.
-  const loadOnce = (): Promise<void> => (breakerLoaded ??= loadBreaker(st));
+  const loadOnce = (): Promise<void> => (guardsLoaded ??= loadGuardMemory(st));
 
   const doRecover = async (): Promise<ExecutionRecord[]> => {
     await loadOnce();
@@ -199,6 +199,7 @@ export function createExecutor(deps: ExecutorDeps): Executor & { readonly option
         out.push(...(await nextBestAfterRecovery(st, snapshot, cycleId)));
       }
       st.hysteresis.observe(cycleId, decisions.filter((d) => d.chosen.length > 0).map((d) => d.incidentId), st.now());
+      await saveHysteresis(st);
       // Screen every chosen action first, so that each stored decision says which already
       // have an intent (and whose); then store the cycle's decisions in one write, before
       // any intent: every chosen action is accounted for, and no action runs unrecorded.
@@ -235,6 +236,11 @@ export function createExecutor(deps: ExecutorDeps): Executor & { readonly option
     },
 
     recover: doRecover,
+
+    async reloadState(): Promise<void> {
+      guardsLoaded = loadGuardMemory(st);
+      await guardsLoaded;
+    },
 
     pending(): readonly PendingVerification[] {
       return [...st.queue].map(([key, dueAt]) => ({ key, dueAt })).sort((a, b) => a.dueAt - b.dueAt);

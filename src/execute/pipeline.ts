@@ -11,6 +11,7 @@ import { apply } from './apply-stage.js';
 import { dedup, type DedupResult } from './dedup-stage.js';
 import { escalate, expectedSuccess } from './escalate.js';
 import { admit, checkGuards, type Block } from './guard-stage.js';
+import { saveRateLimits } from './guard-memory.js';
 import { incidentAlerts, oldestFiring } from './guards/alerts.js';
 import { blockedKey, episodeOf, intentKey } from './key.js';
 import { newRecord } from './record.js';
@@ -109,6 +110,7 @@ export async function runCandidate(st: ExecState, x: RunInput, screened?: Screen
     }
   }
   admit(st, x.candidate);
+  await saveRateLimits(st);
   st.inflight.add(key);
   try {
     r = await apply(st, r);

@@ -37,6 +37,12 @@ export interface Executor {
   verifyDue(): Promise<readonly ExecutionRecord[]>;
   /** At start: reconciles intents a previous process left pending or unverified. */
   recover(): Promise<readonly ExecutionRecord[]>;
+  /**
+   * Reads the guard rails' state (circuit breaker, rate-limit buckets, hysteresis streaks)
+   * from the store again, replacing this process's: what a replica calls when it takes over
+   * the lead, before its first cycle (then recover()). Docs: docs/EXECUTION.md.
+   */
+  reloadState(): Promise<void>;
   /** Scheduled verifications, soonest first. */
   pending(): readonly PendingVerification[];
   /** Waits (injected sleep) until every scheduled verification has run. */

@@ -9,6 +9,22 @@ export interface Seen {
   readonly since: number;
 }
 
+/**
+ * What survives a restart or a failover (guard-memory.ts keeps it in the store): the streaks.
+ * Not the last cycle id: ids are unique per process, and leaving it out keeps an unchanged
+ * state from being written again every cycle.
+ */
+export interface HysteresisMemory {
+  readonly seen: Readonly<Record<string, Seen>>;
+}
+
+export function isHysteresisMemory(v: unknown): v is HysteresisMemory {
+  if (v === null || typeof v !== 'object') return false;
+  const m = v as { seen?: unknown };
+  if (m.seen === null || typeof m.seen !== 'object' || Array.isArray(m.seen)) return false;
+  return Object.values(m.seen as object).every((s: { cycles?: unknown; since?: unknown }) => Number.isInteger(s?.cycles) && typeof s?.since === 'number');
+}
+
 export class HysteresisTracker {
   private seen = new Map<string, Seen>();
   private lastCycle: string | undefined;
@@ -23,6 +39,15 @@ export class HysteresisTracker {
       next.set(id, prev ? { cycles: prev.cycles + 1, since: prev.since } : { cycles: 1, since: now });
     }
     this.seen = next;
+  }
+
+  memory(): HysteresisMemory {
+    return { seen: Object.fromEntries(this.seen) };
+  }
+
+  /** Takes over the streaks the previous leader counted: the next cycle continues them. */
+  restore(m: HysteresisMemory): void {
+    this.seen = new Map(Object.entries(m.seen));
   }
 
   get(incidentId: string): Seen | undefined {

@@ -1,6 +1,18 @@
 /** A token bucket (rate limit): `burst` tokens, refilled at `perMinute`; clock passed in. */
 import type { BucketOptions } from '../options.js';
 
+/** What survives a restart or a failover (guard-memory.ts keeps it in the store). */
+export interface BucketMemory {
+  readonly tokens: number;
+  readonly last?: number;
+}
+
+export function isBucketMemory(v: unknown): v is BucketMemory {
+  if (v === null || typeof v !== 'object') return false;
+  const m = v as { tokens?: unknown; last?: unknown };
+  return typeof m.tokens === 'number' && Number.isFinite(m.tokens) && (m.last === undefined || (typeof m.last === 'number' && Number.isFinite(m.last)));
+}
+
 export class TokenBucket {
   private tokens: number;
   private last: number | undefined;
@@ -20,6 +32,16 @@ export class TokenBucket {
   peek(now: number): boolean {
     this.refill(now);
     return this.tokens >= 1;
+  }
+
+  memory(): BucketMemory {
+    return { tokens: this.tokens, ...(this.last !== undefined ? { last: this.last } : {}) };
+  }
+
+  /** Takes over what the previous leader left (never more than the burst now configured). */
+  restore(m: BucketMemory): void {
+    this.tokens = Math.max(0, Math.min(this.o.burst, m.tokens));
+    this.last = m.last;
   }
 
   take(now: number): void {

@@ -87,6 +87,8 @@ export class Connection {
     // An idle connection the server closed (restart, failover) is dropped by the pool; without
     // a listener its error would end the process.
     pool.on('error', () => undefined);
+    // The same for a connection cut while checked out: its query rejects, which is what we act on.
+    pool.on('connect', (client) => client.on('error', () => undefined));
     return pool;
   }
 

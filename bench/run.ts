@@ -14,10 +14,11 @@ import { ingestSection } from './sections/ingest.js';
 import { learningSection } from './sections/learning.js';
 import { simulateSection } from './sections/simulate.js';
 import { stackSection } from './sections/stack.js';
+import { storeSection } from './sections/store.js';
 import { startupSection } from './sections/startup.js';
 import { webhookSection } from './sections/webhook.js';
 
-export const SECTIONS: readonly Section[] = [analyzeSection, factsSection, webhookSection, stackSection, simulateSection, footprintSection, ingestSection, learningSection, startupSection];
+export const SECTIONS: readonly Section[] = [analyzeSection, factsSection, webhookSection, stackSection, simulateSection, footprintSection, ingestSection, learningSection, startupSection, storeSection];
 
 const USAGE = `usage: npm run bench -- [--only SECTION[,SECTION]] [--quick]
 sections: ${SECTIONS.map((s) => s.name).join(', ')}`;

@@ -9,3 +9,4 @@ export { learn, situationStats, trendOf, markOf, isNewOutcome, ruleInfo, weightF
 export { credit, uncredited, type Credit } from './credit.js';
 export { relearn, planRuleIds, planRulesOf, LEARN_WINDOW } from './relearn.js';
 export { openReadonlyView } from './view.js';
+export { PostgresKnowledgeStore, StoreUnavailableError, SchemaVersionError, describeUrl, isPostgresUrl, type PostgresStoreOptions, type ConnectionOptions } from './postgres/index.js';

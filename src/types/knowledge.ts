@@ -84,6 +84,8 @@ export interface StoreHealth {
   readonly retentionError?: string;
   /** Why the newest write failed (disk full, permissions): records are behind until one succeeds. */
   readonly writeError?: string;
+  /** Why a shared store (PostgreSQL) cannot be reached now, with host:port; it is retried with backoff. */
+  readonly unreachable?: string;
 }
 
 export interface RetentionResult {

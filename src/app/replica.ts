@@ -21,8 +21,3 @@ export function replicaCoordinator(config: Config, storeUrl: string, log: Logger
     log: (level, msg, fields) => log[level](msg, fields),
   });
 }
-
-/** Whether a store URL names PostgreSQL (the only shared store). */
-export function isPostgresUrl(url: string | undefined): url is string {
-  return url !== undefined && /^postgres(ql)?:\/\//.test(url);
-}

@@ -9,7 +9,9 @@ import { Service, StartError } from '../app/service.js';
 import { createLogger } from '../observability/logger.js';
 import { loadRuleSet } from '../rules/load.js';
 import { formatIssue } from '../types/errors.js';
-import { NedbKnowledgeStore } from '../knowledge/index.js';
+import { describeUrl, isPostgresUrl, NedbKnowledgeStore, PostgresKnowledgeStore } from '../knowledge/index.js';
+import { replicaCoordinator } from '../app/replica.js';
+import type { Coordinator } from '../coordination/coordinator.js';
 import type { ExecutorOptionsInput } from '../execute/options.js';
 
 const HELP = `usage: mapek run [--config FILE] [options] [--check]
@@ -87,11 +89,18 @@ export async function runService(flags: Record<string, unknown>, env: Readonly<R
   log.info('starting', { config: redactedConfig(config), pid: process.pid });
   if (config.webhookAuth === 'off') log.warn('webhook authentication is off (MAPEK_WEBHOOK_AUTH=off): any local process can post alerts', { listenHost: config.listenHost });
   else log.info('webhook authentication: bearer token (MAPEK_WEBHOOK_TOKEN)');
-  let store: NedbKnowledgeStore;
+  let store: NedbKnowledgeStore | PostgresKnowledgeStore;
+  let coordinator: Coordinator | undefined;
+  const storeUrl = config.storeUrl;
   try {
-    store = await NedbKnowledgeStore.open(config.knowledgeDir);
+    if (storeUrl !== undefined && isPostgresUrl(storeUrl)) {
+      // A shared store: replicas elect one leader; the store fences its writes with the lease.
+      coordinator = replicaCoordinator(config, storeUrl, log);
+      store = await PostgresKnowledgeStore.open(storeUrl, { fence: coordinator });
+      log.info('knowledge store: PostgreSQL; this replica competes for the leader lease', { store: describeUrl(storeUrl), replicaId: coordinator.replicaId, leaseTtlMs: config.leaseTtlMs });
+    } else store = await NedbKnowledgeStore.open(config.knowledgeDir);
   } catch (err) {
-    log.error('cannot open the knowledge store', { dir: config.knowledgeDir, error: (err as Error).message });
+    log.error('cannot open the knowledge store', { ...(storeUrl !== undefined ? { store: describeUrl(storeUrl) } : { dir: config.knowledgeDir }), error: (err as Error).message });
     return EXIT.unavailable;
   }
   for (const r of store.loadReports()) log.warn('knowledge store: dropped corrupt lines (backup kept)', { file: r.file, dropped: r.dropped, lines: r.lines, backup: r.backup });
@@ -102,6 +111,7 @@ export async function runService(flags: Record<string, unknown>, env: Readonly<R
     store,
     loadRules: loadRuleSet,
     executorOptions: config.executor as ExecutorOptionsInput,
+    ...(coordinator ? { coordinator } : {}),
   });
 
   let resolveStopped: (code: number) => void = () => undefined;
@@ -128,6 +138,7 @@ export async function runService(flags: Record<string, unknown>, env: Readonly<R
     process.off('SIGTERM', term);
     process.off('SIGINT', int);
     process.off('SIGHUP', onHup);
+    await coordinator?.stop().catch(() => undefined);
     await store.close().catch(() => undefined);
     if (err instanceof StartError) {
       log.error('cannot start', { error: err.message });

@@ -62,6 +62,8 @@ export interface Config {
   readonly unreadyAfterFailedCycles: number;
   /** Guard-rail settings passed to the executor (validated there; docs/EXECUTION.md). */
   readonly executor: Readonly<Record<string, unknown>>;
+  /** postgres://… selects the shared PostgreSQL knowledge store (and leader election); undefined: nedb under knowledgeDir. */
+  readonly storeUrl: string | undefined;
   /** Leader lease TTL with a shared PostgreSQL store (ms, on the database's clock). */
   readonly leaseTtlMs: number;
   /** Renewal period of the lease (ms); undefined: a third of the TTL. */
@@ -97,6 +99,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'executor', file: 'executor', kind: 'mapping', default: {}, doc: 'Guard rails of the executor (cooldownMs, hysteresis, rateLimit, maxConcurrent, breaker, approvalRisk, …; file only, see docs/EXECUTION.md).' },
   { key: 'decisionsLimit', file: 'decisionsLimit', env: 'MAPEK_DECISIONS_LIMIT', kind: 'integer', default: 100, doc: 'Most decisions GET /api/v1/decisions returns.' },
   { key: 'unreadyAfterFailedCycles', file: 'unreadyAfterFailedCycles', env: 'MAPEK_UNREADY_AFTER_FAILED_CYCLES', kind: 'integer', default: 3, doc: 'Consecutive failed cycles after which /readyz answers 503 and /healthz says degraded (until a cycle succeeds).' },
+  { key: 'storeUrl', file: 'storeUrl', env: 'MAPEK_STORE_URL', flag: 'store-url', kind: 'string', valueName: 'URL', default: undefined, doc: 'postgres://… : the knowledge store is that PostgreSQL database, shared by replicas that elect one leader. Unset: nedb files under knowledgeDir (one node).' },
   { key: 'leaseTtlMs', file: 'leaseTtl', env: 'MAPEK_LEASE_TTL', flag: 'lease-ttl', kind: 'seconds', default: 10_000, doc: 'With a PostgreSQL store: seconds the leader lease lasts on the database\'s clock; a standby takes over at most this long after the leader stopped renewing.' },
   { key: 'leaseRenewMs', file: 'leaseRenew', env: 'MAPEK_LEASE_RENEW', flag: 'lease-renew', kind: 'seconds', default: undefined, doc: 'With a PostgreSQL store: seconds between lease renewals (default a third of leaseTtl; at most half of it).' },
   { key: 'replicaId', file: 'replicaId', env: 'MAPEK_REPLICA_ID', flag: 'replica-id', kind: 'string', valueName: 'ID', default: undefined, doc: 'This replica\'s name in the leader lease, /healthz and the logs (default hostname-pid).' },

@@ -45,6 +45,7 @@ const allowed = {
   analyze: ['rules', 'monitor'],
   execute: ['integration', 'knowledge'],
   knowledge: [],
+  coordination: [],
   integration: [],
   charter: ['integration'],
   simulate: ['analyze', 'monitor', 'rules', 'knowledge', 'observability'],

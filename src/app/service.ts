@@ -28,6 +28,9 @@ import { planRulesOf, relearn } from '../knowledge/relearn.js';
 import { authPolicy } from './console/auth.js';
 import { ConsoleFeed } from './console/feed.js';
 import { consoleRoutes } from './console/routes.js';
+import type { Coordinator } from '../coordination/coordinator.js';
+import type { LeaseToken } from '../types/coordination.js';
+import { fencedCharter } from './fenced-charter.js';
 
 /** Everything the service is built from; `mapek run`, the demo and tests supply it. */
 export interface ServiceParts {
@@ -54,6 +57,12 @@ export interface ServiceParts {
   /** After each cycle's record phase, e.g. the learner. */
   readonly afterRecord?: (records: readonly ExecutionRecord[]) => Promise<void>;
   readonly onCycle?: (r: CycleReport) => void;
+  /**
+   * With a shared PostgreSQL store: the leader election. Only the leader runs cycles; at
+   * takeover it rebuilds the executor from the store (guard rails, breaker) and recovers the
+   * intents the previous leader left. Absent: a single node, always the leader.
+   */
+  readonly coordinator?: Coordinator;
 }
 
 /**
@@ -63,7 +72,6 @@ export interface ServiceParts {
 export class Service {
   readonly metrics: ServiceMetrics;
   readonly rules: RuleSetHolder;
-  readonly executor: Executor;
   readonly controller: Controller;
   readonly monitor: CompositeMonitor;
   /** What the console (GET /) shows, pushed to open pages after every cycle. */
@@ -78,11 +86,23 @@ export class Service {
   private lastCycle: { id: string; status: string; at: string } | undefined;
   /** Quarantined documents already logged. */
   private quarantineLogged = 0;
+  private current: Executor;
+  /** The takeover in progress (recovery before the first cycle), if any. */
+  private takeover: Promise<void> | undefined;
   address: AddressInfo | undefined;
+
+  /** The executor of this tenure (rebuilt from the store at each takeover). */
+  get executor(): Executor {
+    return this.current;
+  }
 
   constructor(private readonly p: ServiceParts) {
     const timers = p.timers ?? realTimers;
-    this.metrics = createServiceMetrics({ storeQuarantined: () => p.store.health?.().quarantined ?? {} });
+    const coordinator = p.coordinator;
+    this.metrics = createServiceMetrics({
+      storeQuarantined: () => p.store.health?.().quarantined ?? {},
+      ...(coordinator ? { coordination: () => ({ ...coordinator.status(), leader: coordinator.isLeader() }) } : {}),
+    });
     this.rules = new RuleSetHolder(p.config.rules, p.loadRules, (rs) => createPlanner(rs), p.log, this.metrics);
     const sources: MonitorSource[] = [];
     if (p.prometheus) sources.push(new PrometheusSource(p.prometheus, () => factCatalog(this.rules.ruleSet())));
@@ -98,20 +118,7 @@ export class Service {
       }),
     );
     this.monitor = new CompositeMonitor({ sources, now: () => new Date(timers.now()), timeoutMs: p.config.requestTimeoutMs * 2 });
-    this.executor = createExecutor({
-      charter: p.executorCharter ?? p.charter,
-      store: p.store,
-      monitor: this.monitor,
-      verify: (snapshot, incidentId, condition) => {
-        const rs = this.rules.ruleSet();
-        if (rs === undefined) return { result: 'inconclusive' };
-        return verifyCondition(rs, snapshot, incidentId, condition);
-      },
-      clock: () => timers.now(),
-      options: { ...p.executorOptions, dryRun: p.config.dryRun || p.executorOptions?.dryRun === true },
-      ...(p.alertmanager ? { alertmanager: p.alertmanager } : {}),
-      log: p.log.child({ stage: 'execute' }),
-    });
+    this.current = this.buildExecutor();
     this.feed = new ConsoleFeed({
       store: p.store,
       ruleSet: () => this.rules.ruleSet(),
@@ -151,6 +158,57 @@ export class Service {
         this.feed.observeCycle(r);
         p.onCycle?.(r);
       },
+    });
+  }
+
+  /** A fresh executor: its guard-rail state is what the store holds (loaded before it first acts). */
+  private buildExecutor(): Executor {
+    const p = this.p;
+    const charter = p.executorCharter ?? p.charter;
+    return createExecutor({
+      charter: p.coordinator ? fencedCharter(charter, p.coordinator) : charter,
+      store: p.store,
+      monitor: this.monitor,
+      verify: (snapshot, incidentId, condition) => {
+        const rs = this.rules.ruleSet();
+        if (rs === undefined) return { result: 'inconclusive' };
+        return verifyCondition(rs, snapshot, incidentId, condition);
+      },
+      clock: () => (p.timers ?? realTimers).now(),
+      options: { ...p.executorOptions, dryRun: p.config.dryRun || p.executorOptions?.dryRun === true },
+      ...(p.alertmanager ? { alertmanager: p.alertmanager } : {}),
+      log: p.log.child({ stage: 'execute' }),
+    });
+  }
+
+  /** Reconciles intents left pending (by a crash, or by the previous leader) and logs them. */
+  private async recoverIntents(): Promise<void> {
+    const recovered = await this.executor.recover();
+    for (const r of recovered) this.p.log.info('recovered intent', { key: r.key, status: r.status, action: r.action.type, target: r.action.target });
+    for (const r of recovered) this.metrics.observeExecution(r);
+  }
+
+  /**
+   * This replica became the leader at `token.epoch`: once the previous tenure's cycle here (if
+   * any) has ended, a new executor is built from the store (guard rails as the store has
+   * them), the intents the previous leader left are recovered (journaled writes re-sent under
+   * their Idempotency-Key), and cycles resume. Lost again meanwhile: nothing resumes.
+   */
+  private onElected(token: LeaseToken): void {
+    const previous = this.takeover ?? Promise.resolve();
+    this.takeover = previous.then(async () => {
+      await this.controller.settled();
+      if (this.stopping || this.p.coordinator?.token()?.epoch !== token.epoch) return;
+      const t0 = performance.now();
+      this.current = this.buildExecutor();
+      try {
+        await this.recoverIntents();
+      } catch (err) {
+        this.p.log.error('takeover: recovery failed; retried by the next cycle', { epoch: token.epoch, error: (err as Error).message });
+      }
+      if (this.stopping || this.p.coordinator?.token()?.epoch !== token.epoch) return;
+      this.p.log.info('leader: cycles resume', { replicaId: token.holder, epoch: token.epoch, recoveryMs: Math.round(performance.now() - t0) });
+      this.controller.resume('takeover');
     });
   }
 
@@ -212,8 +270,10 @@ export class Service {
     if (debt.behind > 0) degraded.push({ source: 'knowledge', error: `${debt.behind} execution record update(s) kept in memory until the store takes them` });
     const failing = this.failing();
     const store = this.p.store.health?.();
+    const c = this.p.coordinator?.status();
     return {
       status: failing ? 'degraded' : 'ok',
+      ...(c ? { role: c.role, replicaId: c.replicaId, leader: c.leader ?? null, lease: { ttlMs: c.ttlMs, renewEveryMs: c.renewEveryMs, connected: c.connected, ...(c.lastError !== undefined ? { error: c.lastError } : {}) } } : {}),
       ...(failing ? { failedCycles: failing } : {}),
       ...(store ? { knowledge: store } : {}),
       degraded,
@@ -239,9 +299,8 @@ export class Service {
     if (needProm.length > 0) this.p.log.warn('declared facts need prometheus; without it they are null (missing)', { facts: needProm.join(', ') });
     const noQuery = this.p.prometheus !== undefined ? factsWithoutQuery(factCatalog(this.rules.ruleSet())) : [];
     if (noQuery.length > 0) this.p.log.warn('facts without a query in the rule files (rules/facts.yaml declares the built-ins); from prometheus they are null (missing)', { facts: noQuery.join(', ') });
-    const recovered = await this.executor.recover();
-    for (const r of recovered) this.p.log.info('recovered intent', { key: r.key, status: r.status, action: r.action.type, target: r.action.target });
-    for (const r of recovered) this.metrics.observeExecution(r);
+    // A replica recovers only as the leader, at takeover (another replica may be acting now).
+    if (this.p.coordinator === undefined) await this.recoverIntents();
     this.logQuarantined();
     const deferred = this.p.store.health?.().retentionError;
     if (deferred !== undefined) this.p.log.warn('knowledge store: retention and compaction deferred; retried after each cycle', { error: deferred });
@@ -255,7 +314,11 @@ export class Service {
         dedup,
         ...(this.alertIntake ? { held: this.alertIntake.held } : {}),
         onAlerts: () => {
-          this.controller.trigger('webhook');
+          const c = this.p.coordinator;
+          // A standby passes the trigger on at once: detection stays at the stack's floor
+          // whichever replica Alertmanager sent to.
+          if (c !== undefined && !c.isLeader()) void c.relay('webhook');
+          else this.controller.trigger('webhook');
         },
         accepting: () => !this.stopping,
         ready: () => this.ready(),
@@ -282,7 +345,27 @@ export class Service {
     if (this.p.watchRules !== false) {
       this.stopWatch = await watchPaths(this.p.config.rules, this.p.config.reloadDebounceMs, () => void this.reloadRules('file change'), this.p.log);
     }
+    const c = this.p.coordinator;
+    if (c !== undefined) {
+      this.controller.pause('standby: not the leader');
+      c.on({
+        elected: (token) => this.onElected(token),
+        deposed: (why) => {
+          this.controller.pause(`standby: ${why}`);
+          // What the lost tenure's executor still owed the store is fenced for good; the next
+          // leader's recovery settles it from the store. A standby owes nothing.
+          void this.controller.settled().then(() => {
+            if (this.p.coordinator?.isLeader() === false) this.current = this.buildExecutor();
+          });
+        },
+        relayed: (from, reason) => {
+          this.p.log.debug('trigger relayed by a standby', { from, reason });
+          this.controller.trigger('relayed');
+        },
+      });
+    }
     this.controller.start();
+    c?.start();
   }
 
   /** Re-reads the rule files (on change and on SIGHUP); an invalid edit keeps the old set. */
@@ -315,6 +398,8 @@ export class Service {
     const cycleId = this.controller.currentCycle();
     const finished = await this.controller.stop(this.p.config.shutdownGraceMs);
     if (!finished) this.p.log.warn('cycle still running at shutdown; its intent stays recorded for recovery', { cycleId, graceMs: this.p.config.shutdownGraceMs });
+    // Released before the store closes: a standby takes over at once, and later writes here are fenced.
+    await this.p.coordinator?.stop().catch((err: unknown) => this.p.log.warn('leader lease not released; it expires by itself', { error: (err as Error).message }));
     const pending = this.executor.pending().length;
     if (pending > 0) this.p.log.info('unverified actions left for the next start to verify', { pending });
     this.feed.close();

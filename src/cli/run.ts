@@ -9,7 +9,9 @@ import { Service, StartError } from '../app/service.js';
 import { createLogger } from '../observability/logger.js';
 import { loadRuleSet } from '../rules/load.js';
 import { formatIssue } from '../types/errors.js';
-import { describeStore, openStore, type NedbKnowledgeStore, type PostgresKnowledgeStore } from '../knowledge/index.js';
+import { describeStore, isPostgresUrl, openStore, type NedbKnowledgeStore, type PostgresKnowledgeStore } from '../knowledge/index.js';
+import { replicaCoordinator } from '../app/replica.js';
+import type { Coordinator } from '../coordination/coordinator.js';
 import type { ExecutorOptionsInput } from '../execute/options.js';
 
 const HELP = `usage: mapek run [--config FILE] [options] [--check]
@@ -88,9 +90,15 @@ export async function runService(flags: Record<string, unknown>, env: Readonly<R
   if (config.webhookAuth === 'off') log.warn('webhook authentication is off (MAPEK_WEBHOOK_AUTH=off): any local process can post alerts', { listenHost: config.listenHost });
   else log.info('webhook authentication: bearer token (MAPEK_WEBHOOK_TOKEN)');
   let store: NedbKnowledgeStore | PostgresKnowledgeStore;
+  let coordinator: Coordinator | undefined;
   const where = { url: config.storeUrl, dir: config.knowledgeDir };
   try {
-    store = await openStore(where);
+    if (config.storeUrl !== undefined && isPostgresUrl(config.storeUrl)) {
+      // A shared store: replicas elect one leader; the store fences its writes with the lease.
+      coordinator = replicaCoordinator(config, config.storeUrl, log);
+      store = await openStore(where, { fence: coordinator });
+      log.info('knowledge store: PostgreSQL; this replica competes for the leader lease', { store: describeStore(where), replicaId: coordinator.replicaId, leaseTtlMs: config.leaseTtlMs });
+    } else store = await openStore(where);
   } catch (err) {
     const option = config.storeUrl !== undefined ? { option: 'store URL (--store-url, MAPEK_STORE_URL, store.url)', store: describeStore(where) } : { dir: config.knowledgeDir };
     log.error('cannot open the knowledge store', { ...option, error: (err as Error).message });
@@ -104,6 +112,7 @@ export async function runService(flags: Record<string, unknown>, env: Readonly<R
     store,
     loadRules: loadRuleSet,
     executorOptions: config.executor as ExecutorOptionsInput,
+    ...(coordinator ? { coordinator } : {}),
   });
 
   let resolveStopped: (code: number) => void = () => undefined;
@@ -130,6 +139,7 @@ export async function runService(flags: Record<string, unknown>, env: Readonly<R
     process.off('SIGTERM', term);
     process.off('SIGINT', int);
     process.off('SIGHUP', onHup);
+    await coordinator?.stop().catch(() => undefined);
     await store.close().catch(() => undefined);
     if (err instanceof StartError) {
       log.error('cannot start', { error: err.message });

@@ -48,6 +48,18 @@ function webhookAuthErrors(out: Record<string, unknown>): string[] {
 }
 
 /**
+ * The lease renewal must leave room for a failed renewal before the lease lapses: at most half
+ * the TTL. Located where the renewal (else the TTL) was set.
+ */
+function leaseErrors(out: Record<string, unknown>, setBy: ReadonlyMap<ConfigKey, string>): string[] {
+  const ttl = out['leaseTtlMs'] as number;
+  const renew = out['leaseRenewMs'] as number | undefined;
+  if (renew === undefined || renew <= ttl / 2) return [];
+  const where = setBy.get('leaseRenewMs') ?? 'leaseRenew';
+  return [`${where}: must be at most half of the lease TTL (${ttl / 1000} s), got ${renew / 1000} s`];
+}
+
+/**
  * Compiles every source into one fully resolved, frozen Config: flags > env > file >
  * defaults. Every problem is reported at once, each naming its source and field, e.g.
  * `MAPE_K_INTERVAL: must be a positive number of seconds, got "abc"`.
@@ -55,6 +67,8 @@ function webhookAuthErrors(out: Record<string, unknown>): string[] {
 export function compileConfig(sources: ConfigSources): CompileResult {
   const errors: string[] = [];
   const out: Record<string, unknown> = {};
+  /** Where each option got its value (`FILE:LINE: key`, `MAPEK_…`, `--flag`), for cross-checks. */
+  const setBy = new Map<ConfigKey, string>();
   for (const o of OPTIONS) out[o.key] = sources.defaults?.[o.key] ?? o.default;
 
   if (sources.file) {
@@ -108,11 +122,13 @@ export function compileConfig(sources: ConfigSources): CompileResult {
 
   function apply(spec: OptionSpec, raw: unknown, where: string): void {
     const v = parseValue(spec.kind, raw);
-    if (v.ok) out[spec.key] = v.value;
-    else errors.push(`${where}: ${v.message}`);
+    if (v.ok) {
+      out[spec.key] = v.value;
+      setBy.set(spec.key, where);
+    } else errors.push(`${where}: ${v.message}`);
   }
 
-  if (errors.length === 0) errors.push(...webhookAuthErrors(out));
+  if (errors.length === 0) errors.push(...webhookAuthErrors(out), ...leaseErrors(out, setBy));
   if (errors.length > 0) return { ok: false, errors };
   return { ok: true, config: Object.freeze({ ...out, rules: Object.freeze([...(out['rules'] as string[])]) }) as unknown as Config };
 }

@@ -64,6 +64,12 @@ export interface Config {
   readonly unreadyAfterFailedCycles: number;
   /** Guard-rail settings passed to the executor (validated there; docs/EXECUTION.md). */
   readonly executor: Readonly<Record<string, unknown>>;
+  /** Leader lease TTL with a shared PostgreSQL store (ms, on the database's clock). */
+  readonly leaseTtlMs: number;
+  /** Renewal period of the lease (ms); undefined: a third of the TTL. */
+  readonly leaseRenewMs: number | undefined;
+  /** This replica's name in the lease; undefined: hostname-pid. */
+  readonly replicaId: string | undefined;
 }
 
 export type ConfigKey = keyof Config;
@@ -85,7 +91,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'consoleReadAuth', file: 'consoleReadAuth', env: 'MAPEK_CONSOLE_READ_AUTH', kind: 'boolean', default: false, doc: 'Require the API token for the console\'s read-only views on loopback too; off loopback they always require it.' },
   { key: 'webhookMaxBytes', file: 'webhookMaxBytes', env: 'MAPEK_WEBHOOK_MAX_BYTES', kind: 'integer', default: 1_048_576, doc: 'Largest webhook body accepted; larger bodies get 413.' },
   { key: 'knowledgeDir', file: 'knowledgeDir', env: 'MAPEK_KNOWLEDGE_DIR', flag: 'knowledge-dir', kind: 'string', valueName: 'DIR', default: 'knowledge', doc: 'Directory of the knowledge store (decisions, executions, weights).' },
-  { key: 'storeUrl', file: 'store.url', env: 'MAPEK_STORE_URL', flag: 'store-url', kind: 'store-url', default: undefined, doc: 'A shared PostgreSQL knowledge store (postgres://USER@HOST:PORT/DB; password from PGPASSWORD or ~/.pgpass rather than the URL) instead of the files under the knowledge directory: what several replicas need. Unset: the files.' },
+  { key: 'storeUrl', file: 'store.url', env: 'MAPEK_STORE_URL', flag: 'store-url', kind: 'store-url', default: undefined, doc: 'A shared PostgreSQL knowledge store (postgres://USER@HOST:PORT/DB; password from PGPASSWORD or ~/.pgpass rather than the URL) instead of the files under the knowledge directory: what several replicas need (they then elect one leader through a lease in it). Unset: the files (one node).' },
   { key: 'rules', file: 'rules', env: 'MAPEK_RULES', flag: 'rules', kind: 'list', default: ['rules'], doc: 'Rule files or directories (comma separated in the environment).' },
   { key: 'reloadDebounceMs', file: 'reloadDebounceMs', env: 'MAPEK_RELOAD_DEBOUNCE', kind: 'milliseconds', default: 300, doc: 'Milliseconds to wait after a rule file changes before reloading.' },
   { key: 'dryRun', file: 'dryRun', env: 'MAPEK_DRY_RUN', flag: 'dry-run', kind: 'boolean', default: false, doc: 'Plan and record, never write to Charter.' },
@@ -94,6 +100,9 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'executor', file: 'executor', kind: 'mapping', default: {}, doc: 'Guard rails of the executor (cooldownMs, hysteresis, rateLimit, maxConcurrent, breaker, approvalRisk, …; file only, see docs/EXECUTION.md).' },
   { key: 'decisionsLimit', file: 'decisionsLimit', env: 'MAPEK_DECISIONS_LIMIT', kind: 'integer', default: 100, doc: 'Most decisions GET /api/v1/decisions returns.' },
   { key: 'unreadyAfterFailedCycles', file: 'unreadyAfterFailedCycles', env: 'MAPEK_UNREADY_AFTER_FAILED_CYCLES', kind: 'integer', default: 3, doc: 'Consecutive failed cycles after which /readyz answers 503 and /healthz says degraded (until a cycle succeeds).' },
+  { key: 'leaseTtlMs', file: 'leaseTtl', env: 'MAPEK_LEASE_TTL', flag: 'lease-ttl', kind: 'seconds', default: 10_000, doc: 'With a PostgreSQL store: seconds the leader lease lasts on the database\'s clock; a standby takes over at most this long after the leader stopped renewing.' },
+  { key: 'leaseRenewMs', file: 'leaseRenew', env: 'MAPEK_LEASE_RENEW', flag: 'lease-renew', kind: 'seconds', default: undefined, doc: 'With a PostgreSQL store: seconds between lease renewals (default a third of leaseTtl; at most half of it).' },
+  { key: 'replicaId', file: 'replicaId', env: 'MAPEK_REPLICA_ID', flag: 'replica-id', kind: 'string', valueName: 'ID', default: undefined, doc: 'This replica\'s name in the leader lease, /healthz and the logs (default hostname-pid).' },
 ];
 
 export function optionFor(key: string): OptionSpec | undefined {

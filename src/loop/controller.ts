@@ -1,6 +1,6 @@
 import type { Logger } from '../observability/logger.js';
 import type { ServiceMetrics, Trigger } from '../observability/metrics.js';
-import { ABORT_STOP, ABORT_TIMEOUT, type CycleReport } from './cycle.js';
+import { ABORT_LEASE, ABORT_STOP, ABORT_TIMEOUT, type CycleReport } from './cycle.js';
 import { Alarm, type Timers } from './scheduler.js';
 
 /** The newest failed cycle. */
@@ -46,6 +46,8 @@ export class Controller {
   private kickHandle: unknown;
   private stopped = false;
   private started = false;
+  /** Set while this replica is not the leader: no cycle runs, triggers are dropped. */
+  private paused: string | undefined;
   private readonly timer: Alarm;
   private readonly verifyAlarm: Alarm;
   private idleWaiters: (() => void)[] = [];
@@ -65,9 +67,36 @@ export class Controller {
     this.trigger('startup');
   }
 
-  /** Asks for a cycle soon. Resolves false once stopping. */
+  /**
+   * Not the leader (`why`): drops pending triggers, cancels the timers and aborts the cycle
+   * in flight (no new phase, no new action starts; its unstarted actions are released); no
+   * cycle runs until resume(). Another replica acts meanwhile, so nothing is kept for later.
+   */
+  pause(why: string): void {
+    this.paused = why;
+    this.pending.clear();
+    this.timer.cancel();
+    this.verifyAlarm.cancel();
+    if (this.kickHandle !== undefined) this.o.timers.clearTimeout(this.kickHandle);
+    this.kickHandle = undefined;
+    this.abortCycle?.abort(ABORT_LEASE);
+    if (this.inFlight === undefined) this.notifyIdle();
+  }
+
+  /** Leader again: runs a cycle now (after the caller's takeover recovery). */
+  resume(reason: Trigger): void {
+    this.paused = undefined;
+    if (this.started) this.trigger(reason);
+  }
+
+  /** Why cycles are paused (this replica is a standby), or undefined. */
+  pausedBecause(): string | undefined {
+    return this.paused;
+  }
+
+  /** Asks for a cycle soon. Resolves false once stopping, or while paused. */
   trigger(reason: Trigger): boolean {
-    if (this.stopped) return false;
+    if (this.stopped || this.paused !== undefined) return false;
     if (this.pending.size > 0 || this.inFlight !== undefined) this.o.metrics?.triggersCoalesced.inc();
     this.pending.add(reason);
     if (this.inFlight === undefined && this.kickHandle === undefined) {
@@ -144,7 +173,7 @@ export class Controller {
   }
 
   private kick(): void {
-    if (this.inFlight !== undefined || this.stopped || this.pending.size === 0) return;
+    if (this.inFlight !== undefined || this.stopped || this.paused !== undefined || this.pending.size === 0) return;
     const triggers = [...this.pending];
     this.pending.clear();
     this.timer.cancel();
@@ -156,7 +185,7 @@ export class Controller {
         this.inFlight = undefined;
         this.current = undefined;
         this.cycles++;
-        if (!this.stopped) {
+        if (!this.stopped && this.paused === undefined) {
           this.timer.arm(this.o.timers.now() + this.o.intervalMs);
           const due = this.o.nextVerificationAt?.();
           if (due !== undefined) this.verifyAlarm.armEarliest(due);
@@ -211,6 +240,7 @@ export class Controller {
     if (first instanceof Error || (first as CycleReport | undefined)?.cycleId === undefined) {
       const message = first instanceof Error ? first.message : String(first);
       if (abort.signal.reason === ABORT_STOP) log.warn('cycle stopped at shutdown; no new phase started', { error: message });
+      else if (abort.signal.reason === ABORT_LEASE) log.warn('cycle aborted: the leader lease was lost; no new action starts here', { error: message });
       else log.error('cycle failed', { error: message });
       report = failed(cycleId, triggers, 'error', message);
     } else {
@@ -222,7 +252,8 @@ export class Controller {
   private finish(report: CycleReport, start: number): void {
     const seconds = (this.o.timers.now() - start) / 1000;
     if (report.status === 'ok') this.failedInRow = 0;
-    else {
+    else if (this.paused === undefined) {
+      // (A cycle cut short because another replica took over did not fail: not counted.)
       this.failedInRow += 1;
       this.lastFailure = { cycleId: report.cycleId, status: report.status, error: report.error ?? report.status, at: new Date(this.o.timers.now()).toISOString() };
     }

@@ -51,6 +51,8 @@ export class CycleAbortedError extends Error {
 /** The abort reasons the controller gives: the cycle's deadline passed, or the service stops. */
 export const ABORT_TIMEOUT = 'timed out';
 export const ABORT_STOP = 'stopped: shutting down';
+/** The replica lost the leader lease: another replica acts now. */
+export const ABORT_LEASE = 'stopped: leader lease lost';
 
 /**
  * One level-based pass: read weights → observe → plan → execute → record. The snapshot is

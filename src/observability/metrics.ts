@@ -8,7 +8,7 @@ import type { ExecutionRecord } from '../types/execution.js';
  */
 export type Phase = 'monitor' | 'plan' | 'execute' | 'record';
 export type CycleResult = 'ok' | 'error' | 'timeout';
-export type Trigger = 'timer' | 'webhook' | 'startup' | 'verify' | 'manual' | 'reload';
+export type Trigger = 'timer' | 'webhook' | 'startup' | 'verify' | 'manual' | 'reload' | 'takeover' | 'relayed';
 export type WebhookResult = 'accepted' | 'duplicate' | 'rejected' | 'unauthorized' | 'too_large';
 export const SOURCES = ['prometheus', 'alertmanager', 'charter'] as const;
 
@@ -38,6 +38,10 @@ export interface ServiceMetrics {
   readonly triggersCoalesced: Counter;
   readonly cyclesFailedConsecutive: Gauge;
   readonly storeQuarantined: Counter<'collection'>;
+  readonly leader: Gauge;
+  readonly leaderChanges: Counter;
+  readonly leaseRenewalFailures: Counter;
+  readonly triggersRelayed: Counter<'direction'>;
   /** Counts one execution outcome into actions, guard stops, verifications and time to remediate. */
   observeExecution(r: ExecutionRecord, incidentStartedAt?: string): void;
   setRuleSet(hash: string): void;
@@ -51,10 +55,36 @@ export interface ServiceMetricsOptions {
   readonly defaultMetrics?: boolean;
   /** Documents the knowledge store quarantined since open, per collection (read at each scrape). */
   readonly storeQuarantined?: () => Readonly<Record<string, number>>;
+  /** The replica's lease state (read at each scrape); absent: a single node, always the leader. */
+  readonly coordination?: () => CoordinationCounts;
+}
+
+/** What the coordinator counts (src/coordination/), mirrored into the metrics at each scrape. */
+export interface CoordinationCounts {
+  readonly leader: boolean;
+  readonly leaderChanges: number;
+  readonly renewalFailures: number;
+  readonly triggersRelayed: number;
+  readonly triggersReceived: number;
+}
+
+/** A counter whose value another component holds: reset and set from `read` at each scrape. */
+function mirrored(name: string, help: string, registers: Registry[], read: (() => number) | undefined): Counter {
+  return new Counter({
+    name,
+    help,
+    registers,
+    collect(this: Counter) {
+      if (read === undefined) return;
+      this.reset();
+      this.inc(read());
+    },
+  });
 }
 
 export function createServiceMetrics(opts: ServiceMetricsOptions = {}): ServiceMetrics {
   const quarantined = opts.storeQuarantined;
+  const coordination = opts.coordination;
   const registry = new Registry();
   if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
   const registers = [registry];
@@ -93,6 +123,29 @@ export function createServiceMetrics(opts: ServiceMetricsOptions = {}): ServiceM
         // The store holds the count; the counter mirrors it (it only grows while the store is open).
         this.reset();
         for (const [collection, n] of Object.entries(quarantined())) this.inc({ collection }, n);
+      },
+    }),
+    leader: new Gauge({
+      name: 'mapek_leader',
+      help: '1 while this replica holds the leader lease and may act (always 1 without a PostgreSQL store), else 0.',
+      registers,
+      collect(this: Gauge) {
+        this.set(coordination === undefined || coordination().leader ? 1 : 0);
+      },
+    }),
+    leaderChanges: mirrored('mapek_leader_changes_total', 'Times this replica acquired the leader lease.', registers, coordination && (() => coordination().leaderChanges)),
+    leaseRenewalFailures: mirrored('mapek_lease_renewal_failures_total', 'Lease renewals that failed (PostgreSQL unreachable) or were refused (the lease was lost).', registers, coordination && (() => coordination().renewalFailures)),
+    triggersRelayed: new Counter({
+      name: 'mapek_triggers_relayed_total',
+      help: 'Triggers passed between replicas over PostgreSQL NOTIFY: sent by a standby, received by the leader.',
+      labelNames: ['direction'] as const,
+      registers,
+      collect(this: Counter<'direction'>) {
+        if (coordination === undefined) return;
+        const c = coordination();
+        this.reset();
+        this.inc({ direction: 'sent' }, c.triggersRelayed);
+        this.inc({ direction: 'received' }, c.triggersReceived);
       },
     }),
   };

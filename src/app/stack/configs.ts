@@ -25,6 +25,8 @@ export interface PrometheusOptions {
 export interface AlertmanagerOptions {
   /** Where the `mapek` receiver posts. */
   readonly webhookUrl: string;
+  /** More replicas the `mapek` receiver posts to as well (each gets every notification). */
+  readonly extraWebhookUrls?: readonly string[];
   /** Bearer token the `mapek` receiver sends ["test-webhook-token"]. */
   readonly webhookToken?: string;
   /** [1s] */
@@ -64,7 +66,7 @@ export async function alertmanagerTestConfig(o: AlertmanagerOptions, source = DE
   Object.assign(route, { group_wait: '0s', group_interval: o.groupInterval ?? '1s', repeat_interval: o.repeatInterval ?? '10s' });
   const mapek = (doc['receivers'] as Doc[] | undefined)?.find((r) => r['name'] === 'mapek');
   if (!mapek) throw new Error(`${source}: no receiver "mapek"`);
-  mapek['webhook_configs'] = [{ url: o.webhookUrl, send_resolved: true, max_alerts: 0, http_config: { authorization: { type: 'Bearer', credentials: o.webhookToken ?? 'test-webhook-token' } } }];
+  mapek['webhook_configs'] = [o.webhookUrl, ...(o.extraWebhookUrls ?? [])].map((url) => ({ url, send_resolved: true, max_alerts: 0, http_config: { authorization: { type: 'Bearer', credentials: o.webhookToken ?? 'test-webhook-token' } } }));
   return yaml.dump(doc);
 }
 

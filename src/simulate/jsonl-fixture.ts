@@ -19,10 +19,12 @@ interface Line {
   readonly text: string;
 }
 
-/** JSON.parse's "at position N" (Node 20) as a 1-based column; 1 when it gives none. */
-function columnOf(err: unknown): number {
-  const m = /at position (\d+)/.exec(err instanceof Error ? err.message : '');
-  return m ? Number(m[1]) + 1 : 1;
+/** JSON.parse's "at position N" (Node 20) as a 1-based column; the line's end when the input ended early. */
+function columnOf(err: unknown, raw: string): number {
+  const message = err instanceof Error ? err.message : '';
+  const m = /at position (\d+)/.exec(message);
+  if (m) return Number(m[1]) + 1;
+  return /end of JSON input/.test(message) ? raw.length + 1 : 1;
 }
 
 /** Where `path` (below the line's own object) is on its line: the last key found, in order. */
@@ -72,7 +74,7 @@ export function parseJsonlFixture(text: string, file: string, ruleSet?: RuleSet)
       values.push(JSON.parse(raw));
       lines.push({ n, text: raw });
     } catch (err) {
-      issues.push({ file, line: n, column: columnOf(err), path, message: `invalid JSON: ${err instanceof Error ? err.message : String(err)}` });
+      issues.push({ file, line: n, column: columnOf(err, raw), path, message: `invalid JSON: ${err instanceof Error ? err.message : String(err)}` });
     }
   }
   if (issues.length > 0) return { ok: false, issues };

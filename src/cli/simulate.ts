@@ -17,7 +17,8 @@ Replays each fixture's snapshots through the same planner the service runs, prin
 timeline (step, the facts that mattered, rules fired, actions planned and why) and checks
 the fixture's expectations.
 
-  FIXTURE|DIR        fixture files or directories (default: fixtures/)
+  FIXTURE|DIR        fixture files (YAML, or FILE.jsonl recordings) or directories of
+                     *.yaml/*.yml (default: fixtures/)
   --rules DIR        rule files or directory (default: rules/); repeatable
   --json             print a machine-readable report instead of the timeline
   --coverage         report, for every rule and condition, fired / only false / never evaluated;

@@ -7,6 +7,7 @@
  */
 import type { ValidationIssue } from '../types/errors.js';
 import type { Fixture } from '../monitor/fixture-types.js';
+import { ChunkedWriter } from './chunked-writer.js';
 import { coverageJson } from './coverage.js';
 import type { SimulationSink, StreamedSimulation } from './stream.js';
 
@@ -17,22 +18,25 @@ export class JsonReportWriter implements SimulationSink {
   /** The previous step's line: its comma is written once the next one arrives. */
   private pending: string | undefined;
 
-  /** `write` receives whole lines (each chunk ends with a newline). */
-  constructor(private readonly write: (chunk: string) => void, ruleSetHash: string) {
-    write(`{\n  "ruleSetHash": ${JSON.stringify(ruleSetHash)},\n  "fixtures": [\n`);
+  private readonly out: ChunkedWriter;
+
+  /** `write` receives whole lines (each chunk ends with a newline), about `chunk` characters at a time. */
+  constructor(write: (chunk: string) => void, ruleSetHash: string, chunk?: number) {
+    this.out = new ChunkedWriter(write, chunk);
+    this.out.add(`{\n  "ruleSetHash": ${JSON.stringify(ruleSetHash)},\n  "fixtures": [\n`);
   }
 
   fixtureStart(fixture: Fixture): void {
-    this.write(`${this.fixtures++ > 0 ? '    },\n' : ''}    {\n      "fixture": ${JSON.stringify(fixture.name)},\n      "file": ${JSON.stringify(fixture.file)},\n      "steps": [\n`);
+    this.out.add(`${this.fixtures++ > 0 ? '    },\n' : ''}    {\n      "fixture": ${JSON.stringify(fixture.name)},\n      "file": ${JSON.stringify(fixture.file)},\n      "steps": [\n`);
   }
 
   step(_: Fixture, __: unknown, report: unknown): void {
-    if (this.pending !== undefined) this.write(`${this.pending},\n`);
+    if (this.pending !== undefined) this.out.add(`${this.pending},\n`);
     this.pending = `        ${JSON.stringify(report)}`;
   }
 
   fixtureEnd(_: Fixture, ok: boolean): void {
-    this.write(`${this.pending !== undefined ? `${this.pending}\n` : ''}      ],\n      "ok": ${ok}\n`);
+    this.out.add(`${this.pending !== undefined ? `${this.pending}\n` : ''}      ],\n      "ok": ${ok}\n`);
     this.pending = undefined;
   }
 
@@ -41,6 +45,7 @@ export class JsonReportWriter implements SimulationSink {
     const parts = [`${this.fixtures > 0 ? '    }\n' : ''}  ]`];
     if (coverage && result.coverage !== undefined) parts.push(`  "coverage": ${json(coverageJson(result.coverage), '  ')}`);
     parts.push(`  "warnings": ${json(warnings, '  ')}`, `  "ok": ${result.ok}\n}\n`);
-    this.write(parts.join(',\n'));
+    this.out.add(parts.join(',\n'));
+    this.out.flush();
   }
 }

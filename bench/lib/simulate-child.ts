@@ -1,12 +1,15 @@
 /**
- * One cold measurement of `mapek simulate`'s code path, in a fresh process (as the CLI runs
- * it): `node dist/bench/lib/simulate-child.js FILE` prints one JSON line with the load
- * (loadFixtures: read, parse, validate, build snapshots), the replay (simulate: planner and
- * report) and the time to render the report as `mapek simulate --json` does.
+ * One cold measurement of `mapek simulate --json`'s code path, in a fresh process (as the CLI
+ * runs it): `node dist/bench/lib/simulate-child.js FILE` prints one JSON line with the load
+ * (loadFixtures: read, parse, validate, build snapshots; YAML or JSON lines), the replay with
+ * the report streamed as `--json` writes it (simulateStream + JsonReportWriter, the bytes
+ * counted instead of written) and the process's peak RSS.
  */
 import { loadRuleSet } from '../../src/rules/load.js';
 import { loadFixtures } from '../../src/simulate/fixtures.js';
-import { simulate } from '../../src/simulate/simulate.js';
+import { JsonReportWriter } from '../../src/simulate/json-report.js';
+import { teeSinks } from '../../src/simulate/simulate.js';
+import { simulateStream } from '../../src/simulate/stream.js';
 
 async function main(file: string): Promise<void> {
   const rules = await loadRuleSet(['rules']);
@@ -15,21 +18,26 @@ async function main(file: string): Promise<void> {
   const fx = await loadFixtures([file], rules.ruleSet);
   const t1 = performance.now();
   if (fx.issues.length > 0) throw new Error(`fixture invalid: ${fx.issues.slice(0, 3).map((i) => `${i.line}:${i.column} ${i.path} ${i.message}`).join('; ')}`);
-  const result = await simulate(fx.fixtures, rules.ruleSet);
+  let reportBytes = 0;
+  const counts = { steps: 0, decisions: 0, actions: 0, errors: 0 };
+  const writer = new JsonReportWriter((s) => (reportBytes += Buffer.byteLength(s)), rules.ruleSet.hash);
+  const counter = {
+    step: (_: unknown, run: { decisions: readonly { chosen: readonly unknown[] }[]; error?: string }) => {
+      counts.steps++;
+      counts.decisions += run.decisions.length;
+      counts.actions += run.decisions.reduce((n, d) => n + d.chosen.length, 0);
+      if (run.error !== undefined) counts.errors++;
+    },
+  };
+  const result = await simulateStream(fx.fixtures, rules.ruleSet, {}, teeSinks(writer, counter), {});
+  writer.end(result, fx.warnings, false);
   const t2 = performance.now();
-  const json = JSON.stringify({ ok: result.ok, ruleSetHash: result.ruleSetHash, fixtures: result.fixtures.map((f) => f.report), warnings: fx.warnings }, null, 2);
-  const t3 = performance.now();
-  const runs = result.fixtures[0]?.runs ?? [];
   process.stdout.write(`${JSON.stringify({
     loadMs: t1 - t0,
     replayMs: t2 - t1,
-    renderMs: t3 - t2,
-    reportBytes: Buffer.byteLength(json),
-    steps: runs.length,
-    decisions: runs.reduce((n, r) => n + r.decisions.length, 0),
-    actions: runs.reduce((n, r) => n + r.decisions.reduce((m, d) => m + d.chosen.length, 0), 0),
-    errors: runs.filter((r) => r.error !== undefined).length,
-    heapMiB: process.memoryUsage().heapUsed / 2 ** 20,
+    reportBytes,
+    ...counts,
+    peakRssMiB: process.resourceUsage().maxRSS / 1024,
   })}\n`);
 }
 

@@ -2,16 +2,20 @@
  * 4. Simulation throughput: a 24-hour recording at 15 s resolution (5,760 steps) with 20
  * active alerts, written programmatically in the fixture format — the full-state form: every
  * step lists its alerts, metrics and (every 4th step) violations, in YAML flow style, as
- * `mapek record` writes alerts and violations every step — replayed through the shipped rules
- * by the code `mapek simulate` runs (loadFixtures → simulate). Measured cold, in fresh
- * processes (bench/lib/simulate-child.ts), three times, and three times through the CLI itself
- * (`mapek simulate FILE --json`); the figures are medians, every sample is in simulate.json.
+ * `mapek record` writes alerts and violations every step — and the same document in the
+ * JSON-lines recording form (`mapek record --format jsonl`). Both are replayed through the
+ * shipped rules by the code `mapek simulate --json` runs (loadFixtures → simulateStream with
+ * the streamed JSON report), cold, in fresh processes (bench/lib/simulate-child.ts), three
+ * times each, and three times each through the CLI itself (`mapek simulate FILE --json`,
+ * stdout discarded), with every process's peak RSS. Figures are medians; every sample, with
+ * the load average around it, is in simulate.json.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import os, { loadavg } from 'node:os';
 import path from 'node:path';
-import { progress, type Figure } from '../lib/report.js';
+import yaml from 'js-yaml';
+import { median, progress, type Figure } from '../lib/report.js';
 import type { Section, SectionResult } from '../lib/section.js';
 
 const S = '4 simulation';
@@ -92,90 +96,123 @@ export function dayFixture(steps: number, stepSeconds = 15): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** The same document in the JSON-lines form: the head on line 1, then one step per line. */
+export function asJsonl(yamlText: string): string {
+  const { steps, ...head } = yaml.load(yamlText) as { steps: unknown[] };
+  return `${[head, ...steps].map((v) => JSON.stringify(v)).join('\n')}\n`;
+}
+
 /** The simulate code path in a fresh process: its JSON line. */
 interface ChildSample {
   readonly loadMs: number;
   readonly replayMs: number;
-  readonly renderMs: number;
   readonly reportBytes: number;
   readonly steps: number;
   readonly decisions: number;
   readonly actions: number;
   readonly errors: number;
-  readonly heapMiB: number;
+  readonly peakRssMiB: number;
 }
 
-function run(args: readonly string[], keepStdout: boolean): Promise<{ ms: number; code: number | null; out: string }> {
+/** Makes a child print its peak RSS (KiB) on stderr as it exits; nothing else changes. */
+const PEAK_RSS = 'data:text/javascript,process.on("exit",()=>process.stderr.write("\\nmaxrss-kib:"+process.resourceUsage().maxRSS+"\\n"))';
+
+interface Run {
+  readonly ms: number;
+  readonly out: string;
+  readonly peakRssMiB: number;
+}
+
+function run(args: readonly string[], keepStdout: boolean): Promise<Run> {
   const t0 = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', keepStdout ? 'pipe' : 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [`--import=${PEAK_RSS}`, ...args], { stdio: ['ignore', keepStdout ? 'pipe' : 'ignore', 'pipe'] });
     let err = '';
     let out = '';
     child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
     child.on('error', reject);
     child.on('exit', (code) => {
+      const ms = performance.now() - t0;
+      const rss = /maxrss-kib:(\d+)/.exec(err);
       if (code !== 0 && code !== 1) reject(new Error(`node ${args.join(' ')} exited ${code}: ${err.slice(-500)}`));
-      else resolve({ ms: performance.now() - t0, code, out });
+      else resolve({ ms, out, peakRssMiB: rss ? Number(rss[1]) / 1024 : NaN });
     });
   });
 }
 
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m] ?? NaN : ((s[m - 1] ?? NaN) + (s[m] ?? NaN)) / 2;
-}
+const range = (xs: readonly number[], unit = 'ms'): string => `${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)} ${unit} over ${xs.length}`;
+const load1 = (): number => loadavg()[0] ?? NaN;
 
-const range = (xs: readonly number[]): string => `${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)} ms over ${xs.length}`;
+const TIME_MS = 3000;
+const RSS_MIB = 400;
+
+interface FormSamples {
+  readonly child: ChildSample[];
+  readonly cli: Run[];
+  readonly load: number[];
+}
 
 export const simulateSection: Section = {
   name: 'simulate',
-  title: 'Simulation throughput: 24 h at 15 s (5,760 steps), 20 active alerts, shipped rules',
+  title: 'Simulation throughput: 24 h at 15 s (5,760 steps), 20 active alerts, shipped rules; YAML and JSON lines',
   async run(ctx): Promise<SectionResult> {
     const steps = ctx.quick ? 960 : 5760;
     const repeats = ctx.quick ? 1 : 3;
+    const scale = 5760 / steps;
     const dir = await mkdtemp(path.join(os.tmpdir(), 'mapek-bench-sim-'));
     try {
-      const file = path.join(dir, 'day.yaml');
-      await writeFile(file, dayFixture(steps));
-      const size = (await stat(file)).size;
+      const text = dayFixture(steps);
+      const files = { yaml: path.join(dir, 'day.yaml'), jsonl: path.join(dir, 'day.jsonl') };
+      await writeFile(files.yaml, text);
+      await writeFile(files.jsonl, asJsonl(text));
+      const sizes = { yaml: (await stat(files.yaml)).size, jsonl: (await stat(files.jsonl)).size };
       const tiny = path.join(dir, 'tiny.yaml');
       await writeFile(tiny, dayFixture(1));
-      progress(`${S}: fixture ${steps} steps, ${(size / 2 ** 20).toFixed(1)} MiB (full-state YAML, flow style)`);
-      const samples: ChildSample[] = [];
-      const cli: number[] = [];
+      progress(`${S}: fixture ${steps} steps: ${(sizes.yaml / 2 ** 20).toFixed(1)} MiB YAML (full state, flow style), ${(sizes.jsonl / 2 ** 20).toFixed(1)} MiB JSON lines`);
+      const samples: Record<'yaml' | 'jsonl', FormSamples> = { yaml: { child: [], cli: [], load: [] }, jsonl: { child: [], cli: [], load: [] } };
       const cliTiny: number[] = [];
       for (let i = 0; i < repeats; i++) {
-        const c = await run(['dist/bench/lib/simulate-child.js', file], true);
-        const sample = JSON.parse(c.out) as ChildSample;
-        if (sample.errors > 0) throw new Error(`${sample.errors} steps failed to plan`);
-        samples.push(sample);
-        progress(`${S}: in process ${i + 1}/${repeats}: load ${sample.loadMs.toFixed(0)} ms, replay ${sample.replayMs.toFixed(0)} ms, render --json ${sample.renderMs.toFixed(0)} ms (${(sample.reportBytes / 2 ** 20).toFixed(0)} MiB)`);
-        const k = await run(['bin/mapek.js', 'simulate', file, '--json'], false);
-        cli.push(k.ms);
+        for (const form of ['yaml', 'jsonl'] as const) {
+          const f = samples[form];
+          f.load.push(load1());
+          const c = await run(['dist/bench/lib/simulate-child.js', files[form]], true);
+          const sample = JSON.parse(c.out.trim().split('\n').at(-1) ?? '') as ChildSample;
+          if (sample.errors > 0) throw new Error(`${sample.errors} steps failed to plan`);
+          f.child.push(sample);
+          const k = await run(['bin/mapek.js', 'simulate', files[form], '--json'], false);
+          f.cli.push(k);
+          progress(`${S}: ${form} ${i + 1}/${repeats}: in process load ${sample.loadMs.toFixed(0)} ms + replay and streamed report ${sample.replayMs.toFixed(0)} ms, peak RSS ${sample.peakRssMiB.toFixed(0)} MiB; CLI ${k.ms.toFixed(0)} ms, peak RSS ${k.peakRssMiB.toFixed(0)} MiB; load average ${load1().toFixed(2)}`);
+        }
         cliTiny.push((await run(['bin/mapek.js', 'simulate', tiny, '--json'], false)).ms);
-        progress(`${S}: CLI mapek simulate --json ${k.ms.toFixed(0)} ms (1-step fixture ${cliTiny[cliTiny.length - 1]?.toFixed(0)} ms)`);
       }
-      const loads = samples.map((x) => x.loadMs);
-      const replays = samples.map((x) => x.replayMs);
-      const totals = samples.map((x) => x.loadMs + x.replayMs);
-      const renders = samples.map((x) => x.renderMs);
-      const first = samples[0];
-      const scale = 5760 / steps;
-      const loadMs = median(loads);
-      const replayMs = median(replays);
-      const totalMs = median(totals);
-      const cliMs = median(cli);
+      const first = samples.yaml.child[0];
       const figures: Figure[] = [
-        { section: S, name: `${steps} steps: load + validate the fixture`, value: loadMs, unit: 'ms', note: `${steps === 5760 ? 'before #6: 5,900 ms; ' : ''}${(size / 2 ** 20).toFixed(1)} MiB of YAML; median, ${range(loads)}` },
-        { section: S, name: `${steps} steps: replay through the planner`, value: replayMs, unit: 'ms', note: `${steps === 5760 ? 'before #6: 3,000 ms; ' : ''}${first?.decisions} decisions, ${first?.actions} actions, ${(replayMs / steps).toFixed(3)} ms/step; ${range(replays)}` },
-        { section: S, name: `${steps} steps: load + replay (in process)`, value: totalMs, unit: 'ms', target: steps === 5760 ? '< 5,000 ms' : `< ${5000 / scale} ms (quick)`, met: totalMs * scale < 5000, note: `${steps === 5760 ? 'before #6: 8,900 ms; ' : ''}${range(totals)}` },
-        { section: S, name: `${steps} steps: render the --json report`, value: median(renders), unit: 'ms', note: `${((first?.reportBytes ?? 0) / 2 ** 20).toFixed(0)} MiB of JSON; ${range(renders)}` },
         { section: S, name: '1-step fixture: `mapek simulate FILE --json` (node start, rules, schemas)', value: median(cliTiny), unit: 'ms', note: range(cliTiny) },
-        { section: S, name: `${steps} steps: \`mapek simulate FILE --json\` wall time`, value: cliMs, unit: 'ms', target: '< 5,000 ms (incl. node start)', met: cliMs * scale < 5000, note: `${steps === 5760 ? 'before #6: 10,800 ms; ' : ''}${range(cli)}` },
       ];
-      return { figures, extra: { steps, bytes: size, form: 'full-state YAML, flow style', samples, cliMs: cli, cliTinyMs: cliTiny } };
+      for (const form of ['yaml', 'jsonl'] as const) {
+        const f = samples[form];
+        const label = form === 'yaml' ? 'YAML' : 'JSON lines';
+        const loads = f.child.map((x) => x.loadMs);
+        const replays = f.child.map((x) => x.replayMs);
+        const totals = f.child.map((x) => x.loadMs + x.replayMs);
+        const cli = f.cli.map((x) => x.ms);
+        const rss = [...f.child.map((x) => x.peakRssMiB), ...f.cli.map((x) => x.peakRssMiB)];
+        const total = median(totals);
+        const cliMs = median(cli);
+        const peak = Math.max(...rss);
+        const la = `load average ${Math.min(...f.load).toFixed(2)}–${Math.max(...f.load).toFixed(2)}`;
+        figures.push(
+          { section: S, name: `${label}, ${steps} steps: load + validate the fixture`, value: median(loads), unit: 'ms', note: `${(sizes[form] / 2 ** 20).toFixed(1)} MiB; median, ${range(loads)}` },
+          { section: S, name: `${label}, ${steps} steps: replay + streamed --json report`, value: median(replays), unit: 'ms', note: `${first?.decisions} decisions, ${first?.actions} actions, ${(median(replays) / steps).toFixed(3)} ms/step, ${((first?.reportBytes ?? 0) / 2 ** 20).toFixed(0)} MiB of JSON; ${range(replays)}` },
+          { section: S, name: `${label}, ${steps} steps: load + replay (in process)`, value: total, unit: 'ms', target: steps === 5760 ? '< 3,000 ms' : `< ${TIME_MS / scale} ms (quick)`, met: total * scale < TIME_MS, note: `${range(totals)}; ${la}` },
+          { section: S, name: `${label}, ${steps} steps: \`mapek simulate FILE --json\` wall time`, value: cliMs, unit: 'ms', target: steps === 5760 ? '< 3,000 ms (incl. node start)' : `< ${TIME_MS / scale} ms (quick)`, met: cliMs * scale < TIME_MS, note: `${range(cli)}; ${la}` },
+          { section: S, name: `${label}, ${steps} steps: peak RSS (in process and CLI, worst)`, value: peak, unit: 'MiB', target: `< ${RSS_MIB} MiB`, met: peak < RSS_MIB, note: `in process ${range(f.child.map((x) => x.peakRssMiB), 'MiB')}, CLI ${range(f.cli.map((x) => x.peakRssMiB), 'MiB')}` },
+        );
+      }
+      const loads = [...samples.yaml.load, ...samples.jsonl.load, load1()];
+      figures.push({ section: S, name: 'load average (1 min) while measuring (2 vCPU: above 2 the samples queue for a core)', value: median(loads), unit: '', note: `${Math.min(...loads).toFixed(2)}–${Math.max(...loads).toFixed(2)}` });
+      return { figures, extra: { steps, bytes: sizes, form: 'full-state YAML (flow style) and the same document as JSON lines', samples, cliTinyMs: cliTiny } };
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

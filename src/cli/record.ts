@@ -7,7 +7,7 @@ import { flagHelp } from '../config/help.js';
 import { OPTIONS } from '../config/options.js';
 import { loadConfig } from '../app/bootstrap.js';
 import { buildClients } from '../app/clients.js';
-import { writeFixture, type RecordedStep } from '../app/record/fixture-writer.js';
+import { writeFixture, writeFixtureJsonl, type RecordedStep } from '../app/record/fixture-writer.js';
 import { AlertmanagerSource } from '../monitor/alertmanager-source.js';
 import { CharterSource } from '../monitor/charter-source.js';
 import { CompositeMonitor } from '../monitor/composite.js';
@@ -17,16 +17,19 @@ import { createPlanner } from '../analyze/index.js';
 import { loadRuleSet } from '../rules/load.js';
 import { formatIssue } from '../types/errors.js';
 
-const HELP = `usage: mapek record --duration DURATION --out fixtures/NAME.yaml [options]
+const HELP = `usage: mapek record --duration DURATION --out fixtures/NAME.yaml [--format yaml|jsonl] [options]
 
 Records the monitor's snapshots from live sources (the same sources as \`mapek run\`:
 --prometheus-url, --alertmanager-url, --charter-url or their environment variables) every
 --interval seconds into a simulation fixture, with the actions the planner chose at each
 step written as commented draft expectations. Replay it with \`mapek simulate FILE\`.
+--format jsonl writes the JSON-lines form (head on line 1, one step per line, no draft
+expectations), which long recordings load several times faster; simulate reads both.
 
 options:
   --duration D                how long to record: seconds, or with a unit (90s, 10m, 1h)
-  --out FILE                  fixture to write (its name is the file name without .yaml)
+  --out FILE                  fixture to write (its name is the file name without .yaml/.jsonl)
+  --format yaml|jsonl         yaml (default; with draft expectations) or jsonl (NAME.jsonl)
   --description TEXT          the fixture's description
   -h, --help                  show this help
 
@@ -48,7 +51,7 @@ export const command: Command = {
   name: 'record',
   summary: 'record live snapshots into a simulation fixture',
   run: async (argv, io) => {
-    const args = parseCommandArgs(argv, { ...flagOptions(), duration: { type: 'string' }, out: { type: 'string' }, description: { type: 'string' } }, HELP, io);
+    const args = parseCommandArgs(argv, { ...flagOptions(), duration: { type: 'string' }, out: { type: 'string' }, format: { type: 'string' }, description: { type: 'string' } }, HELP, io);
     if (args === null) return EXIT.ok;
     return record(args.values, process.env, io);
   },
@@ -60,12 +63,18 @@ export async function record(v: Record<string, unknown>, env: Readonly<Record<st
     io.err(`mapek record: --duration: expected a duration like 90s, 10m or 1h, got ${JSON.stringify(v['duration'] ?? null)}`);
     return EXIT.usage;
   }
-  const out = v['out'];
-  if (typeof out !== 'string' || !/\.ya?ml$/.test(out)) {
-    io.err(`mapek record: --out: expected a .yaml file, got ${JSON.stringify(out ?? null)}`);
+  const format = v['format'] ?? 'yaml';
+  if (format !== 'yaml' && format !== 'jsonl') {
+    io.err(`mapek record: --format: expected yaml or jsonl, got ${JSON.stringify(format)}`);
     return EXIT.usage;
   }
-  const name = basename(out).replace(/\.ya?ml$/, '');
+  const ext = format === 'yaml' ? /\.ya?ml$/ : /\.jsonl$/;
+  const out = v['out'];
+  if (typeof out !== 'string' || !ext.test(out)) {
+    io.err(`mapek record: --out: expected a ${format === 'yaml' ? '.yaml' : '.jsonl'} file${format === 'yaml' ? '' : ' with --format jsonl'}, got ${JSON.stringify(out ?? null)}`);
+    return EXIT.usage;
+  }
+  const name = basename(out).replace(ext, '');
   if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) {
     io.err(`mapek record: --out: the file name "${name}" must be lower case, digits and "-" (it becomes the fixture name)`);
     return EXIT.usage;
@@ -103,7 +112,7 @@ export async function record(v: Record<string, unknown>, env: Readonly<Record<st
   }
   const description = typeof v['description'] === 'string' ? v['description'] : `Recorded from ${config.prometheusUrl ?? 'Charter'} for ${Math.round(durationMs / 1000)} s every ${intervalMs / 1000} s.`;
   await mkdir(dirname(out), { recursive: true });
-  await writeFile(out, writeFixture(name, description, steps));
+  await writeFile(out, (format === 'yaml' ? writeFixture : writeFixtureJsonl)(name, description, steps));
   io.out(`wrote ${out}: ${steps.length} steps`);
   return EXIT.ok;
 }

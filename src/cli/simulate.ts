@@ -3,10 +3,11 @@ import { readFile, writeFile } from 'node:fs/promises';
 import type { Weights } from '../types/rules.js';
 import { formatIssue, type ValidationIssue } from '../types/errors.js';
 import { loadRuleSet } from '../rules/load.js';
-import { coverageJson, renderCoverage } from '../simulate/coverage.js';
 import { loadFixtures } from '../simulate/fixtures.js';
-import { simulate } from '../simulate/simulate.js';
-import { renderTimeline } from '../simulate/timeline.js';
+import { CollectingSink, teeSinks } from '../simulate/simulate.js';
+import { simulateStream } from '../simulate/stream.js';
+import { JsonReportWriter } from '../simulate/json-report.js';
+import { TextReportWriter } from '../simulate/text-report.js';
 import { renderHtmlReport } from '../simulate/html-report.js';
 import { EXIT, parseCommandArgs, UsageError, type Command, type Io } from './command.js';
 
@@ -16,7 +17,8 @@ Replays each fixture's snapshots through the same planner the service runs, prin
 timeline (step, the facts that mattered, rules fired, actions planned and why) and checks
 the fixture's expectations.
 
-  FIXTURE|DIR        fixture files or directories (default: fixtures/)
+  FIXTURE|DIR        fixture files (YAML, or FILE.jsonl recordings) or directories of
+                     *.yaml/*.yml (default: fixtures/)
   --rules DIR        rule files or directory (default: rules/); repeatable
   --json             print a machine-readable report instead of the timeline
   --coverage         report, for every rule and condition, fired / only false / never evaluated;
@@ -69,33 +71,22 @@ export const command: Command = {
     if (fx.issues.length > 0) return printIssues(io, json, fx.issues, fx.warnings);
     const html = args.values['html'] as string | undefined;
     const coverage = args.values['coverage'] === true;
-    const result = await simulate(fx.fixtures, loaded.ruleSet, weights, { coverage: coverage || html !== undefined });
-    if (html !== undefined) {
+    if (!json) for (const w of fx.warnings) io.err(`warning: ${formatIssue(w)}`);
+    // The report is written step by step while the replay runs; only --html keeps every step.
+    const out = json ? new JsonReportWriter(io.out, loaded.ruleSet.hash) : new TextReportWriter(io.out);
+    const kept = html !== undefined ? new CollectingSink() : undefined;
+    const sink = kept !== undefined ? teeSinks(out, kept) : out;
+    const result = await simulateStream(fx.fixtures, loaded.ruleSet, weights, sink, { coverage: coverage || html !== undefined });
+    if (out instanceof JsonReportWriter) out.end(result, fx.warnings, coverage);
+    else out.end(result, coverage);
+    if (html !== undefined && kept !== undefined) {
       try {
-        await writeFile(html, renderHtmlReport(result, new Date().toISOString()));
+        await writeFile(html, renderHtmlReport(kept.result(result), new Date().toISOString()));
       } catch (err) {
         io.err(`mapek simulate: cannot write the HTML report "${html}": ${(err as Error).message}`);
         return EXIT.unavailable;
       }
       io.err(`simulate: HTML report written to ${html}`);
-    }
-    if (json) {
-      io.out(JSON.stringify({
-        ok: result.ok,
-        ruleSetHash: result.ruleSetHash,
-        fixtures: result.fixtures.map((f) => f.report),
-        ...(coverage && result.coverage !== undefined ? { coverage: coverageJson(result.coverage) } : {}),
-        warnings: fx.warnings,
-      }, null, 2));
-    } else {
-      for (const w of fx.warnings) io.err(`warning: ${formatIssue(w)}`);
-      for (const f of result.fixtures) io.out(`${renderTimeline(f.report, f.runs, f.fixture.description)}\n`);
-      const steps = result.fixtures.flatMap((f) => f.report.steps);
-      const failedSteps = steps.filter((s) => s.failures.length > 0).length;
-      const failedFixtures = result.fixtures.filter((f) => !f.report.ok).map((f) => f.report.fixture);
-      io.out(`simulate: ${result.fixtures.length} fixture(s), ${steps.length} step(s), ${failedSteps} failed${failedFixtures.length > 0 ? ` (${failedFixtures.join(', ')})` : ''}; rule set ${result.ruleSetHash.slice(0, 12)}`);
-      // With --coverage its summary is the last line (the expectations' line comes first).
-      if (coverage && result.coverage !== undefined) io.out(`\n${renderCoverage(result.coverage)}`);
     }
     return result.ok ? EXIT.ok : EXIT.failed;
   },

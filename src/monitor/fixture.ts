@@ -12,7 +12,7 @@ import type { Monitor } from '../types/ports.js';
 import type { RuleSet } from '../types/rules.js';
 import { factCatalog, type MetricFact } from '../types/facts.js';
 import { formatPath } from '../rules/field-path.js';
-import { parseYaml, type FieldPath } from '../rules/yaml.js';
+import { parseYaml, type FieldPath, type ParsedYaml } from '../rules/yaml.js';
 import { Fingerprints, SnapshotBuilder, stepTime } from './fixture-build.js';
 import { fixtureSchemaIssues } from './fixture-schema.js';
 import type { Fixture, FixtureExpect, FixtureStep } from './fixture-types.js';
@@ -40,6 +40,11 @@ export async function loadFixtureFile(file: string, ruleSet?: RuleSet): Promise<
 export function parseFixture(text: string, file: string, ruleSet?: RuleSet): LoadFixtureResult {
   const doc = parseYaml(text, file);
   if (!doc.ok) return { ok: false, issues: doc.issues };
+  return fixtureFromDocument(doc, file, ruleSet);
+}
+
+/** Validate a parsed fixture document and build its snapshots (YAML, or the JSON-lines recording form). */
+export function fixtureFromDocument(doc: ParsedYaml, file: string, ruleSet?: RuleSet): LoadFixtureResult {
   const issues: ValidationIssue[] = [];
   const warnings: ValidationIssue[] = [];
   const at = (list: ValidationIssue[], path: FieldPath, message: string, key = false): void => {

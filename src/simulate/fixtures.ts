@@ -1,9 +1,13 @@
-/** Find and load every fixture under the given files and directories. */
+/**
+ * Find and load every fixture under the given files and directories: YAML, or a recording in
+ * the JSON-lines form (FILE.jsonl, given by path; directories are scanned for *.yaml, *.yml).
+ */
 import type { ValidationIssue } from '../types/errors.js';
 import type { RuleSet } from '../types/rules.js';
 import { findYamlFiles } from '../rules/load.js';
 import { loadFixtureFile } from '../monitor/fixture.js';
 import type { Fixture } from '../monitor/fixture-types.js';
+import { JSONL_FILE, loadJsonlFixture } from './jsonl-fixture.js';
 
 export interface LoadedFixtures {
   readonly fixtures: Fixture[];
@@ -18,7 +22,7 @@ export async function loadFixtures(paths: readonly string[], ruleSet?: RuleSet):
   const fixtures: Fixture[] = [];
   const names = new Map<string, string>();
   for (const file of found.files) {
-    const r = await loadFixtureFile(file, ruleSet);
+    const r = JSONL_FILE.test(file) ? await loadJsonlFixture(file, ruleSet) : await loadFixtureFile(file, ruleSet);
     if (!r.ok) {
       issues.push(...r.issues);
       continue;

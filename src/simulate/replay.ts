@@ -16,16 +16,21 @@ export interface StepRun {
   readonly error?: string;
 }
 
-export async function replay(fixture: Fixture, planner: Planner, weights: Weights): Promise<StepRun[]> {
+/** One step at a time, so a long recording's decisions need not all be alive at once. */
+export async function* replaySteps(fixture: Fixture, planner: Planner, weights: Weights): AsyncGenerator<StepRun> {
   const source = new FixtureSource(fixture);
-  const runs: StepRun[] = [];
   for (const step of fixture.steps) {
     const snapshot = await source.observe();
     try {
-      runs.push({ step, decisions: planner.plan(snapshot, weights, `${fixture.name}#${step.index + 1}`) });
+      yield { step, decisions: planner.plan(snapshot, weights, `${fixture.name}#${step.index + 1}`) };
     } catch (err) {
-      runs.push({ step, decisions: [], error: err instanceof Error ? err.message : String(err) });
+      yield { step, decisions: [], error: err instanceof Error ? err.message : String(err) };
     }
   }
+}
+
+export async function replay(fixture: Fixture, planner: Planner, weights: Weights): Promise<StepRun[]> {
+  const runs: StepRun[] = [];
+  for await (const run of replaySteps(fixture, planner, weights)) runs.push(run);
   return runs;
 }

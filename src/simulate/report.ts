@@ -1,6 +1,5 @@
 /** The simulation report: plain, serialisable (`mapek simulate --json`). */
 import type { Decision } from '../types/decision.js';
-import type { Fixture } from '../monitor/fixture-types.js';
 import type { StepRun } from './replay.js';
 import { checkExpect } from './expect.js';
 import type { RuleSet } from '../types/rules.js';
@@ -45,21 +44,24 @@ export function summarize(d: Decision): IncidentSummary {
   };
 }
 
-/** `ruleSet`: to judge the fixture's verify expectations (absent: they are not judged). */
-export function fixtureReport(fixture: Fixture, runs: readonly StepRun[], ruleSet?: RuleSet): FixtureReport {
-  const steps = runs.map((r, i): StepReport => {
-    const v = ruleSet !== undefined && r.step.expect.verified !== undefined ? verifyStep(ruleSet, runs, i) : undefined;
-    const failures = r.error !== undefined ? [`planning failed: ${r.error}`] : [...checkExpect(r.step.expect, r.decisions), ...(v?.failures ?? [])];
-    return {
-      step: r.step.index + 1,
-      at: r.step.snapshot.at,
-      offset: r.step.offset,
-      ...(r.step.name !== undefined ? { name: r.step.name } : {}),
-      line: r.step.location.line,
-      incidents: r.decisions.map(summarize),
-      failures,
-      ...(v !== undefined ? { verified: v.verifications } : {}),
-    };
-  });
-  return { fixture: fixture.name, file: fixture.file, ok: steps.every((s) => s.failures.length === 0), steps };
+/**
+ * The report of step `index`. `runs` holds at least this step and every step its verify
+ * expectations name (a streaming replay keeps only those). `ruleSet`: to judge the verify
+ * expectations (absent: they are not judged).
+ */
+export function stepReport(runs: readonly (StepRun | undefined)[], index: number, ruleSet?: RuleSet): StepReport {
+  const r = runs[index];
+  if (r === undefined) throw new Error(`step ${index + 1} was not kept for its report`);
+  const v = ruleSet !== undefined && r.step.expect.verified !== undefined ? verifyStep(ruleSet, runs, index) : undefined;
+  const failures = r.error !== undefined ? [`planning failed: ${r.error}`] : [...checkExpect(r.step.expect, r.decisions), ...(v?.failures ?? [])];
+  return {
+    step: r.step.index + 1,
+    at: r.step.snapshot.at,
+    offset: r.step.offset,
+    ...(r.step.name !== undefined ? { name: r.step.name } : {}),
+    line: r.step.location.line,
+    incidents: r.decisions.map(summarize),
+    failures,
+    ...(v !== undefined ? { verified: v.verifications } : {}),
+  };
 }

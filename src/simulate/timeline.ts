@@ -8,7 +8,7 @@ import type { Snapshot } from '../types/snapshot.js';
 import { groupIncidents } from '../monitor/incidents.js';
 import { fmt } from '../analyze/compete.js';
 import type { StepRun } from './replay.js';
-import type { FixtureReport } from './report.js';
+import type { FixtureReport, StepReport } from './report.js';
 
 const MAX_FACTS = 8;
 
@@ -75,18 +75,28 @@ function incidentLines(d: Decision, inactive: ReadonlyMap<string, string>): stri
   return lines;
 }
 
+/** The fixture's first line: name, file and description. */
+export function timelineHeader(fixture: string, file: string, description: string): string {
+  return `fixture ${fixture} (${file})${description ? `: ${description.trim()}` : ''}`;
+}
+
+/** One step's lines (what `mapek simulate` streams as each step is replayed). */
+export function stepTimeline(file: string, run: StepRun, s: StepReport): string[] {
+  const lines = [`  step ${s.step}  ${s.offset}  ${s.at}${s.name ? `  ${s.name}` : ''}`];
+  if (run.decisions.length === 0 && run.error === undefined) lines.push('    no incidents');
+  const inactive = inactiveAlerts(run.step.snapshot);
+  for (const d of run.decisions) lines.push(...incidentLines(d, inactive));
+  for (const v of s.verified ?? []) lines.push(`    verified: ${v.rule} on ${v.target} (planned at step ${v.step}): ${v.result}`);
+  if (s.failures.length === 0) lines.push('    ok: expectations hold');
+  for (const f of s.failures) lines.push(`    FAIL ${file}:${s.line} step ${s.step}: ${f}`);
+  return lines;
+}
+
 export function renderTimeline(report: FixtureReport, runs: readonly StepRun[], description: string): string {
-  const lines = [`fixture ${report.fixture} (${report.file})${description ? `: ${description.trim()}` : ''}`];
+  const lines = [timelineHeader(report.fixture, report.file, description)];
   for (const [i, run] of runs.entries()) {
     const s = report.steps[i];
-    if (s === undefined) continue;
-    lines.push(`  step ${s.step}  ${s.offset}  ${s.at}${s.name ? `  ${s.name}` : ''}`);
-    if (run.decisions.length === 0 && run.error === undefined) lines.push('    no incidents');
-    const inactive = inactiveAlerts(run.step.snapshot);
-    for (const d of run.decisions) lines.push(...incidentLines(d, inactive));
-    for (const v of s.verified ?? []) lines.push(`    verified: ${v.rule} on ${v.target} (planned at step ${v.step}): ${v.result}`);
-    if (s.failures.length === 0) lines.push('    ok: expectations hold');
-    for (const f of s.failures) lines.push(`    FAIL ${report.file}:${s.line} step ${s.step}: ${f}`);
+    if (s !== undefined) lines.push(...stepTimeline(report.file, run, s));
   }
   return lines.join('\n');
 }

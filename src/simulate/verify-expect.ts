@@ -17,7 +17,7 @@ export interface Verification {
   readonly result: VerifyOutcome;
 }
 
-export function verifyStep(ruleSet: RuleSet, runs: readonly StepRun[], index: number): { verifications: Verification[]; failures: string[] } {
+export function verifyStep(ruleSet: RuleSet, runs: readonly (StepRun | undefined)[], index: number): { verifications: Verification[]; failures: string[] } {
   const run = runs[index];
   const verifications: Verification[] = [];
   const failures: string[] = [];

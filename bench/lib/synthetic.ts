@@ -14,8 +14,14 @@ export function alertKinds(rules: number): number {
   return Math.max(11, Math.floor(rules / 10));
 }
 
-function kindName(k: number): string {
+export function kindName(k: number): string {
   return `SyntheticAlert${k}`;
+}
+
+/** What the plan rules' actions share, and what the nth rule of a kind (≥ 2) varies. */
+export const SYNTHETIC_ACTION = { benefit: 8, successProbability: 0.8 } as const;
+export function planShape(nth: number): { priority: number; cost: number } {
+  return { priority: 10 + (nth % 50), cost: 1 + (nth % 3) };
 }
 
 const loc = { file: 'bench/synthetic.yaml', line: 1, column: 1 };
@@ -64,16 +70,16 @@ export function syntheticRuleSet(ruleCount: number): RuleSet {
       rules.push({
         ...base,
         stage: 'plan',
-        priority: 10 + (nth % 50),
+        priority: planShape(nth).priority,
         conditions,
         action: {
           type: 'rollback_policy',
           target: '{{subject.id}}',
           params: {},
-          cost: 1 + (nth % 3),
-          benefit: 8,
+          cost: planShape(nth).cost,
+          benefit: SYNTHETIC_ACTION.benefit,
           risk: 'medium',
-          successProbability: 0.8,
+          successProbability: SYNTHETIC_ACTION.successProbability,
           verify: { afterMs: 1000, conditions: { all: [{ fact: 'alertnames', operator: 'doesNotContain', value: name }] } },
           cooldownMs: 60_000,
         },

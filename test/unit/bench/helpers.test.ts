@@ -1,6 +1,7 @@
 import test from 'ava';
 import { median, percentile, table } from '../../../bench/lib/report.js';
-import { growth } from '../../../bench/sections/analyze.js';
+import { floorDisagreements, growth } from '../../../bench/sections/analyze.js';
+import { createFloor } from '../../../bench/lib/floor.js';
 import { rolling } from '../../../bench/sections/learning.js';
 import { flipsBack, incidentsUntilPrefers, runWorld } from '../../../bench/lib/learning-loop.js';
 import { WORLDS } from '../../../bench/lib/learning-worlds.js';
@@ -88,6 +89,29 @@ test('synthetic sets: kinds grow with rules; the planner and the baseline plan t
   const baseline = await createBaseline(rs).run(snap);
   t.true(keys.length > 0);
   t.deepEqual(keys.sort(), [...baseline].sort());
+});
+
+test('json-rules-engine with one engine per alert name plans what one engine plans', async (t) => {
+  const rs = syntheticRuleSet(200);
+  const snap = syntheticSnapshot(200, 40);
+  const one = await createBaseline(rs, 'one engine').run(snap);
+  const perName = await createBaseline(rs, 'one engine per alert name').run(snap);
+  t.true(one.length > 40);
+  t.deepEqual([...perName].sort(), [...one].sort());
+});
+
+test('the hand-written floor chooses what the planner chooses; a changed choice is reported', (t) => {
+  for (const [rules, alerts] of [[50, 100], [200, 30]] as const) {
+    const decisions = createPlanner(syntheticRuleSet(rules)).plan(syntheticSnapshot(rules, alerts), {}, 'c');
+    const floor = createFloor(rules).plan(syntheticSnapshot(rules, alerts));
+    t.is(floor.size, alerts);
+    t.true([...floor.values()].every((v) => v.startsWith('r')));
+    t.deepEqual(floorDisagreements(decisions, floor), []);
+    const changed = new Map(floor);
+    changed.set('pol-3', 'r1 rollback_policy pol-3');
+    changed.set('pol-x', '');
+    t.deepEqual(floorDisagreements(decisions, changed), [`pol-3: planner "${floor.get('pol-3') ?? ''}" ≠ floor "r1 rollback_policy pol-3"`, 'pol-x: no planner decision, floor ""']);
+  }
 });
 
 test('the shipped-rules snapshot covers the eleven alert names and makes rules choose actions', async (t) => {

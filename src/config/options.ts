@@ -60,6 +60,8 @@ export interface Config {
   readonly charterWindowMs: number;
   readonly decisionsLimit: number;
   readonly unreadyAfterFailedCycles: number;
+  /** Run the learner after every cycle that verified something (default true). */
+  readonly learn: boolean;
   /** Guard-rail settings passed to the executor (validated there; docs/EXECUTION.md). */
   readonly executor: Readonly<Record<string, unknown>>;
 }
@@ -91,6 +93,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'executor', file: 'executor', kind: 'mapping', default: {}, doc: 'Guard rails of the executor (cooldownMs, hysteresis, rateLimit, maxConcurrent, breaker, approvalRisk, …; file only, see docs/EXECUTION.md).' },
   { key: 'decisionsLimit', file: 'decisionsLimit', env: 'MAPEK_DECISIONS_LIMIT', kind: 'integer', default: 100, doc: 'Most decisions GET /api/v1/decisions returns.' },
   { key: 'unreadyAfterFailedCycles', file: 'unreadyAfterFailedCycles', env: 'MAPEK_UNREADY_AFTER_FAILED_CYCLES', kind: 'integer', default: 3, doc: 'Consecutive failed cycles after which /readyz answers 503 and /healthz says degraded (until a cycle succeeds).' },
+  { key: 'learn', file: 'learn', env: 'MAPEK_LEARN', kind: 'boolean', default: true, doc: 'Learn weights from verified outcomes (docs/LEARNING.md). false: the rules\' priorities alone decide and the stored weights stay as they are (outcomes are still recorded).' },
 ];
 
 export function optionFor(key: string): OptionSpec | undefined {

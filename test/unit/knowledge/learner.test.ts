@@ -137,9 +137,14 @@ test('every change carries its estimate and reason; the demo prints one short li
   t.like(c, { ruleId: `r|${KIND}`, rule: 'r', situation: KIND, from: 1, samples: 3 });
   t.true(c!.estimate!.evidence > 2 && c!.estimate!.evidence < 3);
   t.regex(c!.reason, /^1\/3 succeeded in ValidationLatencySLA; prior 50%, posterior \d+% ± \d+% on evidence 2\.\d; thompson draw \d+%, expected utility \d\.\d\d, priority counts \^0\.\d\d on situation evidence 2\.\d: weight 1\.00 → [\d.]+$/);
-  const e = { kind: 'weights' as const, t: 12_300, changes: changes.map((x) => ({ rule: x.ruleId, from: x.from, to: x.to, reason: x.reason })) };
-  t.regex(formatEvent(e), /^\[ 12\.3s\] ⚖️  weight {11}r\|ValidationLatencySLA 1\.00→[\d.]+ \(1\/3 ok\)$/);
-  t.is(weightLine({ rule: 'x', from: 1, to: 2, reason: 'by hand' }), 'x 1.00→2.00');
+  const e = { kind: 'weights' as const, t: 12_300, changes: changes.map((x) => ({ rule: x.ruleId, from: x.from, to: x.to, reason: x.reason, situation: x.situation!, estimate: x.estimate! })) };
+  t.regex(formatEvent(e), /^\[ 12\.3s\] ⚖️  weight {11}r in ValidationLatencySLA: 1\/3 ok, success \d+% ± \d+% \(declared 50%\); priority × [\d.]+ \(was × 1\.00\)$/);
+  t.is(weightLine({ rule: 'x', from: 1, to: 2, reason: 'by hand' }), 'x priority × 2.00 (was × 1.00)');
+  // a success that lowers the multiplier (the priority's share fading) says so, not "1.00→0.68" alone
+  t.is(
+    weightLine({ rule: 'rb|PolicyLoadFailure', situation: 'PolicyLoadFailure', from: 1, to: 0.68, reason: '1/1 succeeded in PolicyLoadFailure; …', estimate: { mean: 0.93, sd: 0.09, prior: 0.9 } }),
+    'rb in PolicyLoadFailure: 1/1 ok, success 93% ± 9% (declared 90%); priority × 0.68 (was × 1.00): the priority counts less as evidence grows',
+  );
 });
 
 test('trendOf: needs four points, guards the degenerate case, clamps to [0, 1]', (t) => {

@@ -65,6 +65,21 @@ export interface ServiceRun {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Children starting at once: 18 cold starts together on 2 busy cores miss the 20 s /readyz wait. */
+const STARTING_AT_ONCE = 3;
+let starting = 0;
+const waiting: (() => void)[] = [];
+async function gatedStart(env: Record<string, string>): Promise<MapekChild> {
+  while (starting >= STARTING_AT_ONCE) await new Promise<void>((r) => waiting.push(r));
+  starting += 1;
+  try {
+    return await startMapekChild(env);
+  } finally {
+    starting -= 1;
+    waiting.shift()?.();
+  }
+}
 const durationMs = (d: string): number => (d.endsWith('ms') ? Number(d.slice(0, -2)) : Number(d.slice(0, -1)) * 1000);
 
 async function api<T>(charter: CharterHandle, method: string, p: string, body?: unknown): Promise<T> {
@@ -118,7 +133,7 @@ executor:
   const out: ServiceIncident[] = [];
   try {
     const port = await freePort();
-    child = await startMapekChild({
+    child = await gatedStart({
       CHARTER_API_URL: charter.url,
       MAPEK_WEBHOOK_AUTH: 'off',
       MAPE_K_INTERVAL: String(t.intervalS),

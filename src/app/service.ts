@@ -215,7 +215,7 @@ export class Service {
   /** The learner runs when outcomes arrived: new weights are read at the next cycle's start. */
   private async afterRecord(records: readonly ExecutionRecord[], cycleId: string): Promise<void> {
     const rs = this.rules.ruleSet();
-    if (rs !== undefined && records.some((r) => r.verify !== undefined)) {
+    if (rs !== undefined && this.p.config.learn && records.some((r) => r.verify !== undefined)) {
       try {
         const changes = await relearn(this.p.store, planRulesOf(rs), new Date((this.p.timers ?? realTimers).now()).toISOString());
         for (const c of changes) this.p.log.info('weight changed', { cycleId, rule: c.ruleId, from: c.from, to: c.to, samples: c.samples, successRate: c.successRate, reason: c.reason });

@@ -6,6 +6,9 @@ import type { FaultKind, PolicySpec } from '../types/charter.js';
 import { drawFor } from './rng.js';
 import { successProbability, type RemediationAction } from './remediation-table.js';
 
+/** Probabilities that replace the table's (docs/FAULT_MODEL.md "Other worlds"): kind → action → p. */
+export type RemediationOverrides = Partial<Record<FaultKind, Partial<Record<RemediationAction, number>>>>;
+
 export type FaultOrigin = 'code' | 'test_api' | 'reapplied';
 
 export interface RemediationAttempt {
@@ -51,15 +54,37 @@ export class FaultRegistry {
   #next = 1;
   /** Attempts per (kind, subject, action), so the n-th attempt's draw is stable. */
   #attemptCounts = new Map<string, number>();
+  /** The world's own probabilities where they differ from the table (benchmarks' other worlds). */
+  #overrides: RemediationOverrides = {};
 
   constructor(seed: number) {
     this.#seed = seed;
   }
 
+  /** Back to no faults and no attempts; the probabilities stay (they are the world, not its state). */
   reset(): void {
     this.#records = [];
     this.#next = 1;
     this.#attemptCounts.clear();
+  }
+
+  /**
+   * Replace the success probability of (kind, action) pairs from now on — e.g. a world where
+   * the table's default is the worse action, or one that changes mid-run. Pairs not given keep
+   * their current value; a pair the world never draws for (docs/FAULT_MODEL.md) stays unused.
+   */
+  setProbabilities(overrides: RemediationOverrides): void {
+    for (const [kind, actions] of Object.entries(overrides) as [FaultKind, Partial<Record<RemediationAction, number>>][]) {
+      for (const [action, p] of Object.entries(actions) as [RemediationAction, number][]) {
+        if (!(Number.isFinite(p) && p >= 0 && p <= 1)) throw new RangeError(`probability of ${action} against ${kind}: expected a number in [0, 1], got ${p}`);
+        this.#overrides = { ...this.#overrides, [kind]: { ...this.#overrides[kind], [action]: p } };
+      }
+    }
+  }
+
+  /** The success probability a remediating write of `action` against `kind` draws against now. */
+  probability(kind: FaultKind, action: RemediationAction): number {
+    return this.#overrides[kind]?.[action] ?? successProbability(kind, action);
   }
 
   add(kind: FaultKind, subject: string, origin: FaultOrigin, at: string, faultSpec?: PolicySpec): FaultRecord {
@@ -108,7 +133,7 @@ export class FaultRegistry {
     const counter = `${kind}|${subject}|${action}`;
     const n = (this.#attemptCounts.get(counter) ?? 0) + 1;
     this.#attemptCounts.set(counter, n);
-    const probability = successProbability(kind, action);
+    const probability = this.probability(kind, action);
     const draw = drawFor(this.#seed, `${counter}|${n}`);
     const success = draw < probability;
     const attempt: RemediationAttempt = writeId === undefined ? { action, at, probability, draw, success } : { action, at, probability, draw, success, writeId };

@@ -5,7 +5,7 @@
  */
 import type { FaultKind } from '../types/charter.js';
 import { isManualClock, systemClock, type Clock } from './clock.js';
-import type { FaultOrigin, FaultRecord } from './faults.js';
+import type { FaultOrigin, FaultRecord, RemediationOverrides } from './faults.js';
 import { ClientFaults } from './http/client-faults.js';
 import { createCharterServer } from './http/server.js';
 import { createCharterRegistry } from './metrics.js';
@@ -13,7 +13,7 @@ import { WriteLog, type WriteRecord } from './writes.js';
 import { World, type GroundTruth } from './world.js';
 
 export { ManualClock, systemClock, type Clock } from './clock.js';
-export { FaultAlreadyActiveError, type FaultOrigin, type FaultRecord, type RemediationAttempt } from './faults.js';
+export { FaultAlreadyActiveError, type FaultOrigin, type FaultRecord, type RemediationAttempt, type RemediationOverrides } from './faults.js';
 export type { ClientFaultConfig } from './http/client-faults.js';
 export { REMEDIATION_TABLE, SCALE_COMMITTEE_MIN_DELTA, successProbability, type RemediationAction } from './remediation-table.js';
 export { SEED_COMMITTEES, SEED_POLICIES, SEED_TARGETS, VALIDATION_TYPES } from './seed.js';
@@ -38,6 +38,8 @@ export interface StartCharterOptions {
   readonly tickMs?: number;
   /** Time source (default the system clock). A ManualClock is advanced by tick(). */
   readonly clock?: Clock;
+  /** Success probabilities that replace the remediation table's (docs/FAULT_MODEL.md "Other worlds"). */
+  readonly remediation?: RemediationOverrides;
   /** Faults to inject at start. */
   readonly faults?: readonly { readonly kind: FaultKind; readonly subject?: string }[];
 }
@@ -97,6 +99,7 @@ export async function startCharter(opts: StartCharterOptions = {}): Promise<Char
   const clientFaults = new ClientFaults(seed);
   const registry = createCharterRegistry(world);
   const srv = createCharterServer({ world, writes, registry, clientFaults, testApi: opts.testApi === true });
+  if (opts.remediation) world.faults.setProbabilities(opts.remediation);
   const faults = makeFaults(world, 'code');
   for (const f of opts.faults ?? []) faults.inject(f.kind, f.subject);
 

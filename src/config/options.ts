@@ -62,6 +62,8 @@ export interface Config {
   readonly charterWindowMs: number;
   readonly decisionsLimit: number;
   readonly unreadyAfterFailedCycles: number;
+  /** Run the learner after every cycle that verified something (default true). */
+  readonly learn: boolean;
   /** Guard-rail settings passed to the executor (validated there; docs/EXECUTION.md). */
   readonly executor: Readonly<Record<string, unknown>>;
   /** Leader lease TTL with a shared PostgreSQL store (ms, on the database's clock). */
@@ -103,6 +105,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'leaseTtlMs', file: 'leaseTtl', env: 'MAPEK_LEASE_TTL', flag: 'lease-ttl', kind: 'seconds', default: 10_000, doc: 'With a PostgreSQL store: seconds the leader lease lasts on the database\'s clock; a standby takes over at most this long after the leader stopped renewing.' },
   { key: 'leaseRenewMs', file: 'leaseRenew', env: 'MAPEK_LEASE_RENEW', flag: 'lease-renew', kind: 'seconds', default: undefined, doc: 'With a PostgreSQL store: seconds between lease renewals (default a third of leaseTtl; at most half of it).' },
   { key: 'replicaId', file: 'replicaId', env: 'MAPEK_REPLICA_ID', flag: 'replica-id', kind: 'string', valueName: 'ID', default: undefined, doc: 'This replica\'s name in the leader lease, /healthz and the logs (default hostname-pid).' },
+  { key: 'learn', file: 'learn', env: 'MAPEK_LEARN', kind: 'boolean', default: true, doc: 'Learn weights from verified outcomes (docs/LEARNING.md). false: the rules\' priorities alone decide and the stored weights stay as they are (outcomes are still recorded).' },
 ];
 
 export function optionFor(key: string): OptionSpec | undefined {

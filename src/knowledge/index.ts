@@ -5,7 +5,7 @@ export { StoreSpaceError, StoreWriteError } from './journal-file.js';
 export { StoreClosedError } from './fence.js';
 export { DEFAULT_RETENTION, type RetentionOptions } from './retention.js';
 export { writeVerdict, takeVerdicts, type Verdict } from './approval-inbox.js';
-export { learn, situationStats, trendOf, markOf, isNewOutcome, ruleInfo, weightFor, exponentOf, DEFAULT_LEARNER_OPTIONS, type LearnerOptions, type LearnInput, type LearnResult, type SituationStats, type PlanRuleInfo } from './learner.js';
+export { learn, situationStats, changeSince, trendOf, markOf, isNewOutcome, ruleInfo, weightFor, exponentOf, DEFAULT_LEARNER_OPTIONS, type LearnerOptions, type LearnInput, type LearnResult, type SituationStats, type PlanRuleInfo } from './learner.js';
 export { credit, uncredited, type Credit } from './credit.js';
 export { relearn, planRuleIds, planRulesOf, LEARN_WINDOW } from './relearn.js';
 export { openReadonlyView } from './view.js';

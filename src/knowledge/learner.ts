@@ -15,6 +15,9 @@
  *   (capped): with no evidence the weight is 1 and the rule's priority decides; as evidence
  *   grows the expected-utility ratio dominates, so a priority is a prior the evidence can
  *   cross, and the draws keep exploring at a rate that falls as the posteriors narrow.
+ * - **Change detection**: a run of `changeWindow` equal outcomes that the rule's record made
+ *   unlikely (< `changeAlpha`) drops the record before it (changeSince), so a world that
+ *   turns is followed within a few incidents, not after forgetting outweighs a long record.
  * - **Only on new evidence**: a situated weight moves only when its situation has outcomes
  *   newer than its last change's `upTo` mark; calling again without one changes nothing.
  */
@@ -52,6 +55,10 @@ export interface LearnerOptions {
   readonly seed: number;
   /** Outcomes the trend regression looks at (explanation only; needs ≥ 4). Default 20. */
   readonly trendWindow: number;
+  /** Change detection: a run of this many equal outcomes of one rule (situation)… Default 3. */
+  readonly changeWindow: number;
+  /** …that its evidence before the run made less likely than this drops that older evidence (0 = off). Default 0.02. */
+  readonly changeAlpha: number;
 }
 
 export const DEFAULT_LEARNER_OPTIONS: LearnerOptions = Object.freeze({
@@ -63,6 +70,8 @@ export const DEFAULT_LEARNER_OPTIONS: LearnerOptions = Object.freeze({
   maxWeight: 1000,
   seed: 1,
   trendWindow: 20,
+  changeWindow: 3,
+  changeAlpha: 0.02,
 });
 
 /** One (rule, situation)'s evidence and posterior. */
@@ -76,6 +85,8 @@ export interface SituationStats {
   readonly shared: number;
   /** Predicted next success from the trend of the last outcomes (ml-regression), when it had ≥ 4. */
   readonly trend?: number;
+  /** Outcomes of the rule before the newest detected change, which no longer count (changeSince). */
+  readonly forgotten?: number;
 }
 
 export interface LearnInput {
@@ -131,8 +142,36 @@ export function ruleInfo(r: string | PlanRuleInfo): PlanRuleInfo {
 const byTime = (a: Credit, b: Credit): number => (a.outcome.at < b.outcome.at ? -1 : a.outcome.at > b.outcome.at ? 1 : a.outcome.key < b.outcome.key ? -1 : a.outcome.key > b.outcome.key ? 1 : 0);
 
 /**
+ * Change detection on one rule's outcomes (1 success, 0 failure; oldest first): the index
+ * from which its evidence counts. Scanning forward, a run of `changeWindow` equal outcomes
+ * whose probability under the posterior of the evidence counted so far (prior + outcomes
+ * since the last change, undiscounted) is below `changeAlpha` marks a change: the evidence
+ * before the run is dropped. Forgetting alone needs many outcomes to outweigh a long good
+ * record when the world turns (issue #12: 7–9 incidents after a swap); a surprising run is
+ * the signal that the record is stale. Sticky: a later outcome does not bring old evidence back.
+ */
+export function changeSince(ys: readonly number[], prior: number, o: Pick<LearnerOptions, 'changeWindow' | 'changeAlpha' | 'priorStrength'>): number {
+  const w = o.changeWindow;
+  if (!(o.changeAlpha > 0) || w < 1) return 0;
+  let start = 0;
+  for (let end = w; end <= ys.length; end++) {
+    const runStart = end - w;
+    if (runStart <= start) continue; // nothing older than the run to judge it against
+    const run = ys.slice(runStart, end);
+    if (!run.every((y) => y === run[0])) continue;
+    let s = 0;
+    for (let i = start; i < runStart; i++) s += ys[i]!;
+    const m = (prior * o.priorStrength + s) / (o.priorStrength + runStart - start);
+    const p = run[0] === 1 ? m ** w : (1 - m) ** w;
+    if (p < o.changeAlpha) start = runStart;
+  }
+  return start;
+}
+
+/**
  * The posterior of `rule` in a situation whose credited outcomes (all rules) are `inKind`,
- * oldest first: each outcome's weight is forgetting^(newer outcomes of the situation).
+ * oldest first: each outcome's weight is forgetting^(newer outcomes of the situation); the
+ * rule's outcomes before its newest detected change (changeSince) do not count.
  */
 export function situationStats(rule: PlanRuleInfo, situation: string, inKind: readonly Credit[], o: LearnerOptions): SituationStats {
   const n = inKind.length;
@@ -144,9 +183,12 @@ export function situationStats(rule: PlanRuleInfo, situation: string, inKind: re
   let failures = 0;
   let shared = 0;
   let outcomes = 0;
+  const own = inKind.flatMap((c, i) => (c.outcome.ruleId === rule.id ? [i] : []));
+  const from = changeSince(own.map((i) => (inKind[i]!.failure > 0 ? 0 : 1)), prior, o);
+  const counted = new Set(own.slice(from));
   const ys: number[] = [];
   inKind.forEach((c, i) => {
-    if (c.outcome.ruleId !== rule.id) return;
+    if (!counted.has(i)) return;
     const w = o.forgetting ** (n - 1 - i);
     a += w * c.success;
     b += w * c.failure;
@@ -166,6 +208,7 @@ export function situationStats(rule: PlanRuleInfo, situation: string, inKind: re
     failures,
     shared,
     ...(trend !== undefined ? { trend } : {}),
+    ...(from > 0 ? { forgotten: from } : {}),
   };
 }
 
@@ -193,6 +236,7 @@ function reasonOf(rule: PlanRuleInfo, s: SituationStats, draw: number, k: number
   const e = s.estimate;
   const parts = [
     `${s.successes}/${s.successes + s.failures} succeeded in ${s.situation}${s.shared ? ` (${s.shared} shared with an overlapping action, 1/k each)` : ''}`,
+    ...(s.forgotten ? [`the world changed: ${s.forgotten} older outcome${s.forgotten === 1 ? '' : 's'} dropped after a surprising run of ${o.changeWindow}`] : []),
     `prior ${pct(e.prior)}, posterior ${pct(e.mean)} ± ${pct(e.sd)} on evidence ${e.evidence.toFixed(1)}`,
     ...(s.trend !== undefined ? [`trend predicts ${pct(s.trend)}`] : []),
     `thompson draw ${pct(draw)}, expected utility ${utility(rule, draw).toFixed(2)}, priority counts ^${(1 / (1 + k)).toFixed(2)} on situation evidence ${(k * o.evidenceScale).toFixed(1)}`,

@@ -10,7 +10,7 @@ export type DemoEvent =
   | { readonly kind: 'waiting'; readonly t: number; readonly action: string; readonly target: string; readonly needs: number; readonly seen?: number }
   | { readonly kind: 'verification'; readonly t: number; readonly action: string; readonly target: string; readonly result: string }
   | { readonly kind: 'outcome'; readonly t: number; readonly fault: string; readonly subject: string; readonly remediated: boolean; readonly by?: string; readonly detectMs?: number; readonly remediateMs?: number }
-  | { readonly kind: 'weights'; readonly t: number; readonly changes: readonly { rule: string; from: number; to: number; reason: string }[] }
+  | { readonly kind: 'weights'; readonly t: number; readonly changes: readonly WeightLineInput[] }
   | { readonly kind: 'summary'; readonly t: number; readonly summary: DemoSummary };
 
 export interface DemoIncidentResult {
@@ -41,10 +41,34 @@ function brief(v: unknown): string {
   return s === undefined ? 'undefined' : s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
 
-/** `rule-id 1.00→1.25 (3/4 ok)`: the sample count is read from the learner's reason. */
-export function weightLine(c: { rule: string; from: number; to: number; reason: string }): string {
+/** What the demo shows of one weight change (src/types/execution.ts WeightChange). */
+export interface WeightLineInput {
+  /** The stored key: `rule|situation` for a situated weight, else the rule id. */
+  readonly rule: string;
+  readonly from: number;
+  readonly to: number;
+  readonly reason: string;
+  readonly situation?: string;
+  readonly estimate?: { readonly mean: number; readonly sd: number; readonly prior: number };
+}
+
+const pct = (x: number): string => `${Math.round(x * 100)}%`;
+
+/**
+ * `rule in Situation: 1/1 ok, success 83% ± 15% (declared 90%); priority × 0.68 (was × 1.00)`.
+ * The weight is a multiplier on the rule's priority, not a score of the rule: as evidence
+ * grows the priority's say fades (docs/LEARNING.md), so the multiplier can fall after a
+ * success — the line then says so instead of reading as a penalty.
+ */
+export function weightLine(c: WeightLineInput): string {
   const m = /^(\d+)\/(\d+) succeeded/.exec(c.reason);
-  return `${c.rule} ${c.from.toFixed(2)}→${c.to.toFixed(2)}${m ? ` (${m[1]}/${m[2]} ok)` : ''}`;
+  const rule = c.situation !== undefined && c.rule.endsWith(`|${c.situation}`) ? `${c.rule.slice(0, -c.situation.length - 1)} in ${c.situation}` : c.rule;
+  const ok = m ? `${m[1]}/${m[2]} ok` : undefined;
+  const e = c.estimate;
+  const est = e ? `success ${pct(e.mean)} ± ${pct(e.sd)} (declared ${pct(e.prior)})` : undefined;
+  const what = [ok, est].filter((x) => x !== undefined).join(', ');
+  const fades = e !== undefined && c.to < c.from && e.mean >= e.prior ? ': the priority counts less as evidence grows' : '';
+  return `${rule}${what ? `: ${what};` : ''} priority × ${c.to.toFixed(2)} (was × ${c.from.toFixed(2)})${fades}`;
 }
 
 const ORDINALS = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth'];

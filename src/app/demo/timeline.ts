@@ -94,6 +94,6 @@ export class DemoTimeline {
     const fresh = h.filter((c) => !this.weightsSeen.has(`${c.at}|${c.ruleId}`));
     for (const c of fresh) this.weightsSeen.add(`${c.at}|${c.ruleId}`);
     const visible = fresh.filter((c) => Math.abs(c.to - c.from) >= 0.05);
-    if (visible.length > 0) this.emit({ kind: 'weights', t: this.now(), changes: visible.map((c) => ({ rule: c.ruleId, from: c.from, to: c.to, reason: c.reason })) });
+    if (visible.length > 0) this.emit({ kind: 'weights', t: this.now(), changes: visible.map((c) => ({ rule: c.ruleId, from: c.from, to: c.to, reason: c.reason, ...(c.situation !== undefined ? { situation: c.situation } : {}), ...(c.estimate ? { estimate: c.estimate } : {}) })) });
   }
 }

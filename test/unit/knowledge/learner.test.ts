@@ -1,5 +1,5 @@
 import test from 'ava';
-import { learn, relearn, planRuleIds, planRulesOf, situationStats, weightFor, credit, trendOf, DEFAULT_LEARNER_OPTIONS, MemoryKnowledgeStore, type PlanRuleInfo } from '../../../src/knowledge/index.js';
+import { learn, relearn, planRuleIds, planRulesOf, situationStats, changeSince, weightFor, credit, trendOf, DEFAULT_LEARNER_OPTIONS, MemoryKnowledgeStore, type PlanRuleInfo } from '../../../src/knowledge/index.js';
 import type { Outcome } from '../../../src/types/knowledge.js';
 import { formatEvent, weightLine } from '../../../src/app/demo/events.js';
 
@@ -51,8 +51,9 @@ test('forgetting: old evidence counts less than new, and a rule no longer chosen
   const r = rule('r', 0.5);
   const old = [1, 2, 3, 4, 5].map((i) => out('r', 'succeeded', i));
   const after = [...old, ...[6, 7, 8].map((i) => out('r', 'failed', i))];
-  const forgetful = statsOf(r, after).estimate.mean;
-  const none = situationStats(r, KIND, credit(after), { ...O, forgetting: 1 }).estimate.mean;
+  // change detection off: this is forgetting alone (the run of three failures would also trigger it)
+  const forgetful = situationStats(r, KIND, credit(after), { ...O, changeAlpha: 0 }).estimate.mean;
+  const none = situationStats(r, KIND, credit(after), { ...O, changeAlpha: 0, forgetting: 1 }).estimate.mean;
   t.true(forgetful < none, 'the recent failures weigh more with forgetting');
   // other rules' outcomes in the same situation age r's evidence: it drifts back to 0.5
   const s1 = statsOf(r, old).estimate;
@@ -137,9 +138,14 @@ test('every change carries its estimate and reason; the demo prints one short li
   t.like(c, { ruleId: `r|${KIND}`, rule: 'r', situation: KIND, from: 1, samples: 3 });
   t.true(c!.estimate!.evidence > 2 && c!.estimate!.evidence < 3);
   t.regex(c!.reason, /^1\/3 succeeded in ValidationLatencySLA; prior 50%, posterior \d+% ± \d+% on evidence 2\.\d; thompson draw \d+%, expected utility \d\.\d\d, priority counts \^0\.\d\d on situation evidence 2\.\d: weight 1\.00 → [\d.]+$/);
-  const e = { kind: 'weights' as const, t: 12_300, changes: changes.map((x) => ({ rule: x.ruleId, from: x.from, to: x.to, reason: x.reason })) };
-  t.regex(formatEvent(e), /^\[ 12\.3s\] ⚖️  weight {11}r\|ValidationLatencySLA 1\.00→[\d.]+ \(1\/3 ok\)$/);
-  t.is(weightLine({ rule: 'x', from: 1, to: 2, reason: 'by hand' }), 'x 1.00→2.00');
+  const e = { kind: 'weights' as const, t: 12_300, changes: changes.map((x) => ({ rule: x.ruleId, from: x.from, to: x.to, reason: x.reason, situation: x.situation!, estimate: x.estimate! })) };
+  t.regex(formatEvent(e), /^\[ 12\.3s\] ⚖️  weight {11}r in ValidationLatencySLA: 1\/3 ok, success \d+% ± \d+% \(declared 50%\); priority × [\d.]+ \(was × 1\.00\)$/);
+  t.is(weightLine({ rule: 'x', from: 1, to: 2, reason: 'by hand' }), 'x priority × 2.00 (was × 1.00)');
+  // a success that lowers the multiplier (the priority's share fading) says so, not "1.00→0.68" alone
+  t.is(
+    weightLine({ rule: 'rb|PolicyLoadFailure', situation: 'PolicyLoadFailure', from: 1, to: 0.68, reason: '1/1 succeeded in PolicyLoadFailure; …', estimate: { mean: 0.93, sd: 0.09, prior: 0.9 } }),
+    'rb in PolicyLoadFailure: 1/1 ok, success 93% ± 9% (declared 90%); priority × 0.68 (was × 1.00): the priority counts less as evidence grows',
+  );
 });
 
 test('trendOf: needs four points, guards the degenerate case, clamps to [0, 1]', (t) => {
@@ -147,4 +153,33 @@ test('trendOf: needs four points, guards the degenerate case, clamps to [0, 1]',
   t.is(trendOf([0, 0, 1, 1, 1, 1], 20), 1);
   t.is(trendOf([1, 1, 1, 1], 20), 1);
   t.is(trendOf([1, 1, 0, 0, 0, 0], 20), 0);
+});
+
+test('change detection: a surprising run drops the older record (sticky), ordinary noise does not', (t) => {
+  const o = { changeWindow: 3, changeAlpha: 0.02, priorStrength: 2 };
+  const good = Array.from({ length: 20 }, (_, i) => (i % 7 === 3 ? 0 : 1)); // ~86 % successes, single failures
+  t.is(changeSince(good, 0.5, o), 0, 'single failures in a good record are noise');
+  t.is(changeSince([...good, 0, 0, 0], 0.5, o), 20, 'three failures in a row after a good record: the world changed');
+  t.is(changeSince([...good, 0, 0, 0, 1, 0], 0.5, o), 20, 'sticky: a later success does not bring the old record back');
+  t.is(changeSince([...good, 0, 0], 0.5, o), 0, 'two are not enough');
+  t.is(changeSince([...good, 0, 0, 0], 0.5, { ...o, changeAlpha: 0 }), 0, 'off with changeAlpha 0');
+  // a close call (0.6–0.7) keeps its record through three failures: (1 − 0.65)³ > 0.02
+  const close = Array.from({ length: 20 }, (_, i) => (i % 3 === 0 ? 0 : 1));
+  t.is(changeSince([...close, 0, 0, 0], 0.5, o), 0);
+  // and it works both ways: a rule that always failed and now succeeds three times
+  t.is(changeSince([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1], 0.5, o), 10);
+});
+
+test('change detection in the estimate: after a swap the old good record stops counting, and the reason says so', (t) => {
+  const r = rule('r');
+  const before = Array.from({ length: 15 }, (_, i) => out('r', 'succeeded', i));
+  const swapped = [...before, out('r', 'failed', 20), out('r', 'failed', 21), out('r', 'failed', 22)];
+  const s = statsOf(r, swapped);
+  t.is(s.forgotten, 15);
+  t.is(s.successes, 0);
+  t.true(s.estimate.mean < 0.25, `${s.estimate.mean}`);
+  const plain = situationStats(r, KIND, credit(swapped), { ...O, changeAlpha: 0 });
+  t.true(plain.estimate.mean > 0.55, 'forgetting alone still trusts the old record');
+  const { changes } = learn({ outcomes: swapped, current: {}, planRules: [r], at: 'now' });
+  t.regex(changes[0]!.reason, /^0\/3 succeeded in ValidationLatencySLA; the world changed: 15 older outcomes dropped after a surprising run of 3; prior 50%/);
 });

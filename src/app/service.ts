@@ -89,6 +89,8 @@ export class Service {
   private current: Executor;
   /** The takeover in progress (recovery before the first cycle), if any. */
   private takeover: Promise<void> | undefined;
+  /** The knowledge-store retention pass running in the background, if any. */
+  private maintaining: Promise<void> | undefined;
   address: AddressInfo | undefined;
 
   /** The executor of this tenure (rebuilt from the store at each takeover). */
@@ -226,13 +228,30 @@ export class Service {
     await this.p.afterRecord?.(records);
   }
 
-  /** Knowledge-store retention when due: after a cycle, never during one (its writes are done). */
-  private async maintainStore(cycleId: string): Promise<void> {
+  /**
+   * Knowledge-store retention when due: started after a cycle (its writes are done), never
+   * awaited by it. The pass works in slices and yields between them (document-store.ts), so
+   * the controller is free for the next webhook while it runs; one pass at a time.
+   */
+  private maintainStore(cycleId: string): Promise<void> {
     this.logQuarantined(cycleId);
-    if (this.p.store.maintain === undefined) return;
+    if (this.p.store.maintain === undefined || this.maintaining !== undefined) return Promise.resolve();
     const t0 = performance.now();
-    const r = await this.p.store.maintain();
-    if (r) this.p.log.info('knowledge store retention', { afterCycle: cycleId, removed: r.removed, ms: Math.round(performance.now() - t0) });
+    const pass = this.p.store.maintain();
+    this.maintaining = pass.then(
+      (r) => {
+        if (r) this.p.log.info('knowledge store retention', { afterCycle: cycleId, removed: r.removed, ms: Math.round(performance.now() - t0) });
+      },
+      (err: unknown) => {
+        if (!this.stopping) this.p.log.warn('knowledge store retention deferred', { afterCycle: cycleId, error: err instanceof Error ? err.message : String(err) });
+      },
+    ).finally(() => (this.maintaining = undefined));
+    return Promise.resolve();
+  }
+
+  /** Resolves when no retention pass is running (tests, bench). */
+  async maintenanceIdle(): Promise<void> {
+    await this.maintaining;
   }
 
   /** Every document the store quarantined and not yet logged: file, line and why. */

@@ -19,6 +19,11 @@ export interface StoredDoc {
 export interface FindOptions {
   readonly sort?: { readonly field: string; readonly dir: 1 | -1 };
   readonly limit?: number;
+  /**
+   * Only the indexed fields are needed (`body` may come back ''): a backend that keeps bodies
+   * elsewhere skips reading them. Retention and counts use it.
+   */
+  readonly withoutBody?: boolean;
 }
 
 /** A document taken out of the live set because it failed its check (documents.ts). */
@@ -35,8 +40,11 @@ export interface Collection {
   find(filter: Filter, opts?: FindOptions): Promise<StoredDoc[]>;
   remove(ids: readonly string[]): Promise<number>;
   count(filter?: Filter): Promise<number>;
-  /** Rewrites the backing file without superseded lines (no-op in memory). */
-  compact(): Promise<void>;
+  /**
+   * Rewrites the backing file without superseded lines (no-op in memory); with `minGarbage`
+   * (a share, 0..1) only when at least that much of the file is superseded lines.
+   */
+  compact(minGarbage?: number): Promise<void>;
   /**
    * Takes a document that failed its check out of the live set, keeping its original where
    * an operator finds it (the journal: FILE.quarantine). Later reads no longer see it.
@@ -44,6 +52,8 @@ export interface Collection {
   quarantine(doc: StoredDoc, reason: string): Promise<void>;
   /** Every document quarantined since open, the ones found while loading first. */
   quarantined(): readonly QuarantinedDoc[];
+  /** Releases what the backend holds open (file descriptors); optional. Called by the store's close(). */
+  close?(): void;
 }
 
 function matchesValue(actual: unknown, expected: unknown): boolean {

@@ -12,6 +12,11 @@ import { approvalDoc, checkDocument, controllerDoc, decisionDoc, executionDoc, o
 import { fenced, WriteFence } from './fence.js';
 import { LIVE_STATUSES, overflow, type RetentionOptions } from './retention.js';
 
+/** Lets timers, I/O callbacks and webhooks run before the next slice of work. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 export interface Collections {
   readonly decisions: Collection;
   readonly executions: Collection;
@@ -38,7 +43,12 @@ export const COLLECTION_NAMES = Object.keys(INDEXES) as readonly (keyof Collecti
 /** Opens every collection, one at a time (load reports stay in order; one file in memory at once). */
 export async function openCollections(open: (name: keyof Collections) => Promise<Collection>): Promise<Collections> {
   const out: Partial<Record<keyof Collections, Collection>> = {};
-  for (const name of COLLECTION_NAMES) out[name] = await open(name);
+  try {
+    for (const name of COLLECTION_NAMES) out[name] = await open(name);
+  } catch (err) {
+    for (const c of Object.values(out)) c.close?.(); // no descriptor left open by a failed open
+    throw err;
+  }
   return out as Collections;
 }
 
@@ -58,12 +68,12 @@ export class DocumentKnowledgeStore implements ExtendedKnowledgeStore {
   protected readonly c: Collections;
 
   constructor(
-    collections: Collections,
+    private readonly raw: Collections,
     private readonly retention: RetentionOptions,
     private readonly reports: readonly LoadReport[] = [],
   ) {
     const c: Record<string, Collection> = {};
-    for (const [name, col] of Object.entries(collections) as [keyof Collections, Collection][]) {
+    for (const [name, col] of Object.entries(raw) as [keyof Collections, Collection][]) {
       c[name] = fenced(col, this.fence);
       this.dirty.add(name); // the first pass sees everything
     }
@@ -86,7 +96,7 @@ export class DocumentKnowledgeStore implements ExtendedKnowledgeStore {
     this.dirty.add(collection);
     this.writes += n;
     // The write itself succeeded: a failed backstop pass is reported by health(), not by it.
-    if (this.writes >= this.retention.backstopEvery) await this.retain().catch(() => undefined);
+    if (this.writes >= this.retention.backstopEvery) await this.retain(this.retention.compactGarbage).catch(() => undefined);
   }
 
   /** True when enough writes happened since the last pass that retention should run. */
@@ -96,7 +106,7 @@ export class DocumentKnowledgeStore implements ExtendedKnowledgeStore {
 
   /** Runs retention if it is due (the service calls this after every cycle). */
   async maintain(): Promise<RetentionResult | undefined> {
-    return this.retentionDue() ? this.retain() : undefined;
+    return this.retentionDue() ? this.retain(this.retention.compactGarbage) : undefined;
   }
 
   loadReports(): readonly LoadReport[] {
@@ -285,21 +295,22 @@ export class DocumentKnowledgeStore implements ExtendedKnowledgeStore {
   // ------------------------------------------------------------ retention
 
   /**
-   * Enforces the limits and compacts the files. Only collections written since the last pass
-   * are scanned and compacted (one that was not written cannot have grown). Overlapping calls
-   * share one pass.
+   * Enforces the limits and compacts every file the pass scans (opening the store does
+   * this); with `minGarbage`, only files at least that share superseded (maintain() passes
+   * `compactGarbage`). Only collections written since the last pass are scanned and
+   * compacted (one that was not written cannot have grown). Overlapping calls share one pass.
    */
-  retain(): Promise<RetentionResult> {
-    this.retaining ??= this.retainPass().finally(() => (this.retaining = undefined));
+  retain(minGarbage = 0): Promise<RetentionResult> {
+    this.retaining ??= this.retainPass(minGarbage).finally(() => (this.retaining = undefined));
     return this.retaining;
   }
 
-  private async retainPass(): Promise<RetentionResult> {
+  private async retainPass(minGarbage: number): Promise<RetentionResult> {
     const todo = new Set(this.dirty);
     this.dirty.clear();
     this.writes = 0;
     try {
-      const result = await this.retainCollections(todo);
+      const result = await this.retainCollections(todo, minGarbage);
       this.retentionError = undefined;
       return result;
     } catch (err) {
@@ -311,32 +322,55 @@ export class DocumentKnowledgeStore implements ExtendedKnowledgeStore {
     }
   }
 
-  private async retainCollections(todo: ReadonlySet<keyof Collections>): Promise<RetentionResult> {
+  /**
+   * Removes `ids` from `name` in slices of `sliceDocs`, yielding to the event loop between
+   * them. Each slice re-reads its documents and skips any `keep` now protects (an execution
+   * that went back in flight since the ids were picked), inside `exclusive`, so no
+   * read-modify-write of the store interleaves with the check.
+   */
+  private async removeInSlices(name: keyof Collections, ids: readonly string[], keep: (d: StoredDoc) => boolean): Promise<number> {
+    const c = this.c[name];
+    let removed = 0;
+    for (let i = 0; i < ids.length; i += this.retention.sliceDocs) {
+      const slice = ids.slice(i, i + this.retention.sliceDocs);
+      removed += await this.exclusive(async () => {
+        const now = await c.find({ _id: { $in: slice } }, { withoutBody: true });
+        return c.remove(now.filter((d) => !keep(d)).map((d) => d._id));
+      });
+      await yieldToEventLoop();
+    }
+    return removed;
+  }
+
+  private async retainCollections(todo: ReadonlySet<keyof Collections>, minGarbage: number): Promise<RetentionResult> {
     const r = this.retention;
-    const byAge = async (c: Collection, field: string): Promise<{ id: string; doc: StoredDoc }[]> =>
-      (await c.find({}, { sort: { field, dir: 1 } })).map((doc) => ({ id: doc._id, doc }));
+    const byAge = async (name: keyof Collections, field: string): Promise<{ id: string; doc: StoredDoc }[]> =>
+      (await this.c[name].find({}, { sort: { field, dir: 1 }, withoutBody: true })).map((doc) => ({ id: doc._id, doc }));
     const removed: Record<string, number> = {};
-    const prune = async (name: Exclude<keyof Collections, 'controller'>, f: () => Promise<string[]>): Promise<void> => {
-      removed[name] = todo.has(name) ? await this.c[name].remove(await f()) : 0;
+    const prune = async (name: Exclude<keyof Collections, 'controller'>, field: string, max: number, keep: (d: StoredDoc) => boolean = () => false): Promise<void> => {
+      if (!todo.has(name)) {
+        removed[name] = 0;
+        return;
+      }
+      const ids = overflow(await byAge(name, field), max, (x) => keep(x.doc));
+      removed[name] = await this.removeInSlices(name, ids, keep);
     };
 
-    await prune('decisions', async () => overflow(await byAge(this.c.decisions, 'at'), r.maxDecisions));
+    await prune('decisions', 'at', r.maxDecisions);
     const live: readonly string[] = LIVE_STATUSES;
-    await prune('executions', async () => overflow(await byAge(this.c.executions, 'createdAt'), r.maxExecutions, (e) => live.includes(e.doc['status'] as string)));
-    await prune('outcomes', async () => overflow(await byAge(this.c.outcomes, 'at'), r.maxOutcomes));
-    await prune('weights', async () => {
-      const weights = await byAge(this.c.weights, '_id');
-      const newest = new Map<string, string>();
-      for (const w of weights) newest.set(w.doc['ruleId'] as string, w.id);
-      const newestIds = new Set(newest.values());
-      return overflow(weights, r.maxWeightChanges, (w) => newestIds.has(w.id));
-    });
-    await prune('approvals', async () => overflow(await byAge(this.c.approvals, 'requestedAt'), r.maxApprovals, (a) => a.doc['state'] === 'waiting'));
+    await prune('executions', 'createdAt', r.maxExecutions, (d) => live.includes(d['status'] as string));
+    await prune('outcomes', 'at', r.maxOutcomes);
+    // A rule's newest change is kept: newer ones only ever arrive, so the set taken here stays safe.
+    const newest = new Map<string, string>();
+    if (todo.has('weights')) for (const w of await byAge('weights', '_id')) newest.set(w.doc['ruleId'] as string, w.id);
+    const newestIds = new Set(newest.values());
+    await prune('weights', '_id', r.maxWeightChanges, (d) => newestIds.has(d._id));
+    await prune('approvals', 'requestedAt', r.maxApprovals, (d) => d['state'] === 'waiting');
 
     let failure: unknown;
     for (const name of todo) {
       try {
-        await this.c[name].compact();
+        await this.c[name].compact(minGarbage);
       } catch (err) {
         failure ??= err; // the others still compact
       }
@@ -352,5 +386,6 @@ export class DocumentKnowledgeStore implements ExtendedKnowledgeStore {
   async close(): Promise<void> {
     await this.fence.close();
     await this.chain;
+    for (const n of COLLECTION_NAMES) this.raw[n].close?.();
   }
 }

@@ -63,7 +63,7 @@ export function fenced(c: Collection, fence: WriteFence): Collection {
     upsert: (doc) => fence.run(`${c.name} "${doc._id}"`, () => c.upsert(doc)),
     upsertMany: (docs) => fence.run(`${docs.length} ${c.name}`, () => c.upsertMany(docs)),
     remove: (ids) => fence.run(`removal of ${ids.length} ${c.name}`, () => c.remove(ids)),
-    compact: () => fence.run(`compaction of ${c.name}`, () => c.compact()),
+    compact: (minGarbage) => fence.run(`compaction of ${c.name}`, () => c.compact(minGarbage)),
     quarantine: (doc, reason) => fence.run(`quarantine of ${c.name} "${doc._id}"`, () => c.quarantine(doc, reason)),
     quarantined: () => c.quarantined(),
     get: (id) => c.get(id),

@@ -1,8 +1,15 @@
 /**
- * A Collection kept in memory and journaled to one file in nedb's line format (files written
- * by nedb load unchanged; nedb's index lines are skipped). Write-ahead: a write reaches the
- * file (fdatasync'ed, journal-file.ts) before memory, so a failed write is not seen by any
- * read and an acknowledged one survives a crash or a power loss.
+ * A Collection journaled to one file in nedb's line format (files written by nedb load
+ * unchanged; nedb's index lines are skipped). Write-ahead: a write reaches the file
+ * (fdatasync'ed, journal-file.ts) before memory, so a failed write is not seen by any read
+ * and an acknowledged one survives a crash or a power loss.
+ *
+ * Memory holds, per live document, its indexed fields (the ones queries filter and sort on)
+ * and where its line is; the body is read from the file when a caller asks for it
+ * (journal-segment.ts). So what the process holds grows with the number of records (bounded
+ * by retention), never with their size. Compaction copies the live lines into FILE~ a chunk
+ * at a time while writes go on, and only the swap (the tail written meanwhile, fsync, rename)
+ * holds the collection's writes (journal-compaction.ts).
  *
  * Loading checks every line (documents.ts): one that is not JSON, or a document that fails
  * its schema, is quarantined: its text goes to FILE.quarantine (one JSON line each: line,
@@ -10,13 +17,16 @@
  * torn last line (no newline: an append that never completed) is quarantined and cut off.
  */
 import { appendFile, open, truncate } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { MapekError } from '../types/errors.js';
 import type { LoadReport } from '../types/knowledge.js';
 import { matches, sortAndLimit, type Collection, type Filter, type FindOptions, type QuarantinedDoc, type StoredDoc } from './collection.js';
 import { DocIndex } from './doc-index.js';
 import { checkDocument, type CollectionName } from './documents.js';
 import { eachLine } from './file-scan.js';
-import { dirname } from 'node:path';
+import { CompactionFile, ensureRoom, type Piece } from './journal-compaction.js';
 import { freeBytes, JournalFile, StoreSpaceError, StoreWriteError } from './journal-file.js';
+import { Segment } from './journal-segment.js';
 
 export interface JournalOptions {
   /** fdatasync every append (default true). Off only to measure what it costs. */
@@ -27,9 +37,28 @@ export interface JournalOptions {
   readonly indexes?: readonly string[];
 }
 
+/** What memory holds of one live document. */
+interface Entry {
+  /** The document without its body (`body` is ''): what filters, sorts and indexes read. */
+  readonly meta: StoredDoc;
+  readonly segment: Segment;
+  /** Where its line starts, and its bytes with the newline. */
+  offset: number;
+  readonly length: number;
+  /** 1-based line number in the file (quarantine entries name it). */
+  line: number;
+}
+
+/** The body is what memory does not keep. */
+function metaOf(doc: Readonly<Record<string, unknown>>): StoredDoc {
+  const meta: Record<string, unknown> = {};
+  for (const k of Object.keys(doc)) if (k !== 'body') meta[k] = doc[k];
+  meta['body'] = '';
+  return meta as unknown as StoredDoc;
+}
+
 interface Loaded {
-  readonly docs: Map<string, StoredDoc>;
-  readonly lineOf: Map<string, number>;
+  readonly entries: Map<string, Entry>;
   readonly bad: { line: number; reason: string; text: string; id?: string }[];
   readonly lines: number;
   /** Byte length up to the last complete line. */
@@ -38,14 +67,19 @@ interface Loaded {
   readonly needsNewline: boolean;
 }
 
-async function load(name: CollectionName, file: string): Promise<Loaded> {
-  const docs = new Map<string, StoredDoc>();
-  const lineOf = new Map<string, number>();
+async function load(name: CollectionName, file: string, segment: Segment): Promise<Loaded> {
+  const entries = new Map<string, Entry>();
   const bad: Loaded['bad'] = [];
   let lines = 0;
   let size = 0;
   let needsNewline = false;
   let tornTail = false;
+  const forget = (id: string): void => {
+    const old = entries.get(id);
+    if (old === undefined) return;
+    old.segment.release(old.length);
+    entries.delete(id); // re-set below at the end: the map stays in file order
+  };
   await eachLine(file, (buf, index, offset, complete) => {
     lines = index;
     tornTail = !complete; // reset below when the incomplete line is sound
@@ -66,16 +100,16 @@ async function load(name: CollectionName, file: string): Promise<Loaded> {
     if ('$$indexCreated' in doc) return; // nedb's own index lines
     const id = typeof doc['_id'] === 'string' ? doc['_id'] : undefined;
     if (doc['$$deleted'] === true && id !== undefined) {
-      docs.delete(id);
-      lineOf.delete(id);
+      forget(id);
     } else {
       const check = checkDocument(name, doc);
       if (!check.ok) {
         bad.push({ line: index, reason: check.issue, text, ...(id !== undefined ? { id } : {}) });
         return;
       }
-      docs.set(id as string, doc as StoredDoc);
-      lineOf.set(id as string, index);
+      forget(id as string);
+      entries.set(id as string, { meta: metaOf(doc), segment, offset, length: buf.length + 1, line: index });
+      segment.hold(buf.length + 1);
     }
     if (!complete) {
       needsNewline = true;
@@ -84,7 +118,19 @@ async function load(name: CollectionName, file: string): Promise<Loaded> {
     }
   });
   // A bad last line without its newline is cut off: it no longer counts.
-  return { docs, lineOf, bad, lines: tornTail ? lines - 1 : lines, size, needsNewline };
+  return { entries, bad, lines: tornTail ? lines - 1 : lines, size, needsNewline };
+}
+
+/** A document's line could not be read back (the file changed under the store, a disk error). */
+export class StoreReadError extends MapekError {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    why: string,
+  ) {
+    super(`knowledge store read of "${file}" line ${line} failed: ${why}`, false);
+    this.name = 'StoreReadError';
+  }
 }
 
 export class JournalCollection implements Collection {
@@ -92,19 +138,19 @@ export class JournalCollection implements Collection {
   private readonly bad: QuarantinedDoc[] = [];
   private lines: number;
   private readonly index: DocIndex;
+  private compacting: Promise<void> | undefined;
 
   private constructor(
     readonly name: CollectionName,
     private readonly journal: JournalFile,
-    private readonly docs: Map<string, StoredDoc>,
-    private readonly lineOf: Map<string, number>,
+    private readonly docs: Map<string, Entry>,
     lines: number,
     private readonly now: () => string,
     indexes: readonly string[],
   ) {
     this.lines = lines;
     this.index = new DocIndex(indexes);
-    for (const d of docs.values()) this.index.add(d);
+    for (const e of docs.values()) this.index.add(e.meta);
   }
 
   get file(): string {
@@ -115,21 +161,40 @@ export class JournalCollection implements Collection {
     return `${this.journal.file}.quarantine`;
   }
 
+  /** What memory holds: live documents and the bytes of their indexed fields (no bodies). */
+  held(): { docs: number; fieldBytes: number; fileBytes: number; liveBytes: number } {
+    let fieldBytes = 0;
+    for (const e of this.docs.values()) {
+      for (const [k, v] of Object.entries(e.meta)) fieldBytes += k.length + (typeof v === 'string' ? v.length : 8);
+    }
+    let liveBytes = 0;
+    for (const e of this.docs.values()) liveBytes += e.length;
+    return { docs: this.docs.size, fieldBytes, fileBytes: this.journal.bytes(), liveBytes };
+  }
+
   /** Opens `file`, quarantining what fails its check; the report lists those lines. */
   static async open(name: CollectionName, file: string, opts: JournalOptions = {}): Promise<{ collection: JournalCollection; report?: LoadReport }> {
     const fsync = opts.fsync ?? true;
     const now = opts.now ?? (() => new Date().toISOString());
     await JournalFile.prepare(file);
-    const l = await load(name, file);
-    const c = new JournalCollection(name, new JournalFile(file, l.size, fsync), l.docs, l.lineOf, l.lines, now, opts.indexes ?? []);
-    if (l.bad.length === 0 && !l.needsNewline) return { collection: c };
-    // The text of every bad line is kept before anything is cut off or left out.
-    if (l.bad.length > 0) await c.keep(l.bad.map((b) => ({ at: now(), line: b.line, reason: b.reason, text: b.text })));
+    const segment = Segment.open(file);
+    let l: Loaded;
     try {
+      l = await load(name, file, segment);
+    } catch (err) {
+      segment.suspend();
+      throw err;
+    }
+    const c = new JournalCollection(name, new JournalFile(file, l.size, fsync, segment), l.entries, l.lines, now, opts.indexes ?? []);
+    if (l.bad.length === 0 && !l.needsNewline) return { collection: c };
+    try {
+      // The text of every bad line is kept before anything is cut off or left out.
+      if (l.bad.length > 0) await c.keep(l.bad.map((b) => ({ at: now(), line: b.line, reason: b.reason, text: b.text })));
       await truncate(file, l.size); // a torn last line: never acknowledged, kept in quarantine
       if (l.needsNewline) await appendFile(file, '\n');
     } catch (err) {
-      throw new StoreWriteError(file, err);
+      c.close();
+      throw err instanceof StoreSpaceError || err instanceof StoreWriteError ? err : new StoreWriteError(file, err);
     }
     if (l.needsNewline) c.journal.grew(1);
     for (const b of l.bad) c.bad.push({ collection: name, ...(b.id !== undefined ? { id: b.id } : {}), file, line: b.line, reason: b.reason, keptIn: c.quarantineFile });
@@ -171,38 +236,60 @@ export class JournalCollection implements Collection {
     return next;
   }
 
-  private async write(lines: readonly string[]): Promise<void> {
-    await this.journal.append(lines.map((l) => `${l}\n`).join(''));
+  /** Appends `lines`; the documents among them (`docs[i]` for `lines[i]`, undefined for a deletion) then take their place in memory. */
+  private async write(lines: readonly string[], docs: readonly (StoredDoc | undefined)[]): Promise<void> {
+    const { segment, offset } = await this.journal.append(lines.map((l) => `${l}\n`).join(''));
+    let at = offset;
+    const first = this.lines + 1;
     this.lines += lines.length;
+    lines.forEach((l, i) => {
+      const length = Buffer.byteLength(l) + 1;
+      const d = docs[i];
+      if (d !== undefined) this.set({ meta: metaOf(d), segment, offset: at, length, line: first + i });
+      at += length;
+    });
   }
 
-  private set(docs: readonly StoredDoc[]): void {
-    const first = this.lines - docs.length + 1;
-    docs.forEach((d, i) => {
-      this.drop(d._id);
-      const copy = { ...d };
-      this.docs.set(d._id, copy);
-      this.index.add(copy);
-      this.lineOf.set(d._id, first + i);
-    });
+  private set(e: Entry): void {
+    this.drop(e.meta._id);
+    e.segment.hold(e.length);
+    this.docs.set(e.meta._id, e);
+    this.index.add(e.meta);
   }
 
   /** Takes `id` out of memory and the indexes. */
   private drop(id: string): void {
     const old = this.docs.get(id);
     if (old === undefined) return;
-    this.index.remove(old);
+    this.index.remove(old.meta);
     this.docs.delete(id);
-    this.lineOf.delete(id);
+    old.segment.release(old.length);
+  }
+
+  /** The whole document, its line read back from the file. */
+  private hydrate(e: Entry): StoredDoc {
+    const text = e.segment.read(e.offset, e.length - 1).toString('utf8');
+    let doc: StoredDoc;
+    try {
+      doc = JSON.parse(text) as StoredDoc;
+    } catch {
+      throw new StoreReadError(this.file, e.line, `line at byte ${e.offset} is not the document's (not valid JSON)`);
+    }
+    if (doc?._id !== e.meta._id) throw new StoreReadError(this.file, e.line, `line at byte ${e.offset} is not the document "${e.meta._id}"`);
+    return doc;
   }
 
   private pool(filter: Filter): StoredDoc[] {
-    const ids = this.index.candidates(filter);
-    if (ids === undefined) return [...this.docs.values()];
+    const id = filter['_id'];
+    let ids: Iterable<string> | undefined;
+    if (typeof id === 'string') ids = [id];
+    else if (id !== null && typeof id === 'object' && Array.isArray((id as Record<string, unknown>)['$in'])) ids = (id as { $in: string[] }).$in;
+    else ids = this.index.candidates(filter);
+    if (ids === undefined) return [...this.docs.values()].map((e) => e.meta);
     const out: StoredDoc[] = [];
-    for (const id of ids) {
-      const d = this.docs.get(id);
-      if (d !== undefined) out.push(d);
+    for (const i of ids) {
+      const e = this.docs.get(i);
+      if (e !== undefined) out.push(e.meta);
     }
     return out;
   }
@@ -210,8 +297,7 @@ export class JournalCollection implements Collection {
   insert(doc: StoredDoc): Promise<boolean> {
     return this.serial(async () => {
       if (this.docs.has(doc._id)) return false;
-      await this.write([JSON.stringify(doc)]);
-      this.set([doc]);
+      await this.write([JSON.stringify(doc)], [doc]);
       return true;
     });
   }
@@ -222,19 +308,18 @@ export class JournalCollection implements Collection {
 
   upsertMany(docs: readonly StoredDoc[]): Promise<void> {
     if (docs.length === 0) return Promise.resolve();
-    return this.serial(async () => {
-      await this.write(docs.map((d) => JSON.stringify(d)));
-      this.set(docs);
-    });
+    return this.serial(() => this.write(docs.map((d) => JSON.stringify(d)), docs));
   }
 
   async get(id: string): Promise<StoredDoc | undefined> {
-    const d = this.docs.get(id);
-    return d ? { ...d } : undefined;
+    const e = this.docs.get(id);
+    return e ? this.hydrate(e) : undefined;
   }
 
   async find(filter: Filter, opts?: FindOptions): Promise<StoredDoc[]> {
-    return sortAndLimit(this.pool(filter).filter((d) => matches(d, filter)), opts).map((d) => ({ ...d }));
+    const found = sortAndLimit(this.pool(filter).filter((d) => matches(d, filter)), opts);
+    if (opts?.withoutBody === true) return found.map((d) => ({ ...d }));
+    return found.map((d) => this.hydrate(this.docs.get(d._id) as Entry));
   }
 
   async count(filter: Filter = {}): Promise<number> {
@@ -247,27 +332,86 @@ export class JournalCollection implements Collection {
     return this.serial(async () => {
       const present = [...new Set(ids)].filter((id) => this.docs.has(id));
       if (present.length === 0) return 0;
-      await this.write(present.map((id) => JSON.stringify({ $$deleted: true, _id: id })));
+      await this.write(present.map((id) => JSON.stringify({ $$deleted: true, _id: id })), []);
       for (const id of present) this.drop(id);
       return present.length;
     });
   }
 
-  compact(): Promise<void> {
-    return this.serial(async () => {
-      const docs = [...this.docs.values()];
-      await this.journal.rewrite(docs.map((d) => `${JSON.stringify(d)}\n`).join(''));
-      this.lines = docs.length;
-      docs.forEach((d, i) => this.lineOf.set(d._id, i + 1));
+  /**
+   * Copies the live lines into a fresh file when at least `minGarbage` of the file is
+   * superseded or deleted lines (0: always), or when documents live outside the file (it was
+   * replaced under the store). Writes go on while the lines are copied; only the swap holds
+   * them. Overlapping calls share one compaction.
+   */
+  compact(minGarbage = 0): Promise<void> {
+    this.compacting ??= this.compactOnce(minGarbage).finally(() => (this.compacting = undefined));
+    return this.compacting;
+  }
+
+  private async compactOnce(minGarbage: number): Promise<void> {
+    const snap = await this.serial(async () => {
+      const segment = this.journal.current();
+      const size = this.journal.bytes();
+      let live = 0;
+      for (const e of this.docs.values()) live += e.length;
+      const garbage = size - segment.liveBytes();
+      const elsewhere = live - segment.liveBytes();
+      if (elsewhere === 0 && minGarbage > 0 && (garbage <= 0 || garbage < minGarbage * size)) return undefined;
+      const needed = await ensureRoom(this.file, live);
+      const entries = [...this.docs.values()];
+      const pinned = new Set(entries.map((e) => e.segment));
+      for (const p of pinned) p.pin();
+      return { segment, size, lines: this.lines, entries, needed, pinned };
     });
+    if (snap === undefined) return;
+    let out: CompactionFile | undefined;
+    try {
+      out = await CompactionFile.create(this.file, snap.needed);
+      const copied = await out.copy(snap.entries);
+      // Each copied document's new place: its offset, and its line (the copies come first, in order).
+      const moved = new Map<Entry, { offset: number; line: number }>();
+      snap.entries.forEach((e, i) => moved.set(e, { offset: copied[i] as number, line: i + 1 }));
+      const file = out;
+      await this.serial(async () => {
+        await this.journal.settle();
+        if (this.journal.current() !== snap.segment) throw new StoreWriteError(this.file, new Error('the file was replaced during compaction; compacting again later'));
+        // What was written while the lines were copied, as it is.
+        const tailBytes = this.journal.bytes() - snap.size;
+        const base = file.bytes();
+        if (tailBytes > 0) await file.copy([{ segment: snap.segment, offset: snap.size, length: tailBytes }]);
+        await file.finish();
+        const segment = await this.journal.install(file.path, file.bytes());
+        out = undefined;
+        const kept = snap.entries.length;
+        for (const e of this.docs.values()) {
+          const at = moved.get(e);
+          e.segment.release(e.length);
+          if (at !== undefined) {
+            e.offset = at.offset;
+            e.line = at.line;
+          } else {
+            // Written during the copy: it is in the tail, which follows the copies.
+            e.offset = e.offset - snap.size + base;
+            e.line = e.line - snap.lines + kept;
+          }
+          segment.hold(e.length);
+          (e as { segment: Segment }).segment = segment;
+        }
+        this.lines = kept + (this.lines - snap.lines);
+      });
+    } finally {
+      for (const p of snap.pinned) p.unpin();
+      await out?.discard();
+    }
   }
 
   quarantine(doc: StoredDoc, reason: string): Promise<void> {
     return this.serial(async () => {
-      const line = this.lineOf.get(doc._id);
+      const line = this.docs.get(doc._id)?.line;
       await this.keep([{ at: this.now(), ...(line !== undefined ? { line } : {}), reason, text: JSON.stringify(doc) }]);
       if (this.docs.has(doc._id)) {
-        await this.write([JSON.stringify({ $$deleted: true, _id: doc._id })]);
+        await this.write([JSON.stringify({ $$deleted: true, _id: doc._id })], []);
         this.drop(doc._id);
       }
       this.bad.push({ collection: this.name, id: doc._id, file: this.file, ...(line !== undefined ? { line } : {}), reason, keptIn: this.quarantineFile });
@@ -276,5 +420,11 @@ export class JournalCollection implements Collection {
 
   quarantined(): readonly QuarantinedDoc[] {
     return this.bad;
+  }
+
+  /** Releases the file descriptors (reads after it open the file again). */
+  close(): void {
+    const segments = new Set([this.journal.current(), ...[...this.docs.values()].map((e) => e.segment)]);
+    for (const s of segments) s.suspend();
   }
 }

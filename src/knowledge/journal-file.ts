@@ -8,14 +8,15 @@
  *    "durable when the promise resolves" holds across a power loss;
  *  - a failed append is cut off again (truncated to the size before it) before anything else
  *    is written; if that fails too, the next append repairs first or refuses;
- *  - compaction writes FILE~, fsyncs it, renames it over FILE and fsyncs the directory, after
- *    checking that the disk has the room; it never leaves FILE~ behind.
+ *  - compaction (journal-compaction.ts) writes FILE~, fsyncs it, renames it over FILE and
+ *    fsyncs the directory, after checking that the disk has the room; it never leaves FILE~.
  * Callers serialise their calls (one operation at a time per file).
  */
 import { constants } from 'node:fs';
 import { open, rename, stat, statfs, truncate, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { MapekError } from '../types/errors.js';
+import { Segment } from './journal-segment.js';
 
 /** A write the store could not make durable (disk full, permissions): never retryable here. */
 export class StoreWriteError extends MapekError {
@@ -47,9 +48,9 @@ export async function freeBytes(dir: string): Promise<number> {
 }
 
 /** Room kept free beyond the compacted file itself (a block for the directory, rounding). */
-const SPACE_MARGIN_BYTES = 64 * 1024;
+export const SPACE_MARGIN_BYTES = 64 * 1024;
 
-async function syncDir(dir: string): Promise<void> {
+export async function syncDir(dir: string): Promise<void> {
   const fh = await open(dir, constants.O_RDONLY);
   try {
     await fh.sync();
@@ -67,13 +68,17 @@ export class JournalFile {
   private size: number;
   /** An append failed and its bytes may still be in the file: cut them off before writing. */
   private torn = false;
+  /** The file appends go to, open for reading (journal-segment.ts). */
+  private segment: Segment;
 
   constructor(
     readonly file: string,
     size: number,
     private readonly fsync: boolean,
+    segment: Segment,
   ) {
     this.size = size;
+    this.segment = segment;
   }
 
   /**
@@ -99,18 +104,34 @@ export class JournalFile {
     return this.size;
   }
 
+  current(): Segment {
+    return this.segment;
+  }
+
   /** Accounts for bytes the loader appended itself (a missing last newline). */
   grew(bytes: number): void {
     this.size += bytes;
   }
 
-  /** Appends `text` (whole lines) durably; on failure the file is left as it was before. */
-  async append(text: string): Promise<void> {
+  /**
+   * Appends `text` (whole lines) durably; on failure the file is left as it was before.
+   * Resolves where the text landed: a file replaced under the store is noticed here and
+   * becomes the current segment.
+   */
+  async append(text: string): Promise<{ segment: Segment; offset: number }> {
     const buf = Buffer.from(text, 'utf8');
     if (this.torn) await this.repair();
     let fh;
+    let offset: number;
     try {
       fh = await open(this.file, 'a');
+      const st = await fh.stat();
+      if (st.ino !== this.segment.ino) {
+        this.segment.retire();
+        this.segment = Segment.open(this.file);
+        this.size = st.size;
+      }
+      offset = st.size;
       await fh.appendFile(buf);
       if (this.fsync) await fh.datasync();
     } catch (err) {
@@ -125,7 +146,8 @@ export class JournalFile {
     } finally {
       await fh?.close().catch(() => undefined);
     }
-    this.size += buf.length;
+    this.size = offset + buf.length;
+    return { segment: this.segment, offset };
   }
 
   /** Cuts the file back to its last acknowledged line. Throws StoreWriteError when it cannot. */
@@ -154,33 +176,27 @@ export class JournalFile {
     }
   }
 
+  /** Cuts off what a failed append may have left, before a compaction copies the file's tail. */
+  async settle(): Promise<void> {
+    if (this.torn) await this.repair();
+  }
+
   /**
-   * Replaces the file with `text` (the live documents) crash-safely. Refuses with
-   * StoreSpaceError, before writing anything, when the disk has not the room; removes FILE~
-   * when the write fails anyway.
+   * FILE~ (written and synced by the caller, `size` bytes) replaces FILE crash-safely; the
+   * new file becomes the current segment. Removes FILE~ when the rename fails.
    */
-  async rewrite(text: string): Promise<void> {
-    const buf = Buffer.from(text, 'utf8');
-    const temp = `${this.file}~`;
-    const free = await freeBytes(dirname(this.file));
-    const needed = buf.length + SPACE_MARGIN_BYTES;
-    if (free < needed) throw new StoreSpaceError(this.file, needed, free);
+  async install(temp: string, size: number): Promise<Segment> {
     try {
-      const fh = await open(temp, 'w');
-      try {
-        await fh.writeFile(buf);
-        await fh.sync();
-      } finally {
-        await fh.close();
-      }
       await rename(temp, this.file);
       await syncDir(dirname(this.file));
     } catch (err) {
       await unlink(temp).catch(() => undefined);
-      if ((err as NodeJS.ErrnoException).code === 'ENOSPC') throw new StoreSpaceError(this.file, needed, free);
       throw new StoreWriteError(this.file, err);
     }
-    this.size = buf.length;
+    this.segment.retire();
+    this.segment = Segment.open(this.file);
+    this.size = size;
     this.torn = false;
+    return this.segment;
   }
 }

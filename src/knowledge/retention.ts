@@ -21,6 +21,17 @@ export interface RetentionOptions {
    * that reaches this many writes since the last pass runs it. Default 10 × retainEvery.
    */
   readonly backstopEvery: number;
+  /**
+   * Documents removed per slice of a retention pass; the pass yields to the event loop
+   * between slices, so a webhook arriving meanwhile is served within one slice. Default 500.
+   */
+  readonly sliceDocs: number;
+  /**
+   * Share of a journal file that must be superseded or deleted lines before a pass compacts
+   * it (opening the store always compacts). Default 0.5: each file is rewritten about once
+   * per doubling, not on every pass.
+   */
+  readonly compactGarbage: number;
 }
 
 export const DEFAULT_RETENTION: RetentionOptions = Object.freeze({
@@ -31,6 +42,8 @@ export const DEFAULT_RETENTION: RetentionOptions = Object.freeze({
   maxApprovals: 1_000,
   retainEvery: 500,
   backstopEvery: 5_000,
+  sliceDocs: 500,
+  compactGarbage: 0.5,
 });
 
 export function resolveRetention(o: Partial<RetentionOptions> = {}): RetentionOptions {

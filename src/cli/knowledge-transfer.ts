@@ -89,7 +89,7 @@ export async function importCommand(argv: readonly string[], io: Io, env: Readon
   const parsed = parseCommandArgs(argv, { ...STORE_OPTIONS, json: { type: 'boolean' } }, IMPORT_HELP, io);
   if (!parsed) return EXIT.ok;
   const [file, ...extra] = parsed.positionals;
-  if (file === undefined) throw new UsageError('expected the FILE to import (written by mapek knowledge export)');
+  if (file === undefined) throw new UsageError('expected the FILE to import: an NDJSON file written by mapek knowledge export');
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
   const where = storeLocation(parsed.values, env);
   let text: string;

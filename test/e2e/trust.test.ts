@@ -158,7 +158,9 @@ test.serial('SIGTERM with a write in flight stops within the grace period (item 
   const took = Date.now() - t0;
   t.log(`stopped in ${took} ms (grace 3 s), exit ${code}`);
   t.is(code, 0);
-  t.true(took < 4_500, `stop took ${took} ms`);
+  // Grace + 2 s for the process to end on a loaded 2-core machine (4.6 s seen with the whole
+  // suite running, 3.2 s alone); before the fix it took 6.8 s.
+  t.true(took < 5_000, `stop took ${took} ms`);
   w.charter.clientFaults.set({ latencyMs: 0 });
   await w.startMapek();
   await rollbackOf(w, (r) => FINAL(r), 'the interrupted rollback reconciled after the restart', 60_000);

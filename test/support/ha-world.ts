@@ -38,7 +38,8 @@ export interface HaWorld {
   readonly charter: CharterHandle;
   readonly stack: Stack;
   readonly url: string;
-  readonly sql: pg.Client;
+  /** The test's own connections (a pool: after a PostgreSQL restart new queries reconnect). */
+  readonly sql: pg.Pool;
   readonly proxies: readonly TcpProxy[];
   readonly replicas: (MapekChild | undefined)[];
   /** The id the replica in `slot` runs as. */
@@ -81,8 +82,9 @@ export async function startHaWorld(o: { replicas?: number; database?: string } =
 
   const server = await startPostgres({ settings: { track_commit_timestamp: 'on' } });
   const url = await server.createDatabase(o.database ?? 'mapek_ha');
-  const sql = new pg.Client({ connectionString: url });
-  await sql.connect();
+  const sql = new pg.Pool({ connectionString: url, max: 2 });
+  // An idle connection cut by a PostgreSQL restart errors on the pool: the next query opens another.
+  sql.on('error', () => undefined);
   const charter = await startCharter({ port: 0, seed: 7, testApi: true, tickMs: 250 });
   const ports = [await freePort(), await freePort(), await freePort()];
   const proxies = [await startTcpProxy(server.port), await startTcpProxy(server.port), await startTcpProxy(server.port)];

@@ -40,6 +40,8 @@ const defaults = base.ok ? (base.config as unknown as Record<string, unknown>) :
 
 /** A value of the option's kind that is not its default, as the user would type it. */
 function sample(o: OptionSpec): string {
+  // The lease is renewed at most every half TTL (10 s by default): 7 s would be refused.
+  if (o.key === 'leaseRenewMs') return '3';
   switch (o.kind) {
     case 'url': return 'http://127.0.0.1:1234';
     case 'string': return 'some-value';

@@ -3,6 +3,7 @@
  * acquire, at the same pace or right when the holder's lease expires, whichever is sooner.
  * One statement at a time on one dedicated connection. A refused renewal, a failed one, or
  * the local deadline passing (LocalLeaseView) deposes at once; the loop then competes again.
+ * A deposition is final: a renewal that lands after it ends that tenure rather than revive it.
  */
 import type { LeaseToken } from '../types/coordination.js';
 import type { ReconnectingConnection } from './connection.js';
@@ -12,9 +13,9 @@ import type { LocalLeaseView } from './local-view.js';
 export interface ElectorOptions {
   readonly replicaId: string;
   readonly renewEveryMs: number;
-  readonly lease: LeaseStatements;
+  readonly lease: Pick<LeaseStatements, 'acquire' | 'renew' | 'release'>;
   readonly view: LocalLeaseView;
-  readonly db: ReconnectingConnection;
+  readonly db: Pick<ReconnectingConnection, 'use'>;
   readonly mono: () => number;
   readonly onElected: (token: LeaseToken) => void;
   readonly onDeposed: (why: string) => void;
@@ -78,6 +79,14 @@ export class LeaseElector {
       if (held !== undefined) {
         const ok = await this.o.db.use('lease renewal', (c) => this.o.lease.renew(c, held));
         this.o.onError(undefined);
+        if (ok && this.o.view.last() !== held) {
+          // Deposed while this renewal was in flight (the local deadline passed; the
+          // database, whose TTL is longer by the safety margin, still took it). A deposition
+          // is final for its tenure: reviving it would make a leader the service never heard
+          // elected. End it in the database so that a new tenure begins at once.
+          await this.o.db.use('lease release', (c) => this.o.lease.release(c, held)).catch(() => undefined);
+          return 0;
+        }
         if (ok) {
           this.o.view.renewed(held, sentAt);
           this.armDeadline();
@@ -116,10 +125,11 @@ export class LeaseElector {
     this.clearDeadline();
     const ms = Math.max(0, this.o.view.deadlineAt() - this.o.mono());
     this.deadlineTimer = setTimeout(() => {
-      if (this.o.view.token() === undefined && this.o.view.last() !== undefined) {
-        this.depose('the lease deadline passed before a renewal succeeded');
-        this.wake?.();
-      }
+      if (this.o.view.last() === undefined) return;
+      // Timers run on the event loop's cached clock and may fire a little early: look again.
+      if (this.o.view.token() !== undefined) return this.armDeadline();
+      this.depose('the lease deadline passed before a renewal succeeded');
+      this.wake?.();
     }, ms + 1);
     this.deadlineTimer.unref?.();
   }

@@ -26,6 +26,8 @@ export interface ElectorOptions {
 export class LeaseElector {
   private stopped = true;
   private wake: (() => void) | undefined;
+  /** A poke that came while a statement was in flight: the next wait is skipped. */
+  private poked = false;
   private loop: Promise<void> | undefined;
   private deadlineTimer: NodeJS.Timeout | undefined;
   renewalFailures = 0;
@@ -41,7 +43,8 @@ export class LeaseElector {
 
   /** Tries to acquire now (a release was announced). */
   poke(): void {
-    this.wake?.();
+    if (this.wake !== undefined) this.wake();
+    else this.poked = true;
   }
 
   /** Stops the loop and releases the lease if held. */
@@ -59,6 +62,10 @@ export class LeaseElector {
     while (!this.stopped) {
       const wait = await this.step();
       if (this.stopped) break;
+      if (this.poked) {
+        this.poked = false;
+        continue;
+      }
       await new Promise<void>((resolve) => {
         const h = setTimeout(resolve, wait);
         this.wake = () => {

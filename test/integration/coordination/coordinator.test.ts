@@ -25,8 +25,8 @@ interface Replica {
   readonly relayed: string[];
 }
 
-async function replicas(t: { teardown(f: () => Promise<void>): void }, db: string, n: number, ttlMs = 1_500): Promise<Replica[]> {
-  const url = await server.createDatabase(db);
+async function replicas(t: { teardown(f: () => Promise<void>): void }, db: string, n: number, ttlMs = 1_500, on: Postgres = server): Promise<Replica[]> {
+  const url = await on.createDatabase(db);
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   await migrate(c);
@@ -80,10 +80,13 @@ test('a standby relays a trigger to the leader; a released lease is taken over w
 
 test('PostgreSQL restarted: the leader is deposed or keeps its lease, and leadership resumes with one leader', async (t) => {
   t.timeout(60_000);
-  const rs = await replicas(t, 'coord_restart', 2);
+  // Its own server: the other cases of this file run at the same time on the shared one.
+  const own = await startPostgres();
+  t.teardown(() => own.stop());
+  const rs = await replicas(t, 'coord_restart', 2, 1_500, own);
   for (const r of rs) r.c.start();
   await waitUntil(() => (leaders(rs).length === 1 ? true : undefined), 10_000, 'a leader');
-  await server.restart();
+  await own.restart();
   await waitUntil(() => (leaders(rs).length === 1 && rs.every((r) => r.c.status().connected) ? true : undefined), 20_000, 'one leader again, both connected');
   t.is(leaders(rs).length, 1);
   const epochs = rs.flatMap((r) => r.elected.map((e) => e.epoch)).sort();

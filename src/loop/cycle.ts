@@ -6,6 +6,7 @@ import type { Weights } from '../types/rules.js';
 import type { Snapshot } from '../types/snapshot.js';
 import type { Logger } from '../observability/logger.js';
 import type { Phase, ServiceMetrics, Trigger } from '../observability/metrics.js';
+import { incidentStartedAt } from '../execute/guards/alerts.js';
 
 /** What one cycle needs; the composition root wires real or fake implementations. */
 export interface CycleDeps {
@@ -109,15 +110,11 @@ function recordMetrics(deps: CycleDeps, snapshot: Snapshot, decisions: readonly 
   if (m === undefined) return;
   m.decisions.inc(decisions.length);
   for (const d of decisions) for (const r of d.rules) if (r.fired) m.rulesFired.inc({ rule: r.rule.split('@')[0] ?? r.rule, stage: r.stage });
-  const started = new Map<string, string>();
-  for (const a of snapshot.alerts) {
-    const prev = started.get(a.fingerprint);
-    if (prev === undefined || a.startsAt < prev) started.set(a.fingerprint, a.startsAt);
-  }
+  // Each incident's own alerts (an index built once per snapshot), not every alert of its names.
   const incidentStart = new Map<string, string>();
   for (const d of decisions) {
-    const times = snapshot.alerts.filter((a) => d.alerts.includes(a.name)).map((a) => a.startsAt).sort();
-    if (times[0] !== undefined) incidentStart.set(d.incidentId, times[0]);
+    const at = incidentStartedAt(d, snapshot);
+    if (at !== undefined) incidentStart.set(d.incidentId, at);
   }
   for (const r of executions) m.observeExecution(r, incidentStart.get(r.incidentId));
   m.setWeights(weights);

@@ -7,8 +7,33 @@ import type { Decision } from '../../types/decision.js';
 import type { Snapshot } from '../../types/snapshot.js';
 import { incidentOfAlert } from '../../types/subject.js';
 
+const byIncident = new WeakMap<Snapshot, Map<string, Alert[]>>();
+
+/** The snapshot's alerts by incident id, built once per snapshot (every decision asks). */
+function alertsByIncident(s: Snapshot): Map<string, Alert[]> {
+  let m = byIncident.get(s);
+  if (m !== undefined) return m;
+  m = new Map();
+  for (const a of s.alerts) {
+    const id = incidentOfAlert(a);
+    const list = m.get(id);
+    if (list === undefined) m.set(id, [a]);
+    else list.push(a);
+  }
+  byIncident.set(s, m);
+  return m;
+}
+
 export function incidentAlerts(d: Decision, s: Snapshot): Alert[] {
-  return s.alerts.filter((a) => incidentOfAlert(a) === d.incidentId && (d.alerts.length === 0 || d.alerts.includes(a.name)));
+  const own = alertsByIncident(s).get(d.incidentId) ?? [];
+  return d.alerts.length === 0 ? [...own] : own.filter((a) => d.alerts.includes(a.name));
+}
+
+/** When the incident's oldest alert (of the decision's names) started (ISO), if it has one. */
+export function incidentStartedAt(d: Decision, s: Snapshot): string | undefined {
+  let first: string | undefined;
+  for (const a of incidentAlerts(d, s)) if (first === undefined || a.startsAt < first) first = a.startsAt;
+  return first;
 }
 
 /** Epoch ms of the oldest firing alert, if any. */

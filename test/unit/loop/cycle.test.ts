@@ -91,3 +91,18 @@ test('an aborted cycle starts no new phase', async (t) => {
   await t.throwsAsync(runCycle(d, 'c3', ['timer'], ac.signal), { name: 'CycleAbortedError', message: 'cycle c3 timed out before monitor' });
   t.deepEqual(calls, ['weights']);
 });
+
+test("time to remediate counts from the incident's own oldest alert, not from another incident's alert of the same name", async (t) => {
+  const calls: string[] = [];
+  const { d, metrics } = deps(true, calls);
+  const s = snapshot();
+  // p2's CriticalViolationDetected has fired for an hour; p1's (the remediated one) for 10 s.
+  const other = { ...s.alerts[0]!, fingerprint: 'g', labels: { policy_id: 'p2' }, startsAt: '2025-12-31T23:00:00.000Z' };
+  const both: Snapshot = { ...s, alerts: [other, ...s.alerts] };
+  const observed: CycleDeps = { ...d, monitor: { observe: async () => both } };
+  await runCycle(observed, 'c1', ['webhook']);
+  const text = await metrics.registry.metrics();
+  // verified at 00:00:12, p1's alert started at 00:00:00: 12 s, in the ≤ 20 s bucket (not ≥ 3,600 s).
+  t.regex(text, /mapek_time_to_remediate_seconds_bucket\{le="20",type="rollback_policy"\} 1/);
+  t.regex(text, /mapek_time_to_remediate_seconds_sum\{type="rollback_policy"\} 12\b/);
+});

@@ -12,13 +12,14 @@ import { factsSection } from './sections/facts.js';
 import { footprintSection } from './sections/footprint.js';
 import { ingestSection } from './sections/ingest.js';
 import { learningSection } from './sections/learning.js';
+import { memorySection } from './sections/memory.js';
 import { simulateSection } from './sections/simulate.js';
 import { stackSection } from './sections/stack.js';
 import { storeSection } from './sections/store.js';
 import { startupSection } from './sections/startup.js';
 import { webhookSection } from './sections/webhook.js';
 
-export const SECTIONS: readonly Section[] = [analyzeSection, factsSection, webhookSection, stackSection, simulateSection, footprintSection, ingestSection, learningSection, startupSection, storeSection];
+export const SECTIONS: readonly Section[] = [analyzeSection, factsSection, webhookSection, stackSection, simulateSection, footprintSection, memorySection, ingestSection, learningSection, startupSection, storeSection];
 
 const USAGE = `usage: npm run bench -- [--only SECTION[,SECTION]] [--quick]
 sections: ${SECTIONS.map((s) => s.name).join(', ')}`;

@@ -16,6 +16,7 @@ import { NedbKnowledgeStore } from '../../src/knowledge/index.js';
 import type { CycleReport } from '../../src/loop/cycle.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { uncooledRules } from '../../test/support/loop-fix.js';
+import { writeBulkStore } from './bulk-store.js';
 import type { CharterApi } from '../../src/types/ports.js';
 
 export const OPEN_EXECUTOR: ExecutorOptionsInput = {
@@ -67,6 +68,8 @@ export async function startBenchService(o: {
   onRetain?: (start: number, end: number) => void;
   /** fdatasync the journal (default true, as in production); false only to measure its cost. */
   fsync?: boolean;
+  /** Executions and outcomes already in the store when it opens (a long-running service's). */
+  prefill?: number;
 }): Promise<BenchService> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'mapek-bench-svc-'));
   const token = `bench-${process.pid}`;
@@ -84,6 +87,7 @@ export async function startBenchService(o: {
   const compiled = compileConfig({ defaults });
   if (!compiled.ok) throw new Error(compiled.errors.join('\n'));
   const config = compiled.config;
+  if (o.prefill !== undefined) await writeBulkStore(config.knowledgeDir, o.prefill);
   const store = await NedbKnowledgeStore.open(config.knowledgeDir, o.fsync === undefined ? {} : { fsync: o.fsync });
   // Time the store's retention passes (started after a cycle, in the background).
   const retain = store.retain.bind(store);

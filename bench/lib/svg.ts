@@ -50,3 +50,46 @@ export function learningCurveSvg(o: { title: string; xLabel: string; yLabel: str
   out.push('</svg>');
   return `${out.join('\n')}\n`;
 }
+
+/** A line chart of measured points over time (x in the unit given, y from 0 to yMax), with an optional dashed limit line. */
+export function timeSeriesSvg(o: {
+  title: string;
+  xLabel: string;
+  yLabel: string;
+  points: readonly (readonly [number, number])[];
+  yMax: number;
+  limit?: { readonly value: number; readonly label: string };
+}): string {
+  const W = 720;
+  const H = 420;
+  const m = { l: 70, r: 30, t: 40, b: 55 };
+  const pw = W - m.l - m.r;
+  const ph = H - m.t - m.b;
+  const xMax = Math.max(1e-9, ...o.points.map((p) => p[0]));
+  const x = (v: number): number => m.l + (v / xMax) * pw;
+  const y = (v: number): number => m.t + (1 - Math.min(v, o.yMax) / o.yMax) * ph;
+  const out: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
+    `<rect width="${W}" height="${H}" fill="white"/>`,
+    `<text x="${W / 2}" y="22" text-anchor="middle" font-size="14">${esc(o.title)}</text>`,
+  ];
+  for (let k = 0; k <= 5; k++) {
+    const v = (o.yMax * k) / 5;
+    out.push(`<line x1="${m.l}" y1="${y(v)}" x2="${m.l + pw}" y2="${y(v)}" stroke="#ddd"/>`, `<text x="${m.l - 8}" y="${y(v) + 4}" text-anchor="end">${Math.round(v)}</text>`);
+  }
+  for (let k = 0; k <= 10; k++) {
+    const v = (xMax * k) / 10;
+    out.push(`<text x="${x(v)}" y="${m.t + ph + 18}" text-anchor="middle">${Number(v.toFixed(1))}</text>`);
+  }
+  out.push(
+    `<line x1="${m.l}" y1="${m.t}" x2="${m.l}" y2="${m.t + ph}" stroke="black"/>`,
+    `<line x1="${m.l}" y1="${m.t + ph}" x2="${m.l + pw}" y2="${m.t + ph}" stroke="black"/>`,
+    `<text x="${m.l + pw / 2}" y="${H - 15}" text-anchor="middle">${esc(o.xLabel)}</text>`,
+    `<text x="18" y="${m.t + ph / 2}" text-anchor="middle" transform="rotate(-90 18 ${m.t + ph / 2})">${esc(o.yLabel)}</text>`,
+  );
+  if (o.limit !== undefined) {
+    out.push(`<line x1="${m.l}" y1="${y(o.limit.value)}" x2="${m.l + pw}" y2="${y(o.limit.value)}" stroke="#c00" stroke-dasharray="6 4"/>`, `<text x="${m.l + pw - 4}" y="${y(o.limit.value) - 6}" text-anchor="end" fill="#c00">${esc(o.limit.label)}</text>`);
+  }
+  out.push(`<polyline fill="none" stroke="#1f77b4" stroke-width="2" points="${o.points.map(([a, b]) => `${x(a).toFixed(1)},${y(b).toFixed(1)}`).join(' ')}"/>`, '</svg>');
+  return `${out.join('\n')}\n`;
+}

@@ -13,13 +13,10 @@ import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { startCharter } from '../../src/charter/index.js';
-import { AlertmanagerClient } from '../../src/integration/alertmanager.js';
 import { DEFAULT_RETENTION, NedbKnowledgeStore } from '../../src/knowledge/index.js';
-import { startAlertmanager, startPrometheus } from '../../test/support/stack.js';
-import { startWebhookListener } from '../../test/support/webhook-listener.js';
 import { writeBulkStore } from '../lib/bulk-store.js';
 import { footprint, startMapekRun } from '../lib/child.js';
-import { startExporter } from '../lib/exporter.js';
+import { startLoadedWorld } from '../lib/loaded-world.js';
 import { progress, type Figure } from '../lib/report.js';
 import type { Section, SectionResult } from '../lib/section.js';
 import { sleep } from '../lib/section.js';
@@ -51,32 +48,13 @@ async function idle(quick: boolean, tmp: string): Promise<Figure[]> {
 }
 
 async function loaded(quick: boolean, tmp: string): Promise<{ figures: Figure[]; extra: Record<string, unknown> }> {
-  const alerts = 1000;
   const series = 10_000;
-  const charter = await startCharter({ port: 0 });
-  const exporter = await startExporter(series);
-  const sink = await startWebhookListener();
-  const rules = path.join(tmp, 'no-rules.yml');
-  await writeFile(rules, 'groups: []\n');
-  const am = await startAlertmanager({ webhookUrl: sink.url });
-  const prom = await startPrometheus({ charterUrl: exporter.url, alertmanagerUrl: am.url, rulesFile: rules });
+  const world = await startLoadedWorld(tmp, 1000, series);
+  const { held } = world;
   let svc: Awaited<ReturnType<typeof startMapekRun>> | undefined;
   try {
-    const api = new AlertmanagerClient({ baseUrl: am.url, timeoutMs: 10_000, retries: 0 });
-    const startsAt = new Date().toISOString();
-    const endsAt = new Date(Date.now() + 3_600_000).toISOString();
-    const batch = Array.from({ length: alerts }, (_, i) => ({ labels: { alertname: 'CriticalViolationDetected', severity: 'critical', team: 'policy', policy_id: `p-${i}` }, startsAt, endsAt }));
-    await api.postAlerts(batch);
-    // Wait until Prometheus holds every series.
-    for (let i = 0; i < 100; i++) {
-      const r = await get(`${prom.url}/api/v1/query?query=${encodeURIComponent('count({__name__=~"westworld_charter_.*"})')}`);
-      const v = Number((JSON.parse(r.body) as { data?: { result?: { value?: [number, string] }[] } }).data?.result?.[0]?.value?.[1] ?? 0);
-      if (v >= series) break;
-      await sleep(500);
-    }
-    const held = (await api.alerts({ active: true })).length;
     svc = await startMapekRun([
-      '--charter-url', charter.url, '--prometheus-url', prom.url, '--alertmanager-url', am.url,
+      '--charter-url', world.charterUrl, '--prometheus-url', world.prometheusUrl, '--alertmanager-url', world.alertmanagerUrl,
       '--knowledge-dir', path.join(tmp, 'loaded'), '--interval', '5', '--dry-run', '--log-level', 'warn',
     ]);
     await sleep(6_000);
@@ -98,11 +76,7 @@ async function loaded(quick: boolean, tmp: string): Promise<{ figures: Figure[];
     };
   } finally {
     await svc?.stop();
-    await prom.stop();
-    await am.stop();
-    await sink.close();
-    await exporter.close();
-    await charter.close();
+    await world.stop();
   }
 }
 

@@ -6,7 +6,8 @@ import { stat } from 'node:fs/promises';
 import type { ValidationIssue } from '../types/errors.js';
 import { formatIssue } from '../types/errors.js';
 import type { RuleSet } from '../types/rules.js';
-import { loadFixtureFile } from '../monitor/fixture.js';
+import { JSONL_FILE } from '../simulate/jsonl-fixture.js';
+import { loadFixtureOfEitherForm } from '../simulate/fixtures.js';
 import { compileRuleFiles, findYamlFiles, loadRuleSet, readTexts } from '../rules/load.js';
 import { EXIT, parseCommandArgs, type Command, type Io } from './command.js';
 
@@ -18,7 +19,9 @@ ids, derivation cycles, priority inversions, templates). Every issue is printed 
 FILE:LINE:COL: FIELD.PATH: message.
 
 PATH is a file or a directory (searched recursively for *.yaml and *.yml); default:
-rules/ and fixtures/. A file with "kind: Fixture" is a fixture, any other a rule file.
+rules/ and fixtures/. A file with "kind: Fixture" is a fixture, any other a rule file;
+a recording in the JSON-lines form (FILE.jsonl, given by path) is a fixture too, read by
+the same loader as \`mapek simulate\`.
 Fixtures are checked against the rule files given (or rules/ when none is given).
 
 options:
@@ -33,7 +36,10 @@ const FIXTURE_KIND = /^kind:[ \t]*["']?Fixture["']?[ \t]*(#.*)?$/m;
 /** How fixture files are loaded: src/monitor/fixture.ts, behind a seam for tests. */
 export type FixtureLoader = (file: string, ruleSet?: RuleSet) => Promise<{ ok: true; warnings?: ValidationIssue[] } | { ok: false; issues: ValidationIssue[] }>;
 
-const defaultFixtureLoader: FixtureLoader = (file, ruleSet) => loadFixtureFile(file, ruleSet);
+const defaultFixtureLoader: FixtureLoader = (file, ruleSet) => loadFixtureOfEitherForm(file, ruleSet);
+
+/** A fixture: a JSON-lines recording (FILE.jsonl), or a YAML file with "kind: Fixture". */
+const isFixture = (t: { file: string; text: string }): boolean => JSONL_FILE.test(t.file) || FIXTURE_KIND.test(t.text);
 
 export interface ValidateReport {
   readonly ok: boolean;
@@ -54,8 +60,8 @@ export async function validatePaths(paths: readonly string[], loadFixture: Fixtu
   const read = await readTexts(found.files);
   const issues: ValidationIssue[] = [...found.issues, ...read.issues];
   const warnings: ValidationIssue[] = [];
-  const ruleTexts = read.texts.filter((t) => !FIXTURE_KIND.test(t.text));
-  const fixtures = read.texts.filter((t) => FIXTURE_KIND.test(t.text)).map((t) => t.file);
+  const ruleTexts = read.texts.filter((t) => !isFixture(t));
+  const fixtures = read.texts.filter(isFixture).map((t) => t.file);
   let ruleSet: RuleSet | undefined;
   if (ruleTexts.length > 0) {
     const result = compileRuleFiles(ruleTexts);

@@ -15,6 +15,11 @@ export interface LoadedFixtures {
   readonly warnings: ValidationIssue[];
 }
 
+/** One fixture file in either form: FILE.jsonl as a JSON-lines recording, anything else as YAML. */
+export function loadFixtureOfEitherForm(file: string, ruleSet?: RuleSet): ReturnType<typeof loadFixtureFile> {
+  return JSONL_FILE.test(file) ? loadJsonlFixture(file, ruleSet) : loadFixtureFile(file, ruleSet);
+}
+
 export async function loadFixtures(paths: readonly string[], ruleSet?: RuleSet): Promise<LoadedFixtures> {
   const found = await findYamlFiles(paths);
   const issues = [...found.issues];
@@ -22,7 +27,7 @@ export async function loadFixtures(paths: readonly string[], ruleSet?: RuleSet):
   const fixtures: Fixture[] = [];
   const names = new Map<string, string>();
   for (const file of found.files) {
-    const r = JSONL_FILE.test(file) ? await loadJsonlFixture(file, ruleSet) : await loadFixtureFile(file, ruleSet);
+    const r = await loadFixtureOfEitherForm(file, ruleSet);
     if (!r.ok) {
       issues.push(...r.issues);
       continue;

@@ -86,3 +86,21 @@ test('with no arguments it validates rules/ and fixtures/ of the working directo
   t.regex(last, /^(ok|failed): \d+ rule files \(\d+ rules\), \d+ fixtures?;/);
   t.is(code, last.startsWith('ok') ? 0 : 1);
 });
+
+test('a JSON-lines recording (FILE.jsonl) is validated as a fixture with simulate\'s loader, not read as a rule file', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'mapek-validate-jsonl-'));
+  const head = '{"apiVersion":"mapek/v1","kind":"Fixture","name":"rec","start":"2026-11-26T12:00:00Z"}';
+  const step = '{"at":"+0s","alerts":[]}';
+  await writeFile(join(dir, 'good.jsonl'), `${head}\n${step}\n`);
+  await writeFile(join(dir, 'bad.jsonl'), `${head}\n{"att":"+0s"}\n`);
+  const good = await validatePaths([GOOD, join(dir, 'good.jsonl')]);
+  t.true(good.ok, good.issues.map((i) => i.text).join('\n'));
+  t.deepEqual(good.fixtures, [join(dir, 'good.jsonl')]);
+  t.deepEqual(good.ruleFiles, [GOOD]);
+  const bad = await validatePaths([GOOD, join(dir, 'bad.jsonl')]);
+  t.false(bad.ok);
+  t.deepEqual(bad.issues.map((i) => i.text), [
+    `${join(dir, 'bad.jsonl')}:2:1: steps[0]: missing required key "at"`,
+    `${join(dir, 'bad.jsonl')}:2:2: steps[0].att: unknown key "att" (allowed: at, name, alerts, metrics, ranges, violations, sources, expect)`,
+  ]);
+});

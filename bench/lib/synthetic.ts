@@ -6,7 +6,8 @@
  *
  * Distribution (stated in docs/PERFORMANCE.md): alert kinds = max(11, rules / 10), so a
  * large rule set covers more alert kinds, as an organisation's grows; each kind has the same
- * number of rules. Alerts are spread evenly over kinds and over 50 policies.
+ * number of rules. Alerts are spread evenly over kinds, one policy each; the policies' metric
+ * values differ (each incident reads its own numbers) but every one leads to the same plan.
  */
 import type { Alert, Condition, Rule, RuleSet, Snapshot } from '../../src/types/index.js';
 
@@ -108,8 +109,11 @@ export function syntheticSnapshot(ruleCount: number, alertCount: number, at = '2
       inhibited: false,
       source: 'alertmanager',
     });
-    crit.push({ labels: { policy_id: policy }, value: 0.5 });
-    rate.push({ labels: { policy_id: policy }, value: 2 });
+    // Values differ per policy, as real series do (a planner must not gain from incidents that
+    // all read the same numbers): every rate is above the root-cause rule's 0.1, and the
+    // violation rates fall on both sides of the plan rules' 5.
+    crit.push({ labels: { policy_id: policy }, value: 0.11 + ((i * 37) % 89) / 100 });
+    rate.push({ labels: { policy_id: policy }, value: 1 + ((i * 53) % 97) / 10 });
   }
   return {
     at,

@@ -7,7 +7,7 @@
  * growth after the first minute (the last third's mean within 5 % of the second minute's).
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import os, { loadavg } from 'node:os';
 import path from 'node:path';
 import { rssMiB, startMapekRun } from '../lib/child.js';
 import { startLoadedWorld } from '../lib/loaded-world.js';
@@ -74,6 +74,7 @@ export const memorySection: Section = {
       const cycles = metricValue(m, 'mapek_cycle_duration_seconds_count');
       const decisions = metricValue(m, 'mapek_decisions_total');
       const max = Math.max(...points.map((p) => p[1]));
+      const load = (loadavg()[0] ?? NaN).toFixed(2);
       const growth = growthAfterFirstMinute(points);
       const svg = timeSeriesSvg({
         title: `mapek run RSS: ${world.held} active alerts, ${world.series.toLocaleString('en')} series, a cycle every 5 s`,
@@ -88,7 +89,7 @@ export const memorySection: Section = {
       await writeFile(file, svg);
       progress(`${S}: RSS max ${max.toFixed(0)} MiB over ${mins} min, last third ÷ second minute ${growth.toFixed(3)}; ${cycles} cycles, ${decisions} decisions; ${file}`);
       const figures: Figure[] = [
-        { section: S, name: `RSS max over ${mins} min (${world.held} alerts, ${world.series} series)`, value: max, unit: 'MiB', target: `< ${LIMIT_MIB} MiB`, met: max < LIMIT_MIB, note: `${points.length} samples every 5 s; picture ${file}` },
+        { section: S, name: `RSS max over ${mins} min (${world.held} alerts, ${world.series} series)`, value: max, unit: 'MiB', target: `< ${LIMIT_MIB} MiB`, met: max < LIMIT_MIB, note: `${points.length} samples every 5 s; picture ${file}; load ${load} at the end` },
         { section: S, name: 'RSS growth after the first minute (mean of the last third ÷ mean of minute 2)', value: growth, unit: '×', target: '≤ 1.05×', met: growth <= 1.05, note: `${cycles} cycles, ${decisions} decisions recorded` },
       ];
       const used = heap.map((h) => h.usedMiB);

@@ -90,7 +90,19 @@ export function syntheticRuleSet(ruleCount: number): RuleSet {
   return { hash: `synthetic-${ruleCount}`, files: ['bench/synthetic.yaml'], rules, namedConditions: {} };
 }
 
-export function syntheticSnapshot(ruleCount: number, alertCount: number, at = '2026-11-26T12:00:00.000Z'): Snapshot {
+/** A number in [0, 1) from (i, variant, salt): a mixing hash, so values do not repeat in practice. */
+function unit(i: number, variant: number, salt: number): number {
+  let h = Math.imul(i + 1, 0x9e3779b1) ^ Math.imul(variant + 1, 0x85ebca77) ^ salt;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return ((h ^ (h >>> 16)) >>> 0) / 2 ** 32;
+}
+
+/**
+ * `variant` changes every metric value (a later scrape of the same incidents): the bench plans
+ * a new variant each run, so that a planner cannot reuse work across runs on equal numbers.
+ */
+export function syntheticSnapshot(ruleCount: number, alertCount: number, at = '2026-11-26T12:00:00.000Z', variant = 0): Snapshot {
   const kinds = alertKinds(ruleCount);
   const alerts: Alert[] = [];
   const crit: { labels: Record<string, string>; value: number }[] = [];
@@ -109,11 +121,11 @@ export function syntheticSnapshot(ruleCount: number, alertCount: number, at = '2
       inhibited: false,
       source: 'alertmanager',
     });
-    // Values differ per policy, as real series do (a planner must not gain from incidents that
-    // all read the same numbers): every rate is above the root-cause rule's 0.1, and the
-    // violation rates fall on both sides of the plan rules' 5.
-    crit.push({ labels: { policy_id: policy }, value: 0.11 + ((i * 37) % 89) / 100 });
-    rate.push({ labels: { policy_id: policy }, value: 1 + ((i * 53) % 97) / 10 });
+    // Values differ per policy and per variant, as real series do (a planner must not gain from
+    // incidents or runs that read the same numbers): every rate is above the root-cause rule's
+    // 0.1, and the violation rates fall on both sides of the plan rules' 5.
+    crit.push({ labels: { policy_id: policy }, value: 0.11 + 0.88 * unit(i, variant, 1) });
+    rate.push({ labels: { policy_id: policy }, value: 1 + 9.6 * unit(i, variant, 2) });
   }
   return {
     at,

@@ -20,22 +20,28 @@ import { alertKinds, syntheticRuleSet, syntheticSnapshot } from '../lib/syntheti
 
 const S = '1 analyze+plan';
 
-/** Median ms per call of `f`: warm up, then repeat until ~`budgetMs` spent (at least 5 runs). */
-export function timeSync(f: (run: number) => unknown, budgetMs: number): { ms: number; runs: number } {
-  for (let i = 0; i < 3; i++) f(-1);
+/**
+ * Median ms per call of `f`: warm up, then repeat until ~`budgetMs` spent (at least 5 runs).
+ * `input(run)` (untimed) makes each run's input; warm-up runs are numbered −1, −2, −3.
+ */
+export function timeSync<T>(f: (input: T, run: number) => unknown, budgetMs: number, input: (run: number) => T = () => undefined as T): { ms: number; runs: number } {
+  for (let i = 1; i <= 3; i++) f(input(-i), -i);
   const times: number[] = [];
   const end = performance.now() + budgetMs;
   while (times.length < 5 || (performance.now() < end && times.length < 2000)) {
+    const run = times.length;
+    const x = input(run);
     const t0 = performance.now();
-    f(times.length);
+    f(x, run);
     times.push(performance.now() - t0);
   }
   return { ms: median(times), runs: times.length };
 }
 
-/** Median ms per plan() call (see timeSync). */
-export function timePlanner(planner: Planner, snapshot: Snapshot, budgetMs: number): { ms: number; runs: number } {
-  return timeSync((i) => planner.plan(snapshot, {}, i < 0 ? 'warm' : `c${i}`), budgetMs);
+/** Median ms per plan() call (see timeSync): one snapshot, or a new one per run. */
+export function timePlanner(planner: Planner, snapshot: Snapshot | ((run: number) => Snapshot), budgetMs: number): { ms: number; runs: number } {
+  const input = typeof snapshot === 'function' ? snapshot : () => snapshot;
+  return timeSync((s, i) => planner.plan(s, {}, i < 0 ? 'warm' : `c${i}`), budgetMs, input);
 }
 
 /** `policy|ruleId` of every plan rule that fired, the unit the baselines report. */
@@ -106,10 +112,12 @@ async function cell(rules: number, alerts: number, quick: boolean): Promise<Cell
   if (wrong.length > 0) throw new Error(`floor and planner disagree at ${rules} rules × ${alerts} alerts (${wrong.length} incidents): ${wrong.slice(0, 3).join('; ')}`);
   // Side by side, interleaved in halves so that a change of load hits both.
   const budget = quick ? 50 : 200;
-  const p1 = timePlanner(planner, snap, budget);
-  const f1 = timeSync(() => floor.plan(snap), budget);
-  const p2 = timePlanner(planner, snap, budget);
-  const f2 = timeSync(() => floor.plan(snap), budget);
+  // Every timed run plans a new scrape of the same incidents (other metric values), the floor too.
+  const scrape = (run: number): Snapshot => syntheticSnapshot(rules, alerts, undefined, 1_000 + run);
+  const p1 = timePlanner(planner, scrape, budget);
+  const f1 = timeSync((s: Snapshot) => floor.plan(s), budget, scrape);
+  const p2 = timePlanner(planner, (run) => scrape(run + 10_000), budget);
+  const f2 = timeSync((s: Snapshot) => floor.plan(s), budget, (run) => scrape(run + 10_000));
   // json-rules-engine with one engine is slow: one run at the largest cells, more at the small ones.
   const reps = rules * alerts >= 200_000 ? 1 : rules * alerts >= 20_000 ? 2 : 5;
   const one = await timeBaseline(createBaseline(rs, 'one engine'), snap, reps);

@@ -154,3 +154,16 @@ test('learning bench: the loop is deterministic per seed, and a notify beside a 
   t.is(a.notifyChanges, 0);
   t.true(a.incidents.every((x) => x.remediated || x.escalated), 'every unremediated incident escalated');
 });
+
+test('each variant of the synthetic snapshot is a new scrape: other metric values, the same plan, the floor agrees', (t) => {
+  const planner = createPlanner(syntheticRuleSet(200));
+  const floor = createFloor(200);
+  const values = (v: number): number[] => (syntheticSnapshot(200, 30, undefined, v).metrics['violationRate'] ?? []).map((x) => x.value);
+  const a = values(1);
+  const b = values(2);
+  t.is(new Set([...a, ...b]).size, 60, 'no value repeats between policies or between variants');
+  t.true(a.some((x) => x > 5) && a.some((x) => x <= 5), 'both sides of the plan rules\' threshold');
+  const chosen = (v: number): string[] => planner.plan(syntheticSnapshot(200, 30, undefined, v), {}, `c${v}`).map((d) => d.chosen.map((c) => c.ruleId).join(','));
+  t.deepEqual(chosen(1), chosen(2));
+  for (const v of [1, 2]) t.deepEqual(floorDisagreements(planner.plan(syntheticSnapshot(200, 30, undefined, v), {}, 'f'), floor.plan(syntheticSnapshot(200, 30, undefined, v))), []);
+});

@@ -58,6 +58,9 @@ async function measure(charter: Charter, amUrl: string, incidents: number, first
     onRetain: (start, end) => retains.push({ start, end }),
     ...(o.prefill !== undefined ? { prefill: o.prefill } : {}),
   });
+  // The service's startup cycle must be over before the first alert exists: otherwise it
+  // may see that alert and act before the incident's clock (and its waiter) starts.
+  await svc.service.controller.idle();
   const loop = watchLoopGaps();
   const amApi = new AlertmanagerClient({ baseUrl: amUrl, timeoutMs: 5_000, retries: 0 });
   const latencies: number[] = [];

@@ -14,12 +14,13 @@
 import type { RuleTrace } from '../types/decision.js';
 import type { AnalyzeRule } from '../types/rules.js';
 import { isTemplate, parseTemplate, type ParsedTemplate, type TemplateLookup } from '../rules/template.js';
-import { evaluate, type FactLookup } from './compile.js';
+import type { FactLookup } from './compile.js';
 import type { CompiledRule } from './compiled-rules.js';
 import { deepEqual } from './equal.js';
 import { FixpointError } from './errors.js';
 import { resolvePath } from './path.js';
 import { ruleLookup } from './time.js';
+import { evaluateTraced, traceOf } from './traced.js';
 
 export const DEFAULT_MAX_PASSES = 16;
 
@@ -73,50 +74,80 @@ function resolveStrict(v: unknown, path: readonly string[]): unknown {
   return v === null || typeof v !== 'object' ? undefined : resolvePath(v, path);
 }
 
+interface Derivation {
+  readonly entries: readonly (readonly [string, unknown])[];
+  /** Whether any value holds a template (else rendering needs no lookup). */
+  readonly templated: boolean;
+}
+
+const derivations = new WeakMap<CompiledRule<AnalyzeRule>, Derivation>();
+
+export function hasTemplate(v: unknown): boolean {
+  if (typeof v === 'string') return isTemplate(v);
+  if (Array.isArray(v)) return v.some(hasTemplate);
+  return v !== null && typeof v === 'object' && Object.values(v).some(hasTemplate);
+}
+
+function derivationOf(c: CompiledRule<AnalyzeRule>): Derivation {
+  let d = derivations.get(c);
+  if (d === undefined) {
+    const entries = Object.entries(c.rule.derive);
+    derivations.set(c, (d = { entries, templated: entries.some(([, v]) => hasTemplate(v)) }));
+  }
+  return d;
+}
+
+const noLookup: TemplateLookup = () => undefined;
+
+/** `record`: traces as decisions record them (non-finite numbers as text), else as evaluated. */
 export function runChain(
   incidentId: string,
   rules: readonly CompiledRule<AnalyzeRule>[],
   observed: Readonly<Record<string, unknown>>,
   maxPasses = DEFAULT_MAX_PASSES,
+  record = false,
 ): ChainResult {
   if (rules.length === 0) return { derived: {}, traces: [], passes: 0 };
   const own = Object.prototype.hasOwnProperty;
-  let prev = new Map<string, unknown>();
+  let prev: Map<string, unknown> | undefined;
+  // Derivations by rule only serve the error of the last pass, so only the last two keep them.
   let prevOutputs = new Map<string, Record<string, unknown>>();
   for (let pass = 1; pass <= maxPasses; pass++) {
     const curr = new Map<string, unknown>();
-    const seen = new Map<string, unknown>();
-    const outputs = new Map<string, Record<string, unknown>>();
+    let seen: Map<string, unknown> | undefined;
+    const before = prev;
     const lookup: FactLookup = (name) => {
       if (own.call(observed, name)) return observed[name];
       if (curr.has(name)) return curr.get(name);
-      const v = prev.get(name);
+      const v = before?.get(name);
+      if (seen === undefined) seen = new Map();
       if (!seen.has(name)) seen.set(name, v);
       return v;
     };
-    const tmpl = templateLookup(lookup);
+    let tmpl: TemplateLookup | undefined;
+    const outputs = pass >= maxPasses - 1 ? new Map<string, Record<string, unknown>>() : undefined;
     const traces: RuleTrace[] = [];
     for (const c of rules) {
-      const conditions: RuleTrace['conditions'][number][] = [];
       const ruleFacts = ruleLookup(c, lookup);
-      const fired = evaluate(c.condition.root, ruleFacts, conditions);
-      traces.push({ rule: c.ref, stage: 'analyze', fired, pass, conditions });
-      if (!fired) continue;
-      const out: Record<string, unknown> = {};
-      const t = ruleFacts === lookup ? tmpl : templateLookup(ruleFacts);
-      for (const [fact, raw] of Object.entries(c.rule.derive)) {
+      const o = evaluateTraced(c, ruleFacts);
+      traces.push(traceOf(c, o, pass, !record));
+      if (!o.fired) continue;
+      const d = derivationOf(c);
+      const out: Record<string, unknown> | undefined = outputs === undefined ? undefined : {};
+      const t = !d.templated ? noLookup : ruleFacts === lookup ? (tmpl ??= templateLookup(lookup)) : templateLookup(ruleFacts);
+      for (const [fact, raw] of d.entries) {
         const value = renderValue(raw, t);
-        out[fact] = value;
+        if (out !== undefined) out[fact] = value;
         if (!curr.has(fact) && !own.call(observed, fact)) curr.set(fact, value);
       }
-      outputs.set(c.rule.id, out);
+      if (out !== undefined) outputs?.set(c.rule.id, out);
     }
     let stable = true;
-    for (const [name, v] of seen) if (!deepEqual(v, curr.get(name))) stable = false;
+    if (seen !== undefined) for (const [name, v] of seen as Map<string, unknown>) if (!deepEqual(v, curr.get(name))) stable = false;
     if (stable) return { derived: Object.fromEntries(curr), traces, passes: pass };
-    if (pass === maxPasses) throw new FixpointError(incidentId, maxPasses, changedRules(prevOutputs, outputs, seen, curr));
+    if (pass === maxPasses) throw new FixpointError(incidentId, maxPasses, changedRules(prevOutputs, outputs ?? new Map(), seen ?? new Map(), curr));
     prev = curr;
-    prevOutputs = outputs;
+    if (outputs !== undefined) prevOutputs = outputs;
   }
   /* c8 ignore next */
   throw new FixpointError(incidentId, maxPasses, []);

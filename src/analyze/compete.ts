@@ -10,7 +10,7 @@
 import { ACTION_CATALOG } from '../types/catalog.js';
 import type { ActionProposal, Candidate } from '../types/decision.js';
 
-export function competitionKey(a: ActionProposal): string {
+export function competitionKey(a: Pick<ActionProposal, 'type' | 'target'>): string {
   const kind = a.type === 'notify' ? 'notify' : ACTION_CATALOG[a.type].targetKind;
   return `${kind}:${a.target}`;
 }
@@ -20,11 +20,14 @@ export function fmt(n: number): string {
   return Number.isInteger(n) ? String(n) : String(Math.round(n * 1000) / 1000);
 }
 
-export function rank(a: Candidate, b: Candidate): number {
+/** What competition reads of a candidate. */
+export type Contender = Pick<Candidate, 'ruleId' | 'effectivePriority' | 'utility' | 'rejected'> & { readonly action: Pick<ActionProposal, 'type' | 'target'> };
+
+export function rank(a: Contender, b: Contender): number {
   return b.effectivePriority - a.effectivePriority || b.utility - a.utility || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0);
 }
 
-export function lossReason(loser: Candidate, winner: Candidate): string {
+export function lossReason(loser: Contender, winner: Contender): string {
   const w = winner.ruleId;
   if (loser.effectivePriority !== winner.effectivePriority) {
     return `lower effective priority ${fmt(loser.effectivePriority)} < ${fmt(winner.effectivePriority)} (${w})`;
@@ -35,11 +38,17 @@ export function lossReason(loser: Candidate, winner: Candidate): string {
   return `tie on effective priority ${fmt(loser.effectivePriority)} and utility ${fmt(loser.utility)}: ${w} wins by rule id order`;
 }
 
-/** Annotate losers (input order kept) and return the winners, one per competition key, by key. */
-export function compete(candidates: readonly Candidate[]): { candidates: Candidate[]; chosen: Candidate[] } {
-  const [only] = candidates;
-  if (candidates.length <= 1) return { candidates: [...candidates], chosen: only !== undefined && only.rejected === undefined ? [only] : [] };
-  const groups = new Map<string, Candidate[]>();
+/**
+ * The contest itself: why each loser lost, and the winners, one per competition key, by key.
+ * `reason` may memoise lossReason (the planner's does).
+ */
+export function contest<T extends Contender>(candidates: readonly T[], reason: (loser: T, winner: T) => string = lossReason): { reasons: Map<T, string>; chosen: T[] } {
+  const reasons = new Map<T, string>();
+  if (candidates.length <= 1) {
+    const [only] = candidates;
+    return { reasons, chosen: only !== undefined && only.rejected === undefined ? [only] : [] };
+  }
+  const groups = new Map<string, T[]>();
   for (const c of candidates) {
     if (c.rejected !== undefined) continue;
     const k = competitionKey(c.action);
@@ -47,21 +56,25 @@ export function compete(candidates: readonly Candidate[]): { candidates: Candida
     if (g === undefined) groups.set(k, [c]);
     else g.push(c);
   }
-  const reasons = new Map<Candidate, string>();
-  const chosen: { key: string; c: Candidate }[] = [];
+  const chosen: { key: string; c: T }[] = [];
   for (const [key, g] of groups) {
-    const sorted = [...g].sort(rank);
-    const [winner, ...losers] = sorted;
+    const [winner, ...losers] = g.length === 1 ? g : g.sort(rank);
     if (winner === undefined) continue;
     chosen.push({ key, c: winner });
-    for (const l of losers) reasons.set(l, lossReason(l, winner));
+    for (const l of losers) reasons.set(l, reason(l, winner));
   }
-  chosen.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  if (chosen.length > 1) chosen.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return { reasons, chosen: chosen.map((x) => x.c) };
+}
+
+/** Annotate losers (input order kept) and return the winners, one per competition key, by key. */
+export function compete(candidates: readonly Candidate[]): { candidates: Candidate[]; chosen: Candidate[] } {
+  const { reasons, chosen } = contest(candidates);
   return {
     candidates: candidates.map((c) => {
       const r = reasons.get(c);
       return r === undefined ? c : { ...c, rejected: r };
     }),
-    chosen: chosen.map((x) => x.c),
+    chosen,
   };
 }

@@ -1,0 +1,148 @@
+/**
+ * Traced evaluation of one rule, memoised on the values its leaves read. A rule's result and
+ * its leaf traces depend on nothing else (operators are pure), so an incident that reads the
+ * values an earlier one read gets that evaluation's trace objects, shared and frozen, instead
+ * of new ones: the incidents of a cycle, and of the next cycle, mostly look alike, and the
+ * traces were most of what a cycle allocated (and kept, in its decisions).
+ *
+ * Misses run `evaluate` (compile.ts, the evaluator the equivalence test holds to
+ * json-rules-engine), so a memoised outcome is always one `evaluate` produced. Only values a
+ * Map tells apart as `deepEqual` would are keys: primitives other than -0 (a Map takes it for
+ * 0) and the arrays the planner interns (`stable`); any other value evaluates afresh. A rule's
+ * memo is dropped when it outgrows MAX_ENTRIES (values that do not repeat).
+ */
+import type { ConditionTrace, RuleTrace } from '../types/decision.js';
+import { encodeNonFiniteAt } from '../types/non-finite.js';
+import { evaluate, read, type FactLookup, type Leaf } from './compile.js';
+import type { CompiledRule } from './compiled-rule.js';
+
+const MAX_ENTRIES = 4096;
+
+/** Objects that never change once made and may be memo keys by identity (interned arrays). */
+const stable = new WeakSet<object>();
+
+/** Freeze `v` and let it be a memo key by identity. */
+export function markStable<T extends object>(v: T): T {
+  stable.add(Object.freeze(v));
+  return v;
+}
+
+const keyable = (v: unknown): boolean =>
+  typeof v === 'object' ? v === null || stable.has(v) : typeof v === 'number' ? !Object.is(v, -0) : typeof v !== 'function';
+
+export interface Outcome {
+  readonly fired: boolean;
+  /** Leaf traces as evaluated (the values rules compared). */
+  readonly raw: readonly ConditionTrace[];
+  /** The same as recorded: non-finite numbers as text (src/types/non-finite.ts); `raw` itself when there is none. */
+  readonly conditions: readonly ConditionTrace[];
+  /** Rule traces by pass, encoded (`conditions`) and raw. */
+  readonly traces: RuleTrace[];
+  readonly rawTraces: RuleTrace[];
+  /** A note a caller derives from the outcome once (veto.ts: the reason). */
+  note: string | undefined;
+}
+
+type Level = Map<unknown, Level | Outcome>;
+
+interface Memo {
+  root: Level | Outcome | undefined;
+  entries: number;
+}
+
+const memos = new WeakMap<CompiledRule, Memo>();
+
+function memoOf(c: CompiledRule): Memo {
+  let m = memos.get(c);
+  if (m === undefined) memos.set(c, (m = { root: undefined, entries: 0 }));
+  return m;
+}
+
+/** Depth of a condition trace in a decision's `rules` (rules[i].conditions[j]), for the encoding's bound. */
+const CONDITION_DEPTH = 3;
+
+function outcome(fired: boolean, raw: ConditionTrace[], frozen: boolean): Outcome {
+  let conditions: ConditionTrace[] = raw;
+  for (let i = 0; i < raw.length; i++) {
+    const e = encodeNonFiniteAt(raw[i], CONDITION_DEPTH);
+    if (e !== raw[i]) (conditions === raw ? (conditions = raw.slice()) : conditions)[i] = e as ConditionTrace;
+  }
+  if (frozen) {
+    for (const t of raw) Object.freeze(t);
+    for (const t of conditions) Object.freeze(t);
+    Object.freeze(raw);
+    Object.freeze(conditions);
+  }
+  return { fired, raw, conditions, traces: [], rawTraces: [], note: undefined };
+}
+
+/** The trace of `c` in `pass` (0 outside analysis), encoded for the record unless `raw`. */
+export function traceOf(c: CompiledRule, o: Outcome, pass: number, raw = false): RuleTrace {
+  const list = raw ? o.rawTraces : o.traces;
+  const hit = list[pass];
+  if (hit !== undefined) return hit;
+  const conditions = raw ? o.raw : o.conditions;
+  const t: RuleTrace = { rule: c.ref, stage: c.rule.stage, fired: o.fired, pass, conditions };
+  if (Object.isFrozen(conditions)) {
+    Object.freeze(t);
+    list[pass] = t;
+    if (conditions === (raw ? o.conditions : o.raw)) (raw ? o.traces : o.rawTraces)[pass] = t;
+  }
+  return t;
+}
+
+/** Evaluate `c` on `facts`, with its traces. */
+export function evaluateTraced(c: CompiledRule, facts: FactLookup): Outcome {
+  const memo = memoOf(c);
+  const leaves = c.condition.leaves;
+  let node: Level | Outcome | undefined = memo.root;
+  let memoisable = true;
+  for (let i = 0; i < leaves.length && node !== undefined; i++) {
+    const leaf = leaves[i] as Leaf;
+    const v = read(leaf.fact, facts);
+    if (!keyable(v)) {
+      memoisable = false;
+      break;
+    }
+    node = (node as Level).get(v);
+    if (leaf.valueRef !== undefined && node !== undefined) {
+      const w = read(leaf.valueRef, facts);
+      if (!keyable(w)) {
+        memoisable = false;
+        break;
+      }
+      node = (node as Level).get(w);
+    }
+  }
+  if (memoisable && node !== undefined) return node as Outcome;
+  const raw: ConditionTrace[] = [];
+  const fired = evaluate(c.condition.root, facts, raw);
+  if (!memoisable || !raw.every((t, i) => keyable(t.factValue) && (leaves[i]?.valueRef === undefined || keyable(t.value)))) return outcome(fired, raw, false);
+  const o = outcome(fired, raw, true);
+  store(memo, leaves, raw, o);
+  return o;
+}
+
+function store(memo: Memo, leaves: readonly Leaf[], raw: readonly ConditionTrace[], o: Outcome): void {
+  if (memo.entries >= MAX_ENTRIES) {
+    memo.root = undefined;
+    memo.entries = 0;
+  }
+  memo.entries++;
+  const keys: unknown[] = [];
+  raw.forEach((t, i) => {
+    keys.push(t.factValue);
+    if (leaves[i]?.valueRef !== undefined) keys.push(t.value);
+  });
+  if (keys.length === 0) {
+    memo.root = o;
+    return;
+  }
+  let level = (memo.root ??= new Map()) as Level;
+  for (let i = 0; i < keys.length - 1; i++) {
+    let next = level.get(keys[i]) as Level | undefined;
+    if (next === undefined) level.set(keys[i], (next = new Map()));
+    level = next;
+  }
+  level.set(keys[keys.length - 1], o);
+}

@@ -18,6 +18,7 @@ import type { FactLookup } from './compile.js';
 import type { CompiledRule } from './compiled-rules.js';
 import { deepEqual } from './equal.js';
 import { FixpointError } from './errors.js';
+import { IncidentFacts, RecordFacts, type FactSource } from './facts.js';
 import { resolvePath } from './path.js';
 import { ruleLookup } from './time.js';
 import { evaluateTraced, traceOf } from './traced.js';
@@ -99,29 +100,60 @@ function derivationOf(c: CompiledRule<AnalyzeRule>): Derivation {
 
 const noLookup: TemplateLookup = () => undefined;
 
+/**
+ * Facts by name in insertion order: a pass derives a handful, and two arrays searched in
+ * order cost less than a Map made per incident and pass.
+ */
+class FactList {
+  readonly names: string[] = [];
+  readonly values: unknown[] = [];
+  indexOf(name: string): number {
+    return this.names.indexOf(name);
+  }
+  get(name: string): unknown {
+    const i = this.names.indexOf(name);
+    return i < 0 ? undefined : this.values[i];
+  }
+  add(name: string, value: unknown): void {
+    this.names.push(name);
+    this.values.push(value);
+  }
+  map(): Map<string, unknown> {
+    return new Map(this.names.map((n, i) => [n, this.values[i]]));
+  }
+  /** As Object.fromEntries would make it (which defines a "__proto__" key rather than setting the prototype). */
+  record(): Record<string, unknown> {
+    if (this.names.includes('__proto__')) return Object.fromEntries(this.map());
+    const out: Record<string, unknown> = {};
+    for (let i = 0; i < this.names.length; i++) out[this.names[i] as string] = this.values[i];
+    return out;
+  }
+}
+
 /** `record`: traces as decisions record them (non-finite numbers as text), else as evaluated. */
 export function runChain(
   incidentId: string,
   rules: readonly CompiledRule<AnalyzeRule>[],
-  observed: Readonly<Record<string, unknown>>,
+  observed: Readonly<Record<string, unknown>> | FactSource,
   maxPasses = DEFAULT_MAX_PASSES,
   record = false,
 ): ChainResult {
   if (rules.length === 0) return { derived: {}, traces: [], passes: 0 };
-  const own = Object.prototype.hasOwnProperty;
-  let prev: Map<string, unknown> | undefined;
+  const src = observed instanceof IncidentFacts || observed instanceof RecordFacts ? observed : new RecordFacts(observed as Readonly<Record<string, unknown>>);
+  let prev: FactList | undefined;
   // Derivations by rule only serve the error of the last pass, so only the last two keep them.
-  let prevOutputs = new Map<string, Record<string, unknown>>();
+  let prevOutputs: Map<string, Record<string, unknown>> | undefined;
   for (let pass = 1; pass <= maxPasses; pass++) {
-    const curr = new Map<string, unknown>();
-    let seen: Map<string, unknown> | undefined;
+    const curr = new FactList();
+    let seen: FactList | undefined;
     const before = prev;
     const lookup: FactLookup = (name) => {
-      if (own.call(observed, name)) return observed[name];
-      if (curr.has(name)) return curr.get(name);
+      if (src.has(name)) return src.get(name);
+      const i = curr.indexOf(name);
+      if (i >= 0) return curr.values[i];
       const v = before?.get(name);
-      if (seen === undefined) seen = new Map();
-      if (!seen.has(name)) seen.set(name, v);
+      if (seen === undefined) seen = new FactList();
+      if (seen.indexOf(name) < 0) seen.add(name, v);
       return v;
     };
     let tmpl: TemplateLookup | undefined;
@@ -138,14 +170,15 @@ export function runChain(
       for (const [fact, raw] of d.entries) {
         const value = renderValue(raw, t);
         if (out !== undefined) out[fact] = value;
-        if (!curr.has(fact) && !own.call(observed, fact)) curr.set(fact, value);
+        if (curr.indexOf(fact) < 0 && !src.has(fact)) curr.add(fact, value);
       }
       if (out !== undefined) outputs?.set(c.rule.id, out);
     }
     let stable = true;
-    if (seen !== undefined) for (const [name, v] of seen as Map<string, unknown>) if (!deepEqual(v, curr.get(name))) stable = false;
-    if (stable) return { derived: Object.fromEntries(curr), traces, passes: pass };
-    if (pass === maxPasses) throw new FixpointError(incidentId, maxPasses, changedRules(prevOutputs, outputs ?? new Map(), seen ?? new Map(), curr));
+    const read = seen as FactList | undefined;
+    if (read !== undefined) for (let i = 0; i < read.names.length; i++) if (!deepEqual(read.values[i], curr.get(read.names[i] as string))) stable = false;
+    if (stable) return { derived: curr.record(), traces, passes: pass };
+    if (pass === maxPasses) throw new FixpointError(incidentId, maxPasses, changedRules(prevOutputs ?? new Map(), outputs ?? new Map(), read?.map() ?? new Map(), curr.map()));
     prev = curr;
     if (outputs !== undefined) prevOutputs = outputs;
   }

@@ -38,43 +38,60 @@ export function lossReason(loser: Contender, winner: Contender): string {
   return `tie on effective priority ${fmt(loser.effectivePriority)} and utility ${fmt(loser.utility)}: ${w} wins by rule id order`;
 }
 
+const kindOf = (a: Pick<ActionProposal, 'type'>): string => (a.type === 'notify' ? 'notify' : ACTION_CATALOG[a.type].targetKind);
+
+/** Same competition key (target kinds hold no ':', so kind and target are the key's parts). */
+function rivals(a: Pick<ActionProposal, 'type' | 'target'>, b: Pick<ActionProposal, 'type' | 'target'>): boolean {
+  return a.target === b.target && (a.type === b.type || kindOf(a) === kindOf(b));
+}
+
 /**
- * The contest itself: why each loser lost, and the winners, one per competition key, by key.
- * `reason` may memoise lossReason (the planner's does).
+ * The contest itself, by index: `lose(i, w)` for every loser with its winner, once the
+ * winners are known; returns the winners, one per competition key, by key. The winner of a
+ * group is its first best by `rank` (what a stable sort by rank puts first).
  */
-export function contest<T extends Contender>(candidates: readonly T[], reason: (loser: T, winner: T) => string = lossReason): { reasons: Map<T, string>; chosen: T[] } {
-  const reasons = new Map<T, string>();
-  if (candidates.length <= 1) {
-    const [only] = candidates;
-    return { reasons, chosen: only !== undefined && only.rejected === undefined ? [only] : [] };
-  }
-  const groups = new Map<string, T[]>();
-  for (const c of candidates) {
+export function contest(candidates: readonly Contender[], lose: (loser: number, winner: number) => void): number[] {
+  const leaders: number[] = [];
+  const n = candidates.length;
+  const groupOf = (c: Contender): number => {
+    let g = 0;
+    while (g < leaders.length && !rivals((candidates[leaders[g] as number] as Contender).action, c.action)) g++;
+    return g;
+  };
+  for (let i = 0; i < n; i++) {
+    const c = candidates[i] as Contender;
     if (c.rejected !== undefined) continue;
-    const k = competitionKey(c.action);
-    const g = groups.get(k);
-    if (g === undefined) groups.set(k, [c]);
-    else g.push(c);
+    const g = groupOf(c);
+    if (g === leaders.length) leaders.push(i);
+    else if (rank(c, candidates[leaders[g] as number] as Contender) < 0) leaders[g] = i;
   }
-  const chosen: { key: string; c: T }[] = [];
-  for (const [key, g] of groups) {
-    const [winner, ...losers] = g.length === 1 ? g : g.sort(rank);
-    if (winner === undefined) continue;
-    chosen.push({ key, c: winner });
-    for (const l of losers) reasons.set(l, reason(l, winner));
+  // The winners are known before the first loser hears of it; lose(i) may set candidate i's
+  // `rejected`, which this loop has read already.
+  if (n > 1) {
+    for (let i = 0; i < n; i++) {
+      const c = candidates[i] as Contender;
+      if (c.rejected !== undefined) continue;
+      const w = leaders[groupOf(c)] as number;
+      if (w !== i) lose(i, w);
+    }
   }
-  if (chosen.length > 1) chosen.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  return { reasons, chosen: chosen.map((x) => x.c) };
+  if (leaders.length <= 1) return leaders;
+  const keyed = leaders.map((i) => ({ i, key: competitionKey((candidates[i] as Contender).action) }));
+  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return keyed.map((x) => x.i);
 }
 
 /** Annotate losers (input order kept) and return the winners, one per competition key, by key. */
 export function compete(candidates: readonly Candidate[]): { candidates: Candidate[]; chosen: Candidate[] } {
-  const { reasons, chosen } = contest(candidates);
+  const reasons: (string | undefined)[] = [];
+  const chosen = contest(candidates, (l, w) => {
+    reasons[l] = lossReason(candidates[l] as Candidate, candidates[w] as Candidate);
+  });
   return {
-    candidates: candidates.map((c) => {
-      const r = reasons.get(c);
+    candidates: candidates.map((c, i) => {
+      const r = reasons[i];
       return r === undefined ? c : { ...c, rejected: r };
     }),
-    chosen,
+    chosen: chosen.map((i) => candidates[i] as Candidate),
   };
 }

@@ -8,15 +8,16 @@
  * Misses run `evaluate` (compile.ts, the evaluator the equivalence test holds to
  * json-rules-engine), so a memoised outcome is always one `evaluate` produced. Only values a
  * Map tells apart as `deepEqual` would are keys: primitives other than -0 (a Map takes it for
- * 0) and the arrays the planner interns (`stable`); any other value evaluates afresh. A rule's
- * memo is dropped when it outgrows MAX_ENTRIES (values that do not repeat).
+ * 0) and the arrays the planner interns (`stable`); any other value evaluates afresh. The
+ * memos of a rule set are dropped together when they outgrow MAX_ENTRIES (values that do not
+ * repeat): about 20 MB at most.
  */
 import type { ConditionTrace, RuleTrace } from '../types/decision.js';
 import { encodeNonFiniteAt } from '../types/non-finite.js';
 import { evaluate, read, type FactLookup, type Leaf } from './compile.js';
 import type { CompiledRule } from './compiled-rule.js';
 
-const MAX_ENTRIES = 4096;
+const MAX_ENTRIES = 20_000;
 
 /** Objects that never change once made and may be memo keys by identity (interned arrays). */
 const stable = new WeakSet<object>();
@@ -45,17 +46,28 @@ export interface Outcome {
 
 type Level = Map<unknown, Level | Outcome>;
 
-interface Memo {
-  root: Level | Outcome | undefined;
+/**
+ * What the memos of one rule set may hold together: past MAX_ENTRIES outcomes they are all
+ * dropped (a new generation), so values that never repeat cost a bounded amount of memory.
+ */
+export interface TraceBudget {
+  generation: number;
   entries: number;
 }
 
-const memos = new WeakMap<CompiledRule, Memo>();
+/** One rule's outcomes, by the values its leaves read (held by its CompiledRule). */
+export interface TraceMemo {
+  root: Level | Outcome | undefined;
+  generation: number;
+  readonly budget: TraceBudget;
+}
 
-function memoOf(c: CompiledRule): Memo {
-  let m = memos.get(c);
-  if (m === undefined) memos.set(c, (m = { root: undefined, entries: 0 }));
-  return m;
+export function newTraceBudget(): TraceBudget {
+  return { generation: 0, entries: 0 };
+}
+
+export function newTraceMemo(budget: TraceBudget): TraceMemo {
+  return { root: undefined, generation: budget.generation, budget };
 }
 
 /** Depth of a condition trace in a decision's `rules` (rules[i].conditions[j]), for the encoding's bound. */
@@ -93,7 +105,11 @@ export function traceOf(c: CompiledRule, o: Outcome, pass: number, raw = false):
 
 /** Evaluate `c` on `facts`, with its traces. */
 export function evaluateTraced(c: CompiledRule, facts: FactLookup): Outcome {
-  const memo = memoOf(c);
+  const memo = c.memo;
+  if (memo.generation !== memo.budget.generation) {
+    memo.root = undefined;
+    memo.generation = memo.budget.generation;
+  }
   const leaves = c.condition.leaves;
   let node: Level | Outcome | undefined = memo.root;
   let memoisable = true;
@@ -123,12 +139,15 @@ export function evaluateTraced(c: CompiledRule, facts: FactLookup): Outcome {
   return o;
 }
 
-function store(memo: Memo, leaves: readonly Leaf[], raw: readonly ConditionTrace[], o: Outcome): void {
-  if (memo.entries >= MAX_ENTRIES) {
+function store(memo: TraceMemo, leaves: readonly Leaf[], raw: readonly ConditionTrace[], o: Outcome): void {
+  const budget = memo.budget;
+  if (budget.entries >= MAX_ENTRIES) {
+    budget.generation++;
+    budget.entries = 0;
     memo.root = undefined;
-    memo.entries = 0;
+    memo.generation = budget.generation;
   }
-  memo.entries++;
+  budget.entries++;
   const keys: unknown[] = [];
   raw.forEach((t, i) => {
     keys.push(t.factValue);

@@ -9,8 +9,9 @@
  * json-rules-engine), so a memoised outcome is always one `evaluate` produced. Only values a
  * Map tells apart as `deepEqual` would are keys: primitives other than -0 (a Map takes it for
  * 0) and the arrays the planner interns (`stable`); any other value evaluates afresh. The
- * memos of a rule set are dropped together when they outgrow MAX_ENTRIES (values that do not
- * repeat): about 20 MB at most.
+ * memos of a rule set are dropped together when they outgrow MAX_ENTRIES (about 20 MB at
+ * most), and a rule whose probes rarely find an outcome (values that do not repeat, such as
+ * a metric that differs in every incident) stops probing and keeping for a while.
  */
 import type { ConditionTrace, RuleTrace } from '../types/decision.js';
 import { encodeNonFiniteAt } from '../types/non-finite.js';
@@ -60,6 +61,10 @@ export interface TraceMemo {
   root: Level | Outcome | undefined;
   generation: number;
   readonly budget: TraceBudget;
+  /** Probes that found an outcome, and that did not; evaluations not memoised while it rests. */
+  hits: number;
+  misses: number;
+  resting: number;
 }
 
 export function newTraceBudget(): TraceBudget {
@@ -67,16 +72,24 @@ export function newTraceBudget(): TraceBudget {
 }
 
 export function newTraceMemo(budget: TraceBudget): TraceMemo {
-  return { root: undefined, generation: budget.generation, budget };
+  return { root: undefined, generation: budget.generation, budget, hits: 0, misses: 0, resting: 0 };
 }
 
 /** Depth of a condition trace in a decision's `rules` (rules[i].conditions[j]), for the encoding's bound. */
 const CONDITION_DEPTH = 3;
 
+/** Whether encoding leaves `v` as it is without looking inside (a finite number, another primitive). */
+const plain = (v: unknown): boolean => (typeof v === 'number' ? Number.isFinite(v) : typeof v !== 'object' || v === null);
+
+/** Never written to: traceOf keeps the traces of memoised outcomes only. */
+const NO_TRACES: RuleTrace[] = [];
+
 function outcome(fired: boolean, raw: ConditionTrace[], frozen: boolean): Outcome {
   let conditions: ConditionTrace[] = raw;
   for (let i = 0; i < raw.length; i++) {
-    const e = encodeNonFiniteAt(raw[i], CONDITION_DEPTH);
+    const t = raw[i] as ConditionTrace;
+    if (plain(t.factValue) && plain(t.value)) continue;
+    const e = encodeNonFiniteAt(t, CONDITION_DEPTH);
     if (e !== raw[i]) (conditions === raw ? (conditions = raw.slice()) : conditions)[i] = e as ConditionTrace;
   }
   if (frozen) {
@@ -85,7 +98,7 @@ function outcome(fired: boolean, raw: ConditionTrace[], frozen: boolean): Outcom
     Object.freeze(raw);
     Object.freeze(conditions);
   }
-  return { fired, raw, conditions, traces: [], rawTraces: [], note: undefined };
+  return frozen ? { fired, raw, conditions, traces: [], rawTraces: [], note: undefined } : { fired, raw, conditions, traces: NO_TRACES, rawTraces: NO_TRACES, note: undefined };
 }
 
 /** The trace of `c` in `pass` (0 outside analysis), encoded for the record unless `raw`. */
@@ -103,9 +116,21 @@ export function traceOf(c: CompiledRule, o: Outcome, pass: number, raw = false):
   return t;
 }
 
+/** Probes before a rule's memo is judged; it rests when fewer than 1 in RARE found an outcome. */
+const JUDGED_AFTER = 256;
+const RARE = 8;
+/** Evaluations a resting memo sits out before it is tried again. */
+const REST = 4096;
+
 /** Evaluate `c` on `facts`, with its traces. */
 export function evaluateTraced(c: CompiledRule, facts: FactLookup): Outcome {
   const memo = c.memo;
+  if (memo.resting > 0) {
+    // Values that do not repeat: probing and keeping would only cost.
+    memo.resting--;
+    const raw: ConditionTrace[] = [];
+    return outcome(evaluate(c.condition.root, facts, raw), raw, false);
+  }
   if (memo.generation !== memo.budget.generation) {
     memo.root = undefined;
     memo.generation = memo.budget.generation;
@@ -130,7 +155,15 @@ export function evaluateTraced(c: CompiledRule, facts: FactLookup): Outcome {
       node = (node as Level).get(w);
     }
   }
-  if (memoisable && node !== undefined) return node as Outcome;
+  if (memoisable && node !== undefined) {
+    memo.hits++;
+    return node as Outcome;
+  }
+  if (++memo.misses >= JUDGED_AFTER) {
+    if (memo.hits * RARE < memo.misses) memo.resting = REST;
+    memo.hits = 0;
+    memo.misses = 0;
+  }
   const raw: ConditionTrace[] = [];
   const fired = evaluate(c.condition.root, facts, raw);
   if (!memoisable || !raw.every((t, i) => keyable(t.factValue) && (leaves[i]?.valueRef === undefined || keyable(t.value)))) return outcome(fired, raw, false);

@@ -9,7 +9,6 @@ import { hasTemplate, renderValue, templateLookup } from './chain.js';
 import type { FactLookup } from './compile.js';
 import type { TemplateLookup } from '../rules/template.js';
 import type { CompiledRule } from './compiled-rule.js';
-import type { Keeper } from './keeper.js';
 
 export interface ProposalShape {
   /** The rendered params when they hold no template. */
@@ -53,18 +52,22 @@ export function proposal(rule: PlanRule, shape: ProposalShape, lookup: FactLooku
   return make(rule, targetOf(rule, tmpl), shape.params ?? (renderValue(rule.action.params, tmpl ?? templateLookup(lookup)) as Record<string, unknown>));
 }
 
+const MAX_KEPT = 4096;
+
 /**
- * The same, kept by rendered target when the params hold no template (`kept`: the rule's
- * proposals, frozen): an incident that lasts many cycles proposes the same action in each.
+ * The same, memoised by rendered target when the params hold no template (`kept`: the rule's
+ * proposals so far, one frozen object per target): an incident that lasts many cycles
+ * proposes the same action in each.
  */
-export function keptProposal(rule: PlanRule, shape: ProposalShape, kept: Keeper<string, ActionProposal>, lookup: FactLookup, tmpl0?: TemplateLookup): ActionProposal {
+export function keptProposal(rule: PlanRule, shape: ProposalShape, kept: Map<string, ActionProposal>, lookup: FactLookup, tmpl0?: TemplateLookup): ActionProposal {
   const params = shape.params;
   if (params === undefined) return proposal(rule, shape, lookup, tmpl0);
   const target = targetOf(rule, shape.templated ? tmpl0 ?? templateLookup(lookup) : undefined);
-  const hit = kept.get(target);
-  if (hit !== undefined) return hit;
-  const p = make(rule, target, params);
-  if (kept.keeping) kept.set(target, Object.freeze(p));
+  let p = kept.get(target);
+  if (p === undefined) {
+    if (kept.size >= MAX_KEPT) kept.clear();
+    kept.set(target, (p = Object.freeze(make(rule, target, params))));
+  }
   return p;
 }
 

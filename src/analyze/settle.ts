@@ -24,11 +24,12 @@ export interface Draft {
   final: Candidate | undefined;
 }
 
+const MAX_KEPT = 4096;
+
 function finish(d: Draft): Candidate {
   if (d.final !== undefined) return d.final;
-  // Only candidates of kept (frozen) proposals are kept: the others' proposals are new each time.
-  const kept = Object.isFrozen(d.action) ? d.slot.candidates : undefined;
-  const hit = kept?.get(d.action);
+  const kept = d.slot.candidates;
+  const hit = kept.get(d.action);
   if (hit !== undefined && Object.is(hit.weight, d.weight) && hit.reactsTo === d.reactsTo && hit.rejected === d.rejected && hit.vetoedBy === d.vetoedBy) return (d.final = hit);
   const c = d.slot.c;
   const rule = c.ref;
@@ -43,7 +44,11 @@ function finish(d: Draft): Candidate {
   } else if (rejected === undefined) out = { rule, ruleId, action, priority, weight, effectivePriority, utility, reactsTo };
   else if (vetoedBy === undefined) out = { rule, ruleId, action, priority, weight, effectivePriority, utility, reactsTo, rejected };
   else out = { rule, ruleId, action, priority, weight, effectivePriority, utility, reactsTo, rejected, vetoedBy };
-  if (kept?.keeping === true) kept.set(action, Object.freeze(out));
+  // Only candidates of kept (frozen) proposals are kept: the others' proposals are new each time.
+  if (Object.isFrozen(action)) {
+    if (kept.size >= MAX_KEPT) kept.clear();
+    kept.set(action, Object.freeze(out));
+  }
   return (d.final = out);
 }
 

@@ -12,7 +12,6 @@ import type { CompiledRule, CompiledRuleSet } from './compiled-rules.js';
 import { namedAlerts } from './reacts-to.js';
 import { shapeOf, type ProposalShape } from './proposal.js';
 import { markStable } from './traced.js';
-import { Keeper, newKeepBudget, type KeepBudget } from './keeper.js';
 
 /** A plan rule in a situation. */
 export interface PlanSlot {
@@ -26,8 +25,8 @@ export interface PlanSlot {
   /** Its situated weight key (types/rules.ts situatedKey), once learned weights asked for it. */
   weightKey: string | undefined;
   /** Its proposals by target (proposal.ts keptProposal), and its candidates by kept proposal (settle.ts). */
-  readonly proposals: Keeper<string, ActionProposal>;
-  readonly candidates: Keeper<ActionProposal, Candidate>;
+  readonly proposals: Map<string, ActionProposal>;
+  readonly candidates: Map<ActionProposal, Candidate>;
   /** Why it lost to another rule's candidate, by that rule (settle.ts). */
   readonly losses: Map<PlanSlot, Loss>;
 }
@@ -53,13 +52,12 @@ export interface Situation {
 
 const MAX_SITUATIONS = 10_000;
 
-const memos = new WeakMap<CompiledRuleSet, { readonly situations: Map<string, Situation>; readonly budget: KeepBudget }>();
+const memos = new WeakMap<CompiledRuleSet, Map<string, Situation>>();
 
 /** `alertnames`: sorted, without duplicates (observed facts' `alertnames`). */
 export function situationOf(cr: CompiledRuleSet, subjectKind: SubjectKind, alertnames: readonly string[]): Situation {
-  let m = memos.get(cr);
-  if (m === undefined) memos.set(cr, (m = { situations: new Map(), budget: newKeepBudget() }));
-  const { situations: memo, budget } = m;
+  let memo = memos.get(cr);
+  if (memo === undefined) memos.set(cr, (memo = new Map()));
   const key = `${subjectKind}\u0000${alertnames.join('\u0000')}`;
   let s = memo.get(key);
   if (s === undefined) {
@@ -68,7 +66,7 @@ export function situationOf(cr: CompiledRuleSet, subjectKind: SubjectKind, alert
       subjectKind,
       alertnames: markStable([...alertnames]),
       analyze: cr.analyze.candidates(subjectKind, alertnames),
-      plan: cr.plan.candidates(subjectKind, alertnames).map((c) => ({ c, shape: shapeOf(c), named: namedAlerts(c).size > 0, reacts: undefined, reactsKnown: false, weightKey: undefined, proposals: new Keeper(budget), candidates: new Keeper(budget), losses: new Map() })),
+      plan: cr.plan.candidates(subjectKind, alertnames).map((c) => ({ c, shape: shapeOf(c), named: namedAlerts(c).size > 0, reacts: undefined, reactsKnown: false, weightKey: undefined, proposals: new Map(), candidates: new Map(), losses: new Map() })),
       veto: cr.veto.candidates(subjectKind, alertnames),
       kind: undefined,
     };

@@ -19,9 +19,9 @@ import type { TemplateLookup } from '../rules/template.js';
 import { DEFAULT_MAX_PASSES, runChain, templateLookup } from './chain.js';
 import type { FactLookup } from './compile.js';
 import { compileRuleSet, type CompiledRule, type CompiledRuleSet } from './compiled-rules.js';
-import { keptProposal } from './proposal.js';
+import { proposal } from './proposal.js';
 import { reactsTo } from './reacts-to.js';
-import { settle, type Draft } from './settle.js';
+import { settle, type Open } from './settle.js';
 import { situationOf, type PlanSlot, type Situation } from './situation.js';
 import { encodeNonFinite } from '../types/non-finite.js';
 import { holdingVetoes } from './veto.js';
@@ -106,8 +106,10 @@ function planWith(cr: CompiledRuleSet, a: Analysis, s: Situation, weights: Weigh
   const active = a.incident.alerts.some(isActive);
   const blocked = active ? undefined : inactiveReason(a.incident.alerts);
   const learned = hasAny(weights);
-  const live: Draft[] = [];
-  let shadow: Draft[] | undefined;
+  const live: Open[] = [];
+  const liveSlots: PlanSlot[] = [];
+  let shadow: Open[] | undefined;
+  let shadowSlots: PlanSlot[] | undefined;
   let incidentTmpl: TemplateLookup | undefined;
   for (const slot of s.plan) {
     const c = slot.c;
@@ -116,19 +118,24 @@ function planWith(cr: CompiledRuleSet, a: Analysis, s: Situation, weights: Weigh
     traces.push(traceOf(c, o, 0, !record));
     if (!o.fired) continue;
     const tmpl = lookup === a.lookup ? (incidentTmpl ??= templateLookup(lookup)) : undefined;
-    const d = draft(cr, slot, s, lookup, tmpl, learned ? weightOf(weights, s, slot) : 1, blocked, analysis);
-    if (c.rule.mode === 'shadow') (shadow ??= []).push(d);
-    else live.push(d);
+    const cand = candidate(cr, slot, s, lookup, tmpl, learned ? weightOf(weights, s, slot) : 1, blocked, analysis);
+    if (c.rule.mode === 'shadow') {
+      (shadow ??= []).push(cand);
+      (shadowSlots ??= []).push(slot);
+    } else {
+      live.push(cand);
+      liveSlots.push(slot);
+    }
   }
   const held = holdingVetoes(s.veto, a.lookup, traces, record);
-  const plan = settle(live, held);
-  return shadow === undefined ? plan : { ...plan, shadow: settle(shadow, held) };
+  const plan = settle(live, liveSlots, held);
+  return shadow === undefined ? plan : { ...plan, shadow: settle(shadow, shadowSlots ?? [], held) };
 }
 
-function draft(cr: CompiledRuleSet, slot: PlanSlot, s: Situation, lookup: FactLookup, tmpl: TemplateLookup | undefined, weight: number, blocked: string | undefined, analysis: readonly RuleTrace[]): Draft {
+function candidate(cr: CompiledRuleSet, slot: PlanSlot, s: Situation, lookup: FactLookup, tmpl: TemplateLookup | undefined, weight: number, blocked: string | undefined, analysis: readonly RuleTrace[]): Open {
   const c = slot.c;
   const rule = c.rule;
-  const action = keptProposal(rule, slot.shape, slot.proposals, lookup, tmpl);
+  const action = proposal(rule, slot.shape, lookup, tmpl);
   let reacts: readonly string[] | undefined;
   if (!slot.named) reacts = reactsTo(cr, c, analysis, s.alertnames);
   else if (slot.reactsKnown) reacts = slot.reacts;
@@ -137,18 +144,15 @@ function draft(cr: CompiledRuleSet, slot: PlanSlot, s: Situation, lookup: FactLo
     reacts = slot.reacts = r === undefined ? undefined : markStable(r);
     slot.reactsKnown = true;
   }
-  return {
-    slot,
-    ruleId: rule.id,
-    action,
-    weight,
-    effectivePriority: rule.priority * weight,
-    utility: slot.shape.utility,
-    reactsTo: reacts,
-    rejected: blocked ?? (action.target === '' ? `target "${rule.action.target}" rendered empty` : undefined),
-    vetoedBy: undefined,
-    final: undefined,
-  };
+  const priority = rule.priority;
+  const effectivePriority = priority * weight;
+  const utility = slot.shape.utility;
+  const out: Open = reacts === undefined
+    ? { rule: c.ref, ruleId: rule.id, action, priority, weight, effectivePriority, utility }
+    : { rule: c.ref, ruleId: rule.id, action, priority, weight, effectivePriority, utility, reactsTo: reacts };
+  const rejected = blocked ?? (action.target === '' ? `target "${rule.action.target}" rendered empty` : undefined);
+  if (rejected !== undefined) out.rejected = rejected;
+  return out;
 }
 
 export function planIncident(cr: CompiledRuleSet, a: AnalyzedIncident, weights: Weights): IncidentPlan {

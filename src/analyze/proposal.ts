@@ -46,37 +46,19 @@ export function shapeOf(c: CompiledRule<PlanRule>): ProposalShape {
   return s;
 }
 
-/** `tmpl0`: the template lookup of `lookup`, when the caller has one already. */
+/** `tmpl`: the template lookup of `lookup`, when the caller has one already. */
 export function proposal(rule: PlanRule, shape: ProposalShape, lookup: FactLookup, tmpl0?: TemplateLookup): ActionProposal {
-  const tmpl = shape.templated ? tmpl0 ?? templateLookup(lookup) : undefined;
-  return make(rule, targetOf(rule, tmpl), shape.params ?? (renderValue(rule.action.params, tmpl ?? templateLookup(lookup)) as Record<string, unknown>));
-}
-
-const MAX_KEPT = 4096;
-
-/**
- * The same, memoised by rendered target when the params hold no template (`kept`: the rule's
- * proposals so far, one frozen object per target): an incident that lasts many cycles
- * proposes the same action in each.
- */
-export function keptProposal(rule: PlanRule, shape: ProposalShape, kept: Map<string, ActionProposal>, lookup: FactLookup, tmpl0?: TemplateLookup): ActionProposal {
-  const params = shape.params;
-  if (params === undefined) return proposal(rule, shape, lookup, tmpl0);
-  const target = targetOf(rule, shape.templated ? tmpl0 ?? templateLookup(lookup) : undefined);
-  let p = kept.get(target);
-  if (p === undefined) {
-    if (kept.size >= MAX_KEPT) kept.clear();
-    kept.set(target, (p = Object.freeze(make(rule, target, params))));
-  }
-  return p;
-}
-
-function targetOf(rule: PlanRule, tmpl: TemplateLookup | undefined): string {
-  const target = tmpl === undefined ? rule.action.target : renderValue(rule.action.target, tmpl);
-  return target === undefined || target === null ? '' : String(target);
-}
-
-function make(rule: PlanRule, target: string, params: Readonly<Record<string, unknown>>): ActionProposal {
   const a = rule.action;
-  return { type: a.type, target, params, cost: a.cost, benefit: a.benefit, risk: a.risk, verify: a.verify, cooldownMs: a.cooldownMs };
+  const tmpl = shape.templated ? tmpl0 ?? templateLookup(lookup) : undefined;
+  const target = tmpl === undefined ? a.target : renderValue(a.target, tmpl);
+  return {
+    type: a.type,
+    target: target === undefined || target === null ? '' : String(target),
+    params: shape.params ?? (renderValue(a.params, tmpl ?? templateLookup(lookup)) as Record<string, unknown>),
+    cost: a.cost,
+    benefit: a.benefit,
+    risk: a.risk,
+    verify: a.verify,
+    cooldownMs: a.cooldownMs,
+  };
 }

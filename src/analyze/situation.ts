@@ -5,7 +5,6 @@
  * traced memo can key on it), the candidate rules of each stage, and per plan rule what does
  * not depend on the incident beyond those names.
  */
-import type { ActionProposal, Candidate } from '../types/decision.js';
 import type { AnalyzeRule, PlanRule, VetoRule } from '../types/rules.js';
 import type { SubjectKind } from '../types/snapshot.js';
 import type { CompiledRule, CompiledRuleSet } from './compiled-rules.js';
@@ -24,9 +23,6 @@ export interface PlanSlot {
   reactsKnown: boolean;
   /** Its situated weight key (types/rules.ts situatedKey), once learned weights asked for it. */
   weightKey: string | undefined;
-  /** Its proposals by target (proposal.ts keptProposal), and its candidates by kept proposal (settle.ts). */
-  readonly proposals: Map<string, ActionProposal>;
-  readonly candidates: Map<ActionProposal, Candidate>;
   /** Why it lost to another rule's candidate, by that rule (settle.ts). */
   readonly losses: Map<PlanSlot, Loss>;
 }
@@ -66,7 +62,7 @@ export function situationOf(cr: CompiledRuleSet, subjectKind: SubjectKind, alert
       subjectKind,
       alertnames: markStable([...alertnames]),
       analyze: cr.analyze.candidates(subjectKind, alertnames),
-      plan: cr.plan.candidates(subjectKind, alertnames).map((c) => ({ c, shape: shapeOf(c), named: namedAlerts(c).size > 0, reacts: undefined, reactsKnown: false, weightKey: undefined, proposals: new Map(), candidates: new Map(), losses: new Map() })),
+      plan: cr.plan.candidates(subjectKind, alertnames).map((c) => ({ c, shape: shapeOf(c), named: namedAlerts(c).size > 0, reacts: undefined, reactsKnown: false, weightKey: undefined, losses: new Map() })),
       veto: cr.veto.candidates(subjectKind, alertnames),
       kind: undefined,
     };

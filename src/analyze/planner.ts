@@ -3,10 +3,10 @@
  * analysis rules to a fixpoint, evaluate the plan rules, let proposals for the same target
  * compete. Pure: no clock, no I/O, no randomness — the same inputs give the same decisions.
  *
- * What does not depend on the incident is made once (situation.ts, proposal.ts), and what
- * depends only on values that recur is memoised (traced.ts: rule traces; keeper.ts: proposals
- * and candidates): decisions share those objects, frozen, with each other and with earlier
- * cycles' decisions. A decision, its lists and its derived facts are its own.
+ * What does not depend on the incident is made once (situation.ts, proposal.ts), and rule
+ * traces, which depend only on the values rules read, are memoised (traced.ts): decisions
+ * share those objects, frozen, with each other and with earlier cycles' decisions. A
+ * decision, its lists, candidates, proposals and derived facts are its own.
  */
 import type { Alert } from '../types/alert.js';
 import type { Candidate, Decision, RuleTrace } from '../types/decision.js';

@@ -117,7 +117,7 @@ export function traceOf(c: CompiledRule, o: Outcome, pass: number, raw = false):
 }
 
 /** Probes before a rule's memo is judged; it rests when fewer than 1 in RARE found an outcome. */
-const JUDGED_AFTER = 256;
+const JUDGED_AFTER = 64;
 const RARE = 8;
 /** Evaluations a resting memo sits out before it is tried again. */
 const REST = 4096;

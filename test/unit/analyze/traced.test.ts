@@ -1,7 +1,7 @@
 /**
- * The traced memo and the kept proposals/candidates change nothing a decision says: a
- * planner that has seen other incidents (and earlier cycles) decides as a fresh one does,
- * -0 stays apart from 0, and what decisions share is frozen.
+ * The traced memo changes nothing a decision says: a planner that has seen other incidents
+ * (and earlier cycles) decides as a fresh one does, -0 stays apart from 0, and what decisions
+ * share is frozen.
  */
 import test from 'ava';
 import { createPlanner } from '../../../src/analyze/index.js';
@@ -47,8 +47,8 @@ test('what decisions share is frozen; the decisions and their lists are their ow
   t.not(a.rules, b.rules);
   t.not(a.candidates, b.candidates);
   t.false(Object.isFrozen(a));
-  // Kept across cycles: the same candidate objects while nothing changed.
+  t.false(Object.isFrozen(a.candidates[0]));
+  // Across cycles: the same trace objects while the values are the same.
   const [again] = p.plan(snap([0.5, 0.5]), {}, 'c2');
-  t.is(again?.candidates[0], a.candidates[0]);
-  t.deepEqual(again?.candidates, a.candidates);
+  t.is(again?.rules[0], a.rules[0]);
 });

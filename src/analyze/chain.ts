@@ -14,12 +14,14 @@
 import type { RuleTrace } from '../types/decision.js';
 import type { AnalyzeRule } from '../types/rules.js';
 import { isTemplate, parseTemplate, type ParsedTemplate, type TemplateLookup } from '../rules/template.js';
-import { evaluate, type FactLookup } from './compile.js';
+import type { FactLookup } from './compile.js';
 import type { CompiledRule } from './compiled-rules.js';
 import { deepEqual } from './equal.js';
 import { FixpointError } from './errors.js';
+import { IncidentFacts, RecordFacts, type FactSource } from './facts.js';
 import { resolvePath } from './path.js';
 import { ruleLookup } from './time.js';
+import { evaluateTraced, traceOf } from './traced.js';
 
 export const DEFAULT_MAX_PASSES = 16;
 
@@ -73,50 +75,112 @@ function resolveStrict(v: unknown, path: readonly string[]): unknown {
   return v === null || typeof v !== 'object' ? undefined : resolvePath(v, path);
 }
 
+interface Derivation {
+  readonly entries: readonly (readonly [string, unknown])[];
+  /** Whether any value holds a template (else rendering needs no lookup). */
+  readonly templated: boolean;
+}
+
+const derivations = new WeakMap<CompiledRule<AnalyzeRule>, Derivation>();
+
+export function hasTemplate(v: unknown): boolean {
+  if (typeof v === 'string') return isTemplate(v);
+  if (Array.isArray(v)) return v.some(hasTemplate);
+  return v !== null && typeof v === 'object' && Object.values(v).some(hasTemplate);
+}
+
+function derivationOf(c: CompiledRule<AnalyzeRule>): Derivation {
+  let d = derivations.get(c);
+  if (d === undefined) {
+    const entries = Object.entries(c.rule.derive);
+    derivations.set(c, (d = { entries, templated: entries.some(([, v]) => hasTemplate(v)) }));
+  }
+  return d;
+}
+
+const noLookup: TemplateLookup = () => undefined;
+
+/**
+ * Facts by name in insertion order: a pass derives a handful, and two arrays searched in
+ * order cost less than a Map made per incident and pass.
+ */
+class FactList {
+  readonly names: string[] = [];
+  readonly values: unknown[] = [];
+  indexOf(name: string): number {
+    return this.names.indexOf(name);
+  }
+  get(name: string): unknown {
+    const i = this.names.indexOf(name);
+    return i < 0 ? undefined : this.values[i];
+  }
+  add(name: string, value: unknown): void {
+    this.names.push(name);
+    this.values.push(value);
+  }
+  map(): Map<string, unknown> {
+    return new Map(this.names.map((n, i) => [n, this.values[i]]));
+  }
+  /** As Object.fromEntries would make it (which defines a "__proto__" key rather than setting the prototype). */
+  record(): Record<string, unknown> {
+    if (this.names.includes('__proto__')) return Object.fromEntries(this.map());
+    const out: Record<string, unknown> = {};
+    for (let i = 0; i < this.names.length; i++) out[this.names[i] as string] = this.values[i];
+    return out;
+  }
+}
+
+/** `record`: traces as decisions record them (non-finite numbers as text), else as evaluated. */
 export function runChain(
   incidentId: string,
   rules: readonly CompiledRule<AnalyzeRule>[],
-  observed: Readonly<Record<string, unknown>>,
+  observed: Readonly<Record<string, unknown>> | FactSource,
   maxPasses = DEFAULT_MAX_PASSES,
+  record = false,
 ): ChainResult {
   if (rules.length === 0) return { derived: {}, traces: [], passes: 0 };
-  const own = Object.prototype.hasOwnProperty;
-  let prev = new Map<string, unknown>();
-  let prevOutputs = new Map<string, Record<string, unknown>>();
+  const src = observed instanceof IncidentFacts || observed instanceof RecordFacts ? observed : new RecordFacts(observed as Readonly<Record<string, unknown>>);
+  let prev: FactList | undefined;
+  // Derivations by rule only serve the error of the last pass, so only the last two keep them.
+  let prevOutputs: Map<string, Record<string, unknown>> | undefined;
   for (let pass = 1; pass <= maxPasses; pass++) {
-    const curr = new Map<string, unknown>();
-    const seen = new Map<string, unknown>();
-    const outputs = new Map<string, Record<string, unknown>>();
+    const curr = new FactList();
+    let seen: FactList | undefined;
+    const before = prev;
     const lookup: FactLookup = (name) => {
-      if (own.call(observed, name)) return observed[name];
-      if (curr.has(name)) return curr.get(name);
-      const v = prev.get(name);
-      if (!seen.has(name)) seen.set(name, v);
+      if (src.has(name)) return src.get(name);
+      const i = curr.indexOf(name);
+      if (i >= 0) return curr.values[i];
+      const v = before?.get(name);
+      if (seen === undefined) seen = new FactList();
+      if (seen.indexOf(name) < 0) seen.add(name, v);
       return v;
     };
-    const tmpl = templateLookup(lookup);
+    let tmpl: TemplateLookup | undefined;
+    const outputs = pass >= maxPasses - 1 ? new Map<string, Record<string, unknown>>() : undefined;
     const traces: RuleTrace[] = [];
     for (const c of rules) {
-      const conditions: RuleTrace['conditions'][number][] = [];
       const ruleFacts = ruleLookup(c, lookup);
-      const fired = evaluate(c.condition.root, ruleFacts, conditions);
-      traces.push({ rule: c.ref, stage: 'analyze', fired, pass, conditions });
-      if (!fired) continue;
-      const out: Record<string, unknown> = {};
-      const t = ruleFacts === lookup ? tmpl : templateLookup(ruleFacts);
-      for (const [fact, raw] of Object.entries(c.rule.derive)) {
+      const o = evaluateTraced(c, ruleFacts);
+      traces.push(traceOf(c, o, pass, !record));
+      if (!o.fired) continue;
+      const d = derivationOf(c);
+      const out: Record<string, unknown> | undefined = outputs === undefined ? undefined : {};
+      const t = !d.templated ? noLookup : ruleFacts === lookup ? (tmpl ??= templateLookup(lookup)) : templateLookup(ruleFacts);
+      for (const [fact, raw] of d.entries) {
         const value = renderValue(raw, t);
-        out[fact] = value;
-        if (!curr.has(fact) && !own.call(observed, fact)) curr.set(fact, value);
+        if (out !== undefined) out[fact] = value;
+        if (curr.indexOf(fact) < 0 && !src.has(fact)) curr.add(fact, value);
       }
-      outputs.set(c.rule.id, out);
+      if (out !== undefined) outputs?.set(c.rule.id, out);
     }
     let stable = true;
-    for (const [name, v] of seen) if (!deepEqual(v, curr.get(name))) stable = false;
-    if (stable) return { derived: Object.fromEntries(curr), traces, passes: pass };
-    if (pass === maxPasses) throw new FixpointError(incidentId, maxPasses, changedRules(prevOutputs, outputs, seen, curr));
+    const read = seen as FactList | undefined;
+    if (read !== undefined) for (let i = 0; i < read.names.length; i++) if (!deepEqual(read.values[i], curr.get(read.names[i] as string))) stable = false;
+    if (stable) return { derived: curr.record(), traces, passes: pass };
+    if (pass === maxPasses) throw new FixpointError(incidentId, maxPasses, changedRules(prevOutputs ?? new Map(), outputs ?? new Map(), read?.map() ?? new Map(), curr.map()));
     prev = curr;
-    prevOutputs = outputs;
+    if (outputs !== undefined) prevOutputs = outputs;
   }
   /* c8 ignore next */
   throw new FixpointError(incidentId, maxPasses, []);

@@ -10,7 +10,7 @@
 import { ACTION_CATALOG } from '../types/catalog.js';
 import type { ActionProposal, Candidate } from '../types/decision.js';
 
-export function competitionKey(a: ActionProposal): string {
+export function competitionKey(a: Pick<ActionProposal, 'type' | 'target'>): string {
   const kind = a.type === 'notify' ? 'notify' : ACTION_CATALOG[a.type].targetKind;
   return `${kind}:${a.target}`;
 }
@@ -20,11 +20,14 @@ export function fmt(n: number): string {
   return Number.isInteger(n) ? String(n) : String(Math.round(n * 1000) / 1000);
 }
 
-export function rank(a: Candidate, b: Candidate): number {
+/** What competition reads of a candidate. */
+export type Contender = Pick<Candidate, 'ruleId' | 'effectivePriority' | 'utility' | 'rejected'> & { readonly action: Pick<ActionProposal, 'type' | 'target'> };
+
+export function rank(a: Contender, b: Contender): number {
   return b.effectivePriority - a.effectivePriority || b.utility - a.utility || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0);
 }
 
-export function lossReason(loser: Candidate, winner: Candidate): string {
+export function lossReason(loser: Contender, winner: Contender): string {
   const w = winner.ruleId;
   if (loser.effectivePriority !== winner.effectivePriority) {
     return `lower effective priority ${fmt(loser.effectivePriority)} < ${fmt(winner.effectivePriority)} (${w})`;
@@ -35,33 +38,60 @@ export function lossReason(loser: Candidate, winner: Candidate): string {
   return `tie on effective priority ${fmt(loser.effectivePriority)} and utility ${fmt(loser.utility)}: ${w} wins by rule id order`;
 }
 
+const kindOf = (a: Pick<ActionProposal, 'type'>): string => (a.type === 'notify' ? 'notify' : ACTION_CATALOG[a.type].targetKind);
+
+/** Same competition key (target kinds hold no ':', so kind and target are the key's parts). */
+function rivals(a: Pick<ActionProposal, 'type' | 'target'>, b: Pick<ActionProposal, 'type' | 'target'>): boolean {
+  return a.target === b.target && (a.type === b.type || kindOf(a) === kindOf(b));
+}
+
+/**
+ * The contest itself, by index: `lose(i, w)` for every loser with its winner, once the
+ * winners are known; returns the winners, one per competition key, by key. The winner of a
+ * group is its first best by `rank` (what a stable sort by rank puts first).
+ */
+export function contest(candidates: readonly Contender[], lose: (loser: number, winner: number) => void): number[] {
+  const leaders: number[] = [];
+  const n = candidates.length;
+  const groupOf = (c: Contender): number => {
+    let g = 0;
+    while (g < leaders.length && !rivals((candidates[leaders[g] as number] as Contender).action, c.action)) g++;
+    return g;
+  };
+  for (let i = 0; i < n; i++) {
+    const c = candidates[i] as Contender;
+    if (c.rejected !== undefined) continue;
+    const g = groupOf(c);
+    if (g === leaders.length) leaders.push(i);
+    else if (rank(c, candidates[leaders[g] as number] as Contender) < 0) leaders[g] = i;
+  }
+  // The winners are known before the first loser hears of it; lose(i) may set candidate i's
+  // `rejected`, which this loop has read already.
+  if (n > 1) {
+    for (let i = 0; i < n; i++) {
+      const c = candidates[i] as Contender;
+      if (c.rejected !== undefined) continue;
+      const w = leaders[groupOf(c)] as number;
+      if (w !== i) lose(i, w);
+    }
+  }
+  if (leaders.length <= 1) return leaders;
+  const keyed = leaders.map((i) => ({ i, key: competitionKey((candidates[i] as Contender).action) }));
+  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return keyed.map((x) => x.i);
+}
+
 /** Annotate losers (input order kept) and return the winners, one per competition key, by key. */
 export function compete(candidates: readonly Candidate[]): { candidates: Candidate[]; chosen: Candidate[] } {
-  const [only] = candidates;
-  if (candidates.length <= 1) return { candidates: [...candidates], chosen: only !== undefined && only.rejected === undefined ? [only] : [] };
-  const groups = new Map<string, Candidate[]>();
-  for (const c of candidates) {
-    if (c.rejected !== undefined) continue;
-    const k = competitionKey(c.action);
-    const g = groups.get(k);
-    if (g === undefined) groups.set(k, [c]);
-    else g.push(c);
-  }
-  const reasons = new Map<Candidate, string>();
-  const chosen: { key: string; c: Candidate }[] = [];
-  for (const [key, g] of groups) {
-    const sorted = [...g].sort(rank);
-    const [winner, ...losers] = sorted;
-    if (winner === undefined) continue;
-    chosen.push({ key, c: winner });
-    for (const l of losers) reasons.set(l, lossReason(l, winner));
-  }
-  chosen.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const reasons: (string | undefined)[] = [];
+  const chosen = contest(candidates, (l, w) => {
+    reasons[l] = lossReason(candidates[l] as Candidate, candidates[w] as Candidate);
+  });
   return {
-    candidates: candidates.map((c) => {
-      const r = reasons.get(c);
+    candidates: candidates.map((c, i) => {
+      const r = reasons[i];
       return r === undefined ? c : { ...c, rejected: r };
     }),
-    chosen: chosen.map((x) => x.c),
+    chosen: chosen.map((i) => candidates[i] as Candidate),
   };
 }

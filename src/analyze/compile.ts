@@ -16,10 +16,12 @@ import { compilePath, resolvePath, type PathSegment } from './path.js';
 
 export type FactLookup = (name: string) => unknown;
 
-interface FactRef {
+export interface FactRef {
   readonly fact: string;
   readonly segs: readonly PathSegment[] | undefined;
 }
+
+export type Leaf = Extract<Node, { kind: 'leaf' }>;
 
 export type Node =
   | { readonly kind: 'leaf'; readonly fact: FactRef; readonly path?: string; readonly operator: string; readonly fn: OperatorFn; readonly value: unknown; readonly valueRef?: FactRef; readonly index: number; readonly negated?: true }
@@ -88,7 +90,8 @@ export function compileCondition(cond: Condition, named: Readonly<Record<string,
   return { root, leaves, reads };
 }
 
-function read(ref: FactRef, facts: FactLookup): unknown {
+/** The value a leaf reads: the fact, then the path below it. */
+export function read(ref: FactRef, facts: FactLookup): unknown {
   const v = facts(ref.fact);
   return ref.segs === undefined ? v : resolvePath(v, ref.segs);
 }

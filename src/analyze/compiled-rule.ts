@@ -1,6 +1,7 @@
 /** One rule compiled for evaluation (see compiled-rules.ts). */
 import type { Rule } from '../types/rules.js';
 import type { CompiledCondition } from './compile.js';
+import type { TraceMemo } from './traced.js';
 
 export interface CompiledRule<R extends Rule = Rule> {
   readonly rule: R;
@@ -11,5 +12,9 @@ export interface CompiledRule<R extends Rule = Rule> {
   readonly condition: CompiledCondition;
   /** Every fact the rule reads: conditions and templates. */
   readonly reads: ReadonlySet<string>;
+  /** Whether it reads its own `firingFor` (it names alerts and reads the fact: time.ts). */
+  readonly ownFiringFor: boolean;
+  /** Its traced evaluations so far (traced.ts). */
+  readonly memo: TraceMemo;
 }
 

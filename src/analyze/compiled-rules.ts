@@ -7,6 +7,7 @@ import type { AnalyzeRule, PlanRule, Rule, RuleSet, VetoRule } from '../types/ru
 import { templateRefs } from '../rules/template.js';
 import { compileCondition } from './compile.js';
 import { RuleIndex } from './index-rules.js';
+import { newTraceBudget, newTraceMemo, type TraceBudget } from './traced.js';
 import type { CompiledRule } from './compiled-rule.js';
 
 export type { CompiledRule } from './compiled-rule.js';
@@ -29,12 +30,12 @@ function templateReads(v: unknown, out: Set<string>): void {
   else if (v !== null && typeof v === 'object') for (const x of Object.values(v)) templateReads(x, out);
 }
 
-function compileRule<R extends Rule>(rule: R, order: number, rs: RuleSet): CompiledRule<R> {
+function compileRule<R extends Rule>(rule: R, order: number, rs: RuleSet, budget: TraceBudget): CompiledRule<R> {
   const condition = compileCondition(rule.conditions, rs.namedConditions);
   const reads = new Set(condition.reads);
   if (rule.stage === 'analyze') templateReads(rule.derive, reads);
   else if (rule.stage === 'plan') templateReads([rule.action.target, rule.action.params], reads);
-  return { rule, ref: `${rule.id}@${rule.version}`, order, condition, reads };
+  return { rule, ref: `${rule.id}@${rule.version}`, order, condition, reads, ownFiringFor: rule.alerts.length > 0 && reads.has('firingFor'), memo: newTraceMemo(budget) };
 }
 
 const cache = new WeakMap<RuleSet, CompiledRuleSet>();
@@ -44,9 +45,10 @@ export function compileRuleSet(rs: RuleSet): CompiledRuleSet {
   if (hit !== undefined) return hit;
   const analyzeRules = rs.rules.filter((r): r is AnalyzeRule => r.stage === 'analyze').sort(compareRules);
   const planRules = rs.rules.filter((r): r is PlanRule => r.stage === 'plan').sort(compareRules);
-  const analyze = analyzeRules.map((r, i) => compileRule(r, i, rs));
-  const plan = planRules.map((r, i) => compileRule(r, i, rs));
-  const veto = rs.rules.filter((r): r is VetoRule => r.stage === 'veto').sort(compareRules).map((r, i) => compileRule(r, i, rs));
+  const budget = newTraceBudget();
+  const analyze = analyzeRules.map((r, i) => compileRule(r, i, rs, budget));
+  const plan = planRules.map((r, i) => compileRule(r, i, rs, budget));
+  const veto = rs.rules.filter((r): r is VetoRule => r.stage === 'veto').sort(compareRules).map((r, i) => compileRule(r, i, rs, budget));
   const byId = new Map<string, CompiledRule>();
   for (const c of [...analyze, ...plan, ...veto]) byId.set(c.rule.id, c);
   const compiled = { ruleSet: rs, analyze: new RuleIndex(analyze), plan: new RuleIndex(plan), veto: new RuleIndex(veto), byId };

@@ -69,11 +69,120 @@ export function globalFacts(snapshot: Snapshot, incidents: readonly Incident[], 
   };
 }
 
-/** `nowMs`: the snapshot's time, for the time facts (null without it). */
-export function observedFacts(incident: Incident, global: GlobalFacts, facts: readonly MetricFact[] = BUILTIN_CATALOG, nowMs?: number): Record<string, unknown> {
-  const active = incident.alerts.filter(isActive);
+/** Observed facts as analysis reads them: which names are observed (they shadow derived ones), and their values. */
+export interface FactSource {
+  has(name: string): boolean;
+  get(name: string): unknown;
+}
+
+/** A plain record of observed facts (its own keys). */
+export class RecordFacts implements FactSource {
+  constructor(readonly record: Readonly<Record<string, unknown>>) {}
+  has(name: string): boolean {
+    return Object.prototype.hasOwnProperty.call(this.record, name);
+  }
+  get(name: string): unknown {
+    return this.record[name];
+  }
+}
+
+/** The names observedFacts returns, in its order: what a rule reads before any derivation. */
+export const OBSERVED_NAMES: ReadonlySet<string> = new Set(['subject', 'alertnames', 'alerts', 'firingFor', 'incidentAge', 'severity', 'labels', 'violations', 'metrics', 'global']);
+
+/**
+ * The observed facts of one incident, each made on first read: a rule set reads a few of them,
+ * and building all (alert objects, label intersections, violation counts) per incident was
+ * most of what analysis allocated. observedFacts reads them all; the values are the same.
+ */
+export class IncidentFacts implements FactSource {
+  private activeAlerts: Alert[] | undefined;
+  private names: readonly string[] | undefined;
+  private alertFacts: Record<string, unknown>[] | undefined;
+  private subject: unknown = UNSET;
+  private firing: unknown = UNSET;
+  private age: unknown = UNSET;
+  private severity: unknown = UNSET;
+  private labels: unknown = UNSET;
+  private violations: unknown = UNSET;
+  private metrics: unknown = UNSET;
+
+  /** `nowMs`: the snapshot's time, for the time facts (null without it). */
+  constructor(
+    private readonly incident: Incident,
+    private readonly global: GlobalFacts,
+    private readonly facts: readonly MetricFact[] = BUILTIN_CATALOG,
+    private readonly nowMs?: number,
+  ) {}
+
+  private active(): Alert[] {
+    return (this.activeAlerts ??= this.incident.alerts.filter(isActive));
+  }
+
+  /** The firing alert names, sorted; `use` replaces them by an equal array (the planner interns them). */
+  alertnames(use?: readonly string[]): readonly string[] {
+    if (use !== undefined) this.names = use;
+    return (this.names ??= uniqueSorted(this.active().map((a) => a.name)));
+  }
+
+  private alerts(): Record<string, unknown>[] {
+    return (this.alertFacts ??= this.incident.alerts.map((a) => alertFact(a, this.nowMs)));
+  }
+
+  has(name: string): boolean {
+    return OBSERVED_NAMES.has(name);
+  }
+
+  /** An observed fact (undefined for other names: see OBSERVED_NAMES). */
+  get(name: string): unknown {
+    const incident = this.incident;
+    switch (name) {
+      case 'subject':
+        return this.subject !== UNSET ? this.subject : (this.subject = { kind: incident.subject.kind, id: incident.subject.id });
+      case 'alertnames':
+        return this.alertnames();
+      case 'alerts':
+        return this.alerts();
+      case 'firingFor':
+        return this.firing !== UNSET ? this.firing : (this.firing = firingFor(this.alerts()));
+      case 'incidentAge':
+        return this.age !== UNSET ? this.age : (this.age = oldestSeconds(incident.alerts, this.nowMs));
+      case 'severity':
+        return this.severity !== UNSET ? this.severity : (this.severity = highestSeverity(this.active()));
+      case 'labels': {
+        if (this.labels !== UNSET) return this.labels;
+        const active = this.active();
+        return (this.labels = commonLabels(active.length > 0 ? active : incident.alerts));
+      }
+      case 'violations':
+        return this.violations !== UNSET ? this.violations : (this.violations = violationSummary(incident.violations));
+      case 'metrics':
+        return this.metrics !== UNSET ? this.metrics : (this.metrics = metricsOf(incident, this.facts));
+      case 'global':
+        return this.global;
+      default:
+        return undefined;
+    }
+  }
+}
+
+const UNSET: unique symbol = Symbol('unset');
+
+function oldestSeconds(alerts: readonly Alert[], nowMs: number | undefined): number | null {
+  let oldest: number | null = null;
+  for (const a of alerts) {
+    const s = secondsSince(a.startsAt, nowMs);
+    if (s !== null && (oldest === null || s > oldest)) oldest = s;
+  }
+  return oldest;
+}
+
+function highestSeverity(active: readonly Alert[]): Severity | 'none' {
   let severity: Severity | 'none' = 'none';
   for (const a of active) if (SEVERITY_RANK[a.severity] > SEVERITY_RANK[severity]) severity = a.severity;
+  return severity;
+}
+
+function metricsOf(incident: Incident, facts: readonly MetricFact[]): Record<string, number | null> {
   const metrics: Record<string, number | null> = {};
   for (const [name, samples] of Object.entries(incident.metrics)) metrics[name] = metricValue(samples);
   if (incident.ranges !== undefined) {
@@ -88,24 +197,15 @@ export function observedFacts(incident: Incident, global: GlobalFacts, facts: re
       });
     }
   }
-  const alerts = incident.alerts.map((a) => alertFact(a, nowMs));
-  let oldest: number | null = null;
-  for (const a of incident.alerts) {
-    const s = secondsSince(a.startsAt, nowMs);
-    if (s !== null && (oldest === null || s > oldest)) oldest = s;
-  }
-  return {
-    subject: { kind: incident.subject.kind, id: incident.subject.id },
-    alertnames: uniqueSorted(active.map((a) => a.name)),
-    alerts,
-    firingFor: firingFor(alerts),
-    incidentAge: oldest,
-    severity,
-    labels: commonLabels(active.length > 0 ? active : incident.alerts),
-    violations: violationSummary(incident.violations),
-    metrics,
-    global,
-  };
+  return metrics;
+}
+
+/** `nowMs`: the snapshot's time, for the time facts (null without it). */
+export function observedFacts(incident: Incident, global: GlobalFacts, facts: readonly MetricFact[] = BUILTIN_CATALOG, nowMs?: number): Record<string, unknown> {
+  const f = new IncidentFacts(incident, global, facts, nowMs);
+  const out: Record<string, unknown> = {};
+  for (const name of OBSERVED_NAMES) out[name] = f.get(name);
+  return out;
 }
 
 function alertFact(a: Alert, nowMs: number | undefined): Record<string, unknown> {

@@ -2,23 +2,32 @@
  * Analyze + Plan for one snapshot: group into incidents, build observed facts, chain the
  * analysis rules to a fixpoint, evaluate the plan rules, let proposals for the same target
  * compete. Pure: no clock, no I/O, no randomness — the same inputs give the same decisions.
+ *
+ * What does not depend on the incident is made once (situation.ts, proposal.ts), and rule
+ * traces, which depend only on the values rules read, are memoised (traced.ts): decisions
+ * share those objects, frozen, with each other and with earlier cycles' decisions. A
+ * decision, its lists, candidates, proposals and derived facts are its own.
  */
 import type { Alert } from '../types/alert.js';
-import type { ActionProposal, Candidate, Decision, RuleTrace } from '../types/decision.js';
+import type { Candidate, Decision, RuleTrace } from '../types/decision.js';
 import type { Planner } from '../types/ports.js';
-import { incidentKindOf, situatedKey, type PlanRule, type RuleSet, type Weights } from '../types/rules.js';
+import { incidentKindOf, situatedKey, type AnalyzeRule, type RuleSet, type Weights } from '../types/rules.js';
 import type { Incident, Snapshot } from '../types/snapshot.js';
 import { factCatalog } from '../types/facts.js';
 import { groupIncidents, isActive } from '../monitor/incidents.js';
-import { DEFAULT_MAX_PASSES, renderValue, runChain, templateLookup } from './chain.js';
-import { evaluate, type FactLookup } from './compile.js';
+import type { TemplateLookup } from '../rules/template.js';
+import { DEFAULT_MAX_PASSES, runChain, templateLookup } from './chain.js';
+import type { FactLookup } from './compile.js';
 import { compileRuleSet, type CompiledRule, type CompiledRuleSet } from './compiled-rules.js';
-import { compete } from './compete.js';
+import { proposal } from './proposal.js';
 import { reactsTo } from './reacts-to.js';
+import { settle, type Open } from './settle.js';
+import { situationOf, type PlanSlot, type Situation } from './situation.js';
 import { encodeNonFinite } from '../types/non-finite.js';
-import { applyVetoes } from './veto.js';
+import { holdingVetoes } from './veto.js';
+import { evaluateTraced, markStable, traceOf } from './traced.js';
 import { ruleLookup } from './time.js';
-import { globalFacts, observedFacts, type GlobalFacts } from './facts.js';
+import { globalFacts, IncidentFacts, observedFacts, RecordFacts, type FactSource, type GlobalFacts } from './facts.js';
 
 export interface PlannerOptions {
   /** Bound on fixpoint passes per incident (default 16). */
@@ -42,38 +51,21 @@ export interface AnalyzedIncident {
 export function analyzeIncident(cr: CompiledRuleSet, incident: Incident, global: GlobalFacts, maxPasses = DEFAULT_MAX_PASSES, at?: string): AnalyzedIncident {
   const observed = observedFacts(incident, global, factCatalog(cr.ruleSet), at === undefined ? undefined : Date.parse(at));
   const alertnames = observed['alertnames'] as string[];
-  const chain = runChain(incident.id, cr.analyze.candidates(incident.subject.kind, alertnames), observed, maxPasses);
-  const own = Object.prototype.hasOwnProperty;
+  const a = analyzed(incident, new RecordFacts(observed), cr.analyze.candidates(incident.subject.kind, alertnames), maxPasses, false);
+  return { incident, observed, derived: a.derived, traces: a.traces, lookup: a.lookup };
+}
+
+/** AnalyzedIncident but the observed record (the planner reads observed facts as rules ask for them). */
+type Analysis = Omit<AnalyzedIncident, 'observed'>;
+
+function analyzed(incident: Incident, observed: FactSource, rules: readonly CompiledRule<AnalyzeRule>[], maxPasses: number, record: boolean): Analysis {
+  const chain = runChain(incident.id, rules, observed, maxPasses, record);
   const derived = chain.derived;
-  const lookup: FactLookup = (name) => (own.call(observed, name) ? observed[name] : derived[name]);
-  return { incident, observed, derived, traces: chain.traces, lookup };
+  const lookup: FactLookup = (name) => (observed.has(name) ? observed.get(name) : derived[name]);
+  return { incident, derived, traces: chain.traces, lookup };
 }
 
 const usable = (w: number | undefined): w is number => typeof w === 'number' && Number.isFinite(w) && w >= 0;
-
-/** The learned weight of a rule in this incident's situation, else the rule's own, else 1. */
-function weightOf(weights: Weights, ruleId: string, kind: string): number {
-  const situated = weights[situatedKey(ruleId, kind)];
-  if (usable(situated)) return situated;
-  const w = weights[ruleId];
-  return usable(w) ? w : 1;
-}
-
-function proposal(rule: PlanRule, lookup: FactLookup): ActionProposal {
-  const tmpl = templateLookup(lookup);
-  const target = renderValue(rule.action.target, tmpl);
-  const a = rule.action;
-  return {
-    type: a.type,
-    target: target === undefined || target === null ? '' : String(target),
-    params: renderValue(a.params, tmpl) as Record<string, unknown>,
-    cost: a.cost,
-    benefit: a.benefit,
-    risk: a.risk,
-    verify: a.verify,
-    cooldownMs: a.cooldownMs,
-  };
-}
 
 function inactiveReason(alerts: readonly Alert[]): string {
   const list = (f: (a: Alert) => boolean): string => [...new Set(alerts.filter(f).map((a) => a.name))].sort().join(', ');
@@ -92,46 +84,81 @@ export interface IncidentPlan {
   readonly shadow?: { readonly candidates: Candidate[]; readonly chosen: Candidate[] };
 }
 
-export function planIncident(cr: CompiledRuleSet, a: AnalyzedIncident, weights: Weights): IncidentPlan {
-  const traces: RuleTrace[] = [];
-  const raw: Candidate[] = [];
-  const shadowRaw: Candidate[] = [];
-  const active = a.incident.alerts.some(isActive);
-  const blocked = active ? undefined : inactiveReason(a.incident.alerts);
-  const kind = incidentKindOf(a.observed['alertnames'] as string[], a.incident.subject.kind);
-  for (const c of cr.plan.candidates(a.incident.subject.kind, a.observed['alertnames'] as string[])) {
-    const conditions: RuleTrace['conditions'][number][] = [];
-    const lookup = ruleLookup(c, a.lookup);
-    const fired = evaluate(c.condition.root, lookup, conditions);
-    traces.push({ rule: c.ref, stage: 'plan', fired, pass: 0, conditions });
-    if (fired) (c.rule.mode === 'shadow' ? shadowRaw : raw).push(candidate(c, lookup, weights, blocked, kind, reactsTo(cr, c, a.traces, a.observed['alertnames'] as string[])));
-  }
-  const alertnames = a.observed['alertnames'] as string[];
-  const vetoed = applyVetoes(cr, a.incident.subject.kind, alertnames, a.lookup, raw);
-  const { candidates, chosen } = compete(vetoed.candidates);
-  const plan: IncidentPlan = { traces: [...traces, ...vetoed.traces], candidates, chosen };
-  if (shadowRaw.length === 0) return plan;
-  const shadow = compete(applyVetoes(cr, a.incident.subject.kind, alertnames, a.lookup, shadowRaw).candidates);
-  return { ...plan, shadow };
+function hasAny(weights: Weights): boolean {
+  for (const _ in weights) return true;
+  return false;
 }
 
-function candidate(c: CompiledRule<PlanRule>, lookup: FactLookup, weights: Weights, blocked: string | undefined, kind: string, alerts: string[] | undefined): Candidate {
+/** The learned weight of a rule in this incident's situation, else the rule's own, else 1. */
+function weightOf(weights: Weights, s: Situation, slot: PlanSlot): number {
+  const key = (slot.weightKey ??= situatedKey(slot.c.rule.id, (s.kind ??= incidentKindOf(s.alertnames, s.subjectKind))));
+  const situated = weights[key];
+  if (usable(situated)) return situated;
+  const w = weights[slot.c.rule.id];
+  return usable(w) ? w : 1;
+}
+
+/**
+ * Plan one analysed incident. `traces` receives the plan and veto traces (`record`: as
+ * decisions record them); `analysis`: the analysis traces (for reactsTo).
+ */
+function planWith(cr: CompiledRuleSet, a: Analysis, s: Situation, weights: Weights, traces: RuleTrace[], analysis: readonly RuleTrace[], record: boolean): Omit<IncidentPlan, 'traces'> {
+  const active = a.incident.alerts.some(isActive);
+  const blocked = active ? undefined : inactiveReason(a.incident.alerts);
+  const learned = hasAny(weights);
+  const live: Open[] = [];
+  const liveSlots: PlanSlot[] = [];
+  let shadow: Open[] | undefined;
+  let shadowSlots: PlanSlot[] | undefined;
+  let incidentTmpl: TemplateLookup | undefined;
+  for (const slot of s.plan) {
+    const c = slot.c;
+    const lookup = ruleLookup(c, a.lookup);
+    const o = evaluateTraced(c, lookup);
+    traces.push(traceOf(c, o, 0, !record));
+    if (!o.fired) continue;
+    const tmpl = lookup === a.lookup ? (incidentTmpl ??= templateLookup(lookup)) : undefined;
+    const cand = candidate(cr, slot, s, lookup, tmpl, learned ? weightOf(weights, s, slot) : 1, blocked, analysis);
+    if (c.rule.mode === 'shadow') {
+      (shadow ??= []).push(cand);
+      (shadowSlots ??= []).push(slot);
+    } else {
+      live.push(cand);
+      liveSlots.push(slot);
+    }
+  }
+  const held = holdingVetoes(s.veto, a.lookup, traces, record);
+  const plan = settle(live, liveSlots, held);
+  return shadow === undefined ? plan : { ...plan, shadow: settle(shadow, shadowSlots ?? [], held) };
+}
+
+function candidate(cr: CompiledRuleSet, slot: PlanSlot, s: Situation, lookup: FactLookup, tmpl: TemplateLookup | undefined, weight: number, blocked: string | undefined, analysis: readonly RuleTrace[]): Open {
+  const c = slot.c;
   const rule = c.rule;
-  const action = proposal(rule, lookup);
-  const weight = weightOf(weights, rule.id, kind);
-  const base = {
-    rule: c.ref,
-    ruleId: rule.id,
-    action,
-    priority: rule.priority,
-    weight,
-    effectivePriority: rule.priority * weight,
-    utility: (rule.action.benefit - rule.action.cost) * rule.action.successProbability,
-    ...(alerts !== undefined ? { reactsTo: alerts } : {}),
-  };
-  if (blocked !== undefined) return { ...base, rejected: blocked };
-  if (action.target === '') return { ...base, rejected: `target "${rule.action.target}" rendered empty` };
-  return base;
+  const action = proposal(rule, slot.shape, lookup, tmpl);
+  let reacts: readonly string[] | undefined;
+  if (!slot.named) reacts = reactsTo(cr, c, analysis, s.alertnames);
+  else if (slot.reactsKnown) reacts = slot.reacts;
+  else {
+    const r = reactsTo(cr, c, analysis, s.alertnames);
+    reacts = slot.reacts = r === undefined ? undefined : markStable(r);
+    slot.reactsKnown = true;
+  }
+  const priority = rule.priority;
+  const effectivePriority = priority * weight;
+  const utility = slot.shape.utility;
+  const out: Open = reacts === undefined
+    ? { rule: c.ref, ruleId: rule.id, action, priority, weight, effectivePriority, utility }
+    : { rule: c.ref, ruleId: rule.id, action, priority, weight, effectivePriority, utility, reactsTo: reacts };
+  const rejected = blocked ?? (action.target === '' ? `target "${rule.action.target}" rendered empty` : undefined);
+  if (rejected !== undefined) out.rejected = rejected;
+  return out;
+}
+
+export function planIncident(cr: CompiledRuleSet, a: AnalyzedIncident, weights: Weights): IncidentPlan {
+  const traces: RuleTrace[] = [];
+  const s = situationOf(cr, a.incident.subject.kind, a.observed['alertnames'] as string[]);
+  return { traces, ...planWith(cr, a, s, weights, traces, a.traces, false) };
 }
 
 export function createPlanner(ruleSet: RuleSet, options: PlannerOptions = {}): Planner {
@@ -142,24 +169,32 @@ export function createPlanner(ruleSet: RuleSet, options: PlannerOptions = {}): P
     plan(snapshot: Snapshot, weights: Weights, cycleId: string): readonly Decision[] {
       const incidents = groupIncidents(snapshot, facts);
       const global = globalFacts(snapshot, incidents, facts);
+      const nowMs = snapshot.at === undefined ? undefined : Date.parse(snapshot.at);
       return incidents.map((incident) => {
-        const a = analyzeIncident(cr, incident, global, maxPasses, snapshot.at);
-        const p = planIncident(cr, a, weights);
-        return {
+        const observed = new IncidentFacts(incident, global, facts, nowMs);
+        const s = situationOf(cr, incident.subject.kind, observed.alertnames());
+        observed.alertnames(s.alertnames);
+        const a = analyzed(incident, observed, s.analyze, maxPasses, true);
+        // The chain's traces array is this decision's own: the plan's and the vetoes' follow
+        // (reactsTo reads only the analysis traces in it).
+        const rules = a.traces as RuleTrace[];
+        const p = planWith(cr, a, s, weights, rules, rules, true);
+        const d = {
           id: decisionId(cycleId, incident.id),
           cycleId,
           at: snapshot.at,
           incidentId: incident.id,
           subject: incident.subject,
-          alerts: a.observed['alertnames'] as string[],
+          alerts: s.alertnames,
           ruleSetHash: ruleSet.hash,
-          // +Inf, -Inf and NaN as text: JSON (the store, the API) would make them null.
+          // +Inf, -Inf and NaN as text: JSON (the store, the API) would make them null. The
+          // traces are recorded so already (traced.ts).
           derived: encodeNonFinite(a.derived),
-          rules: encodeNonFinite([...a.traces, ...p.traces]),
+          rules,
           candidates: p.candidates,
           chosen: p.chosen,
-          ...(p.shadow !== undefined ? { shadow: p.shadow } : {}),
         };
+        return p.shadow === undefined ? d : { ...d, shadow: p.shadow };
       });
     },
   };

@@ -13,6 +13,15 @@ import type { CompiledRuleSet } from './compiled-rules.js';
 
 const ASKS_FOR = new Set(['contains', 'containsAny']);
 
+const namedMemo = new WeakMap<CompiledRule<Rule>, ReadonlySet<string>>();
+
+/** The alerts a rule names or asks for (once per compiled rule). */
+export function namedAlerts(c: CompiledRule<Rule>): ReadonlySet<string> {
+  let s = namedMemo.get(c);
+  if (s === undefined) namedMemo.set(c, (s = named(c)));
+  return s;
+}
+
 function named(c: CompiledRule<Rule>): Set<string> {
   const out = new Set(c.rule.alerts);
   for (const leaf of c.condition.leaves) {
@@ -29,20 +38,23 @@ function idOf(ref: string): string {
 
 /** Sorted names among `firing`; undefined when the rule reacts to none of them (every alert of the incident counts then). */
 export function reactsTo(cr: CompiledRuleSet, plan: CompiledRule<Rule>, analysisTraces: readonly RuleTrace[], firing: readonly string[]): string[] | undefined {
-  const names = named(plan);
-  if (names.size === 0) {
-    const fired = analysisTraces.filter((t) => t.stage === 'analyze' && t.fired).map((t) => cr.byId.get(idOf(t.rule))).filter((c): c is CompiledRule<AnalyzeRule> => c?.rule.stage === 'analyze');
-    const wanted = new Set(plan.reads);
-    const used = new Set<CompiledRule<AnalyzeRule>>();
-    for (let grew = true; grew;) {
-      grew = false;
-      for (const c of fired) {
-        if (used.has(c) || !Object.keys(c.rule.derive).some((f) => wanted.has(f))) continue;
-        used.add(c);
-        grew = true;
-        for (const n of named(c)) names.add(n);
-        for (const f of c.reads) wanted.add(f);
-      }
+  const own = namedAlerts(plan);
+  if (own.size > 0) {
+    const out = firing.filter((n) => own.has(n));
+    return out.length > 0 ? [...new Set(out)].sort() : undefined;
+  }
+  const names = new Set<string>();
+  const fired = analysisTraces.filter((t) => t.stage === 'analyze' && t.fired).map((t) => cr.byId.get(idOf(t.rule))).filter((c): c is CompiledRule<AnalyzeRule> => c?.rule.stage === 'analyze');
+  const wanted = new Set(plan.reads);
+  const used = new Set<CompiledRule<AnalyzeRule>>();
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const c of fired) {
+      if (used.has(c) || !Object.keys(c.rule.derive).some((f) => wanted.has(f))) continue;
+      used.add(c);
+      grew = true;
+      for (const n of namedAlerts(c)) names.add(n);
+      for (const f of c.reads) wanted.add(f);
     }
   }
   const out = firing.filter((n) => names.has(n));

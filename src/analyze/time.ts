@@ -38,7 +38,7 @@ export function firingFor(alerts: unknown, names?: readonly string[]): number | 
 
 /** The lookup a rule evaluates with: its own `firingFor` when it names alerts. */
 export function ruleLookup(c: CompiledRule, lookup: FactLookup): FactLookup {
+  if (!c.ownFiringFor) return lookup;
   const names = c.rule.alerts;
-  if (names.length === 0 || !c.reads.has('firingFor')) return lookup;
   return (name) => (name === 'firingFor' ? firingFor(lookup('alerts'), names) : lookup(name));
 }

@@ -6,15 +6,17 @@
  */
 import type { Risk } from '../types/catalog.js';
 import type { Candidate, ConditionTrace, RuleTrace } from '../types/decision.js';
-import type { VetoBlocks } from '../types/rules.js';
-import { evaluate, type FactLookup } from './compile.js';
+import type { VetoBlocks, VetoRule } from '../types/rules.js';
+import type { FactLookup } from './compile.js';
+import type { CompiledRule } from './compiled-rule.js';
 import type { CompiledRuleSet } from './compiled-rules.js';
 import type { SubjectKind } from '../types/snapshot.js';
 import { ruleLookup } from './time.js';
+import { evaluateTraced, traceOf } from './traced.js';
 
 const RISK_RANK: Readonly<Record<Risk, number>> = { low: 0, medium: 1, high: 2 };
 
-export function blocks(b: VetoBlocks, c: Candidate): boolean {
+export function blocks(b: VetoBlocks, c: Pick<Candidate, 'action' | 'ruleId'>): boolean {
   if (b.all === true) return true;
   if (b.actions?.includes(c.action.type) === true) return true;
   if (b.risk !== undefined && RISK_RANK[c.action.risk] >= RISK_RANK[b.risk]) return true;
@@ -34,6 +36,34 @@ export function heldBecause(conditions: readonly ConditionTrace[]): string {
     .join('; ');
 }
 
+/** A veto that holds in an incident. */
+export interface HeldVeto {
+  readonly ref: string;
+  readonly blocks: VetoBlocks;
+  readonly reason: string;
+}
+
+/**
+ * Evaluate `rules` (the veto rules that can match the incident, in order), pushing their
+ * traces to `traces` (`record`: as decisions record them); the ones that hold, in order.
+ */
+export function holdingVetoes(rules: readonly CompiledRule<VetoRule>[], lookup: FactLookup, traces: RuleTrace[], record: boolean): HeldVeto[] {
+  const held: HeldVeto[] = [];
+  for (const v of rules) {
+    const o = evaluateTraced(v, ruleLookup(v, lookup));
+    traces.push(traceOf(v, o, 0, !record));
+    if (o.fired) held.push({ ref: v.ref, blocks: v.rule.blocks, reason: (o.note ??= `vetoed by ${v.ref} (${heldBecause(o.raw)})`) });
+  }
+  return held;
+}
+
+/** The veto that rejects `c` (the first that blocks it), if any; none for one rejected already. */
+export function vetoOf(held: readonly HeldVeto[], c: Pick<Candidate, 'action' | 'ruleId' | 'rejected'>): HeldVeto | undefined {
+  if (c.rejected !== undefined) return undefined;
+  for (const h of held) if (blocks(h.blocks, c)) return h;
+  return undefined;
+}
+
 export function applyVetoes(
   cr: CompiledRuleSet,
   kind: SubjectKind,
@@ -42,15 +72,10 @@ export function applyVetoes(
   raw: readonly Candidate[],
 ): { traces: RuleTrace[]; candidates: Candidate[] } {
   const traces: RuleTrace[] = [];
-  let candidates = [...raw];
-  for (const v of cr.veto.candidates(kind, alertnames)) {
-    const conditions: ConditionTrace[] = [];
-    const fired = evaluate(v.condition.root, ruleLookup(v, lookup), conditions);
-    traces.push({ rule: v.ref, stage: 'veto', fired, pass: 0, conditions });
-    if (!fired) continue;
-    const reason = `vetoed by ${v.ref} (${heldBecause(conditions)})`;
-    const rule = v.rule;
-    candidates = candidates.map((c) => (c.rejected === undefined && blocks(rule.blocks, c) ? { ...c, rejected: reason, vetoedBy: v.ref } : c));
-  }
+  const held = holdingVetoes(cr.veto.candidates(kind, alertnames), lookup, traces, false);
+  const candidates = raw.map((c) => {
+    const v = vetoOf(held, c);
+    return v === undefined ? c : { ...c, rejected: v.reason, vetoedBy: v.ref };
+  });
   return { traces, candidates };
 }

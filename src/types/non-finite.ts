@@ -18,6 +18,14 @@ export function encodeNonFinite<T>(v: T): T {
   return encode(v, 0) as T;
 }
 
+/**
+ * The same for a value found `depth` levels inside what is encoded (the copy stops 64 levels
+ * down): a part encoded on its own at its depth equals that part of the whole, encoded.
+ */
+export function encodeNonFiniteAt<T>(v: T, depth: number): T {
+  return encode(v, depth) as T;
+}
+
 function encode(v: unknown, depth: number): unknown {
   if (typeof v === 'number') return nonFiniteText(v) ?? v;
   if (v === null || typeof v !== 'object' || depth > 64) return v;

@@ -1,0 +1,72 @@
+/**
+ * What the incidents with the same subject kind and firing alert names share, made once per
+ * compiled rule set and kept across cycles (bounded like the index's memo): the alert-name
+ * array itself, interned (every such incident's facts, traces and decision hold it, so the
+ * traced memo can key on it), the candidate rules of each stage, and per plan rule what does
+ * not depend on the incident beyond those names.
+ */
+import type { AnalyzeRule, PlanRule, VetoRule } from '../types/rules.js';
+import type { SubjectKind } from '../types/snapshot.js';
+import type { CompiledRule, CompiledRuleSet } from './compiled-rules.js';
+import { namedAlerts } from './reacts-to.js';
+import { shapeOf, type ProposalShape } from './proposal.js';
+import { markStable } from './traced.js';
+
+/** A plan rule in a situation. */
+export interface PlanSlot {
+  readonly c: CompiledRule<PlanRule>;
+  readonly shape: ProposalShape;
+  /** It names (or asks for) alerts: its reactsTo depends on the alert names alone. */
+  readonly named: boolean;
+  /** That reactsTo, once made (`reactsKnown`). */
+  reacts: readonly string[] | undefined;
+  reactsKnown: boolean;
+  /** Its situated weight key (types/rules.ts situatedKey), once learned weights asked for it. */
+  weightKey: string | undefined;
+  /** Why it lost to another rule's candidate, by that rule (settle.ts). */
+  readonly losses: Map<PlanSlot, Loss>;
+}
+
+export interface Loss {
+  readonly loser: number;
+  readonly winner: number;
+  readonly loserUtility: number;
+  readonly winnerUtility: number;
+  readonly reason: string;
+}
+
+export interface Situation {
+  readonly subjectKind: SubjectKind;
+  /** The firing alert names, sorted, frozen and shared. */
+  readonly alertnames: readonly string[];
+  readonly analyze: readonly CompiledRule<AnalyzeRule>[];
+  readonly plan: readonly PlanSlot[];
+  readonly veto: readonly CompiledRule<VetoRule>[];
+  /** incidentKindOf, once learned weights asked for it. */
+  kind: string | undefined;
+}
+
+const MAX_SITUATIONS = 10_000;
+
+const memos = new WeakMap<CompiledRuleSet, Map<string, Situation>>();
+
+/** `alertnames`: sorted, without duplicates (observed facts' `alertnames`). */
+export function situationOf(cr: CompiledRuleSet, subjectKind: SubjectKind, alertnames: readonly string[]): Situation {
+  let memo = memos.get(cr);
+  if (memo === undefined) memos.set(cr, (memo = new Map()));
+  const key = `${subjectKind}\u0000${alertnames.join('\u0000')}`;
+  let s = memo.get(key);
+  if (s === undefined) {
+    if (memo.size >= MAX_SITUATIONS) memo.clear();
+    s = {
+      subjectKind,
+      alertnames: markStable([...alertnames]),
+      analyze: cr.analyze.candidates(subjectKind, alertnames),
+      plan: cr.plan.candidates(subjectKind, alertnames).map((c) => ({ c, shape: shapeOf(c), named: namedAlerts(c).size > 0, reacts: undefined, reactsKnown: false, weightKey: undefined, losses: new Map() })),
+      veto: cr.veto.candidates(subjectKind, alertnames),
+      kind: undefined,
+    };
+    memo.set(key, s);
+  }
+  return s;
+}

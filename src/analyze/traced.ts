@@ -7,8 +7,10 @@
  *
  * Misses run `evaluate` (compile.ts, the evaluator the equivalence test holds to
  * json-rules-engine), so a memoised outcome is always one `evaluate` produced. Only values a
- * Map tells apart as `deepEqual` would are keys: primitives other than -0 (a Map takes it for
- * 0) and the arrays the planner interns (`stable`); any other value evaluates afresh. The
+ * Map tells apart as `deepEqual` would, and that repeat, are keys: integers other than -0 (a
+ * Map takes it for 0), strings, booleans, null, undefined and the arrays the planner interns
+ * (`stable`); a fraction (a measurement that differs every scrape) or any other value
+ * evaluates afresh. The
  * memos of a rule set are dropped together when they outgrow MAX_ENTRIES (about 20 MB at
  * most), and a rule whose probes rarely find an outcome (values that do not repeat, such as
  * a metric that differs in every incident) stops probing and keeping for a while.
@@ -29,8 +31,11 @@ export function markStable<T extends object>(v: T): T {
   return v;
 }
 
+// A fractional number is a measurement (a rate, a ratio): it differs at the next scrape, so an
+// outcome keyed on it would only be stored, never found again. Integers, strings, booleans and
+// interned arrays repeat (counts, states, alert names).
 const keyable = (v: unknown): boolean =>
-  typeof v === 'object' ? v === null || stable.has(v) : typeof v === 'number' ? !Object.is(v, -0) : typeof v !== 'function';
+  typeof v === 'object' ? v === null || stable.has(v) : typeof v === 'number' ? Number.isInteger(v) && !Object.is(v, -0) : typeof v !== 'function';
 
 export interface Outcome {
   readonly fired: boolean;

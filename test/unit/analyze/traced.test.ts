@@ -1,7 +1,7 @@
 /**
  * The traced memo changes nothing a decision says: a planner that has seen other incidents
- * (and earlier cycles) decides as a fresh one does, -0 stays apart from 0, and what decisions
- * share is frozen.
+ * (and earlier cycles) decides as a fresh one does, -0 stays apart from 0, what decisions
+ * share is frozen, and fractions are not keys.
  */
 import test from 'ava';
 import { createPlanner } from '../../../src/analyze/index.js';
@@ -39,7 +39,7 @@ test('-0 and 0 are different values in the traces, whichever came first', (t) =>
 
 test('what decisions share is frozen; the decisions and their lists are their own', (t) => {
   const p = createPlanner(rs);
-  const [a, b] = p.plan(snap([0.5, 0.5]), {}, 'c');
+  const [a, b] = p.plan(snap([3, 3]), {}, 'c');
   if (a === undefined || b === undefined) throw new Error('two decisions expected');
   t.is(a.rules[0], b.rules[0]);
   t.true(Object.isFrozen(a.rules[0]) && Object.isFrozen(a.rules[0]?.conditions));
@@ -49,6 +49,15 @@ test('what decisions share is frozen; the decisions and their lists are their ow
   t.false(Object.isFrozen(a));
   t.false(Object.isFrozen(a.candidates[0]));
   // Across cycles: the same trace objects while the values are the same.
-  const [again] = p.plan(snap([0.5, 0.5]), {}, 'c2');
+  const [again] = p.plan(snap([3, 3]), {}, 'c2');
   t.is(again?.rules[0], a.rules[0]);
+});
+
+test('a fraction (a measurement, new at every scrape) is not a memo key: equal traces, not shared ones', (t) => {
+  const p = createPlanner(rs);
+  const [a, b] = p.plan(snap([0.5, 0.5]), {}, 'c');
+  if (a === undefined || b === undefined) throw new Error('two decisions expected');
+  t.not(a.rules[0], b.rules[0]);
+  t.deepEqual(a.rules[0], b.rules[0]);
+  t.false(Object.isFrozen(a.rules[0]));
 });

@@ -10,9 +10,10 @@
 import { ACTION_CATALOG } from '../types/catalog.js';
 import type { ActionProposal, Candidate } from '../types/decision.js';
 
+const kindOf = (a: Pick<ActionProposal, 'type'>): string => (a.type === 'notify' ? 'notify' : ACTION_CATALOG[a.type].targetKind);
+
 export function competitionKey(a: Pick<ActionProposal, 'type' | 'target'>): string {
-  const kind = a.type === 'notify' ? 'notify' : ACTION_CATALOG[a.type].targetKind;
-  return `${kind}:${a.target}`;
+  return `${kindOf(a)}:${a.target}`;
 }
 
 /** Numbers in reasons: integers as is, others to three decimals. */
@@ -37,8 +38,6 @@ export function lossReason(loser: Contender, winner: Contender): string {
   }
   return `tie on effective priority ${fmt(loser.effectivePriority)} and utility ${fmt(loser.utility)}: ${w} wins by rule id order`;
 }
-
-const kindOf = (a: Pick<ActionProposal, 'type'>): string => (a.type === 'notify' ? 'notify' : ACTION_CATALOG[a.type].targetKind);
 
 /** Same competition key (target kinds hold no ':', so kind and target are the key's parts). */
 function rivals(a: Pick<ActionProposal, 'type' | 'target'>, b: Pick<ActionProposal, 'type' | 'target'>): boolean {

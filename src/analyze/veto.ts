@@ -9,8 +9,6 @@ import type { Candidate, ConditionTrace, RuleTrace } from '../types/decision.js'
 import type { VetoBlocks, VetoRule } from '../types/rules.js';
 import type { FactLookup } from './compile.js';
 import type { CompiledRule } from './compiled-rule.js';
-import type { CompiledRuleSet } from './compiled-rules.js';
-import type { SubjectKind } from '../types/snapshot.js';
 import { ruleLookup } from './time.js';
 import { evaluateTraced, traceOf } from './traced.js';
 
@@ -62,20 +60,4 @@ export function vetoOf(held: readonly HeldVeto[], c: Pick<Candidate, 'action' | 
   if (c.rejected !== undefined) return undefined;
   for (const h of held) if (blocks(h.blocks, c)) return h;
   return undefined;
-}
-
-export function applyVetoes(
-  cr: CompiledRuleSet,
-  kind: SubjectKind,
-  alertnames: readonly string[],
-  lookup: FactLookup,
-  raw: readonly Candidate[],
-): { traces: RuleTrace[]; candidates: Candidate[] } {
-  const traces: RuleTrace[] = [];
-  const held = holdingVetoes(cr.veto.candidates(kind, alertnames), lookup, traces, false);
-  const candidates = raw.map((c) => {
-    const v = vetoOf(held, c);
-    return v === undefined ? c : { ...c, rejected: v.reason, vetoedBy: v.ref };
-  });
-  return { traces, candidates };
 }

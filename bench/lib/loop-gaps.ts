@@ -20,9 +20,19 @@ export function watchLoopGaps(minMs = 5): LoopGaps {
   return { gaps, stop: () => clearInterval(h) };
 }
 
-/** The longest gap overlapping any of `windows` (0 when none does). */
-export function longestGapWithin(gaps: readonly (readonly [number, number])[], windows: readonly { start: number; end: number }[]): number {
+export interface Window {
+  readonly start: number;
+  readonly end: number;
+}
+
+/** Whether [start, end] overlaps any of `windows`. */
+export function overlapsAny(start: number, end: number, windows: readonly Window[]): boolean {
+  return windows.some((w) => start < w.end && end > w.start);
+}
+
+/** The longest gap overlapping any of `windows` (0 when none does), or none of them with `outside`. */
+export function longestGapWithin(gaps: readonly (readonly [number, number])[], windows: readonly Window[], outside = false): number {
   let max = 0;
-  for (const [a, b] of gaps) if (windows.some((w) => a < w.end && b > w.start)) max = Math.max(max, b - a);
+  for (const [a, b] of gaps) if (overlapsAny(a, b, windows) !== outside) max = Math.max(max, b - a);
   return max;
 }

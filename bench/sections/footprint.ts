@@ -53,10 +53,7 @@ async function loaded(quick: boolean, tmp: string): Promise<{ figures: Figure[];
   const { held } = world;
   let svc: Awaited<ReturnType<typeof startMapekRun>> | undefined;
   try {
-    svc = await startMapekRun([
-      '--charter-url', world.charterUrl, '--prometheus-url', world.prometheusUrl, '--alertmanager-url', world.alertmanagerUrl,
-      '--knowledge-dir', path.join(tmp, 'loaded'), '--interval', '5', '--dry-run', '--log-level', 'warn',
-    ]);
+    svc = await startMapekRun(world.serviceArgs(path.join(tmp, 'loaded')));
     await sleep(6_000);
     const f = await footprint(svc.child.pid ?? 0, quick ? 10_000 : 30_000);
     const m = (await get(`${svc.url}/metrics`)).body;

@@ -33,6 +33,15 @@ function childNodeOptions(): Record<string, string> {
   return o === undefined || o === '' ? {} : { NODE_OPTIONS: o };
 }
 
+/** One sample of the service: seconds since start, RSS, V8 heap used/total and external memory (MiB). */
+interface Sample {
+  readonly s: number;
+  readonly rssMiB: number;
+  readonly usedMiB: number;
+  readonly totalMiB: number;
+  readonly externalMiB: number;
+}
+
 const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 
 /** Growth after the first minute: the last third's mean ÷ the second minute's mean (samples as [s, MiB]). */
@@ -52,27 +61,25 @@ export const memorySection: Section = {
     const world = await startLoadedWorld(tmp, 1000, 10_000);
     let svc: Awaited<ReturnType<typeof startMapekRun>> | undefined;
     try {
-      svc = await startMapekRun([
-        '--charter-url', world.charterUrl, '--prometheus-url', world.prometheusUrl, '--alertmanager-url', world.alertmanagerUrl,
-        '--knowledge-dir', path.join(tmp, 'knowledge'), '--interval', '5', '--dry-run', '--log-level', 'warn',
-      ], childNodeOptions());
+      svc = await startMapekRun(world.serviceArgs(path.join(tmp, 'knowledge')), childNodeOptions());
       const pid = svc.child.pid ?? 0;
       const t0 = performance.now();
-      const points: [number, number][] = [];
-      const heap: { s: number; usedMiB: number; totalMiB: number; externalMiB: number }[] = [];
+      const samples: Sample[] = [];
+      let text = '';
       while (performance.now() - t0 < mins * 60_000) {
         await sleep(SAMPLE_MS);
         const s = (performance.now() - t0) / 1000;
-        points.push([s, await rssMiB(pid)]);
-        const text = (await get(`${svc.url}/metrics`)).body;
+        const rss = await rssMiB(pid);
+        text = (await get(`${svc.url}/metrics`)).body;
         const mib = (name: string): number => metricValue(text, name) / 2 ** 20;
-        heap.push({ s, usedMiB: mib('nodejs_heap_size_used_bytes'), totalMiB: mib('nodejs_heap_size_total_bytes'), externalMiB: mib('nodejs_external_memory_bytes') });
-        const h = heap[heap.length - 1]!;
-        if (points.length % 12 === 0) progress(`${S}: ${(s / 60).toFixed(1)} of ${mins} min, RSS ${points[points.length - 1]![1].toFixed(0)} MiB (max ${Math.max(...points.map((p) => p[1])).toFixed(0)}), heap used ${h.usedMiB.toFixed(0)} of ${h.totalMiB.toFixed(0)} MiB, external ${h.externalMiB.toFixed(0)} MiB`);
+        const h = { s, rssMiB: rss, usedMiB: mib('nodejs_heap_size_used_bytes'), totalMiB: mib('nodejs_heap_size_total_bytes'), externalMiB: mib('nodejs_external_memory_bytes') };
+        samples.push(h);
+        if (samples.length % 12 === 0) progress(`${S}: ${(s / 60).toFixed(1)} of ${mins} min, RSS ${rss.toFixed(0)} MiB (max ${Math.max(...samples.map((x) => x.rssMiB)).toFixed(0)}), heap used ${h.usedMiB.toFixed(0)} of ${h.totalMiB.toFixed(0)} MiB, external ${h.externalMiB.toFixed(0)} MiB`);
       }
-      const m = (await get(`${svc.url}/metrics`)).body;
-      const cycles = metricValue(m, 'mapek_cycle_duration_seconds_count');
-      const decisions = metricValue(m, 'mapek_decisions_total');
+      // The last sample's scrape holds the counters at the end of the run.
+      const cycles = metricValue(text, 'mapek_cycle_duration_seconds_count');
+      const decisions = metricValue(text, 'mapek_decisions_total');
+      const points = samples.map((x) => [x.s, x.rssMiB] as const);
       const max = Math.max(...points.map((p) => p[1]));
       const load = (loadavg()[0] ?? NaN).toFixed(2);
       const growth = growthAfterFirstMinute(points);
@@ -92,9 +99,9 @@ export const memorySection: Section = {
         { section: S, name: `RSS max over ${mins} min (${world.held} alerts, ${world.series} series)`, value: max, unit: 'MiB', target: `< ${LIMIT_MIB} MiB`, met: max < LIMIT_MIB, note: `${points.length} samples every 5 s; picture ${file}; load ${load} at the end` },
         { section: S, name: 'RSS growth after the first minute (mean of the last third ÷ mean of minute 2)', value: growth, unit: '×', target: '≤ 1.05×', met: growth <= 1.05, note: `${cycles} cycles, ${decisions} decisions recorded` },
       ];
-      const used = heap.map((h) => h.usedMiB);
-      figures.push({ section: S, name: 'V8 heap used (sampled every 5 s): max / mean', value: Math.max(...used), unit: 'MiB', note: `mean ${mean(used).toFixed(0)} MiB; heap total max ${Math.max(...heap.map((h) => h.totalMiB)).toFixed(0)} MiB, external max ${Math.max(...heap.map((h) => h.externalMiB)).toFixed(0)} MiB` });
-      return { figures, extra: { minutes: mins, points, heap, cycles, decisions, held: world.held, series: world.series } };
+      const used = samples.map((x) => x.usedMiB);
+      figures.push({ section: S, name: 'V8 heap used (sampled every 5 s): max / mean', value: Math.max(...used), unit: 'MiB', note: `mean ${mean(used).toFixed(0)} MiB; heap total max ${Math.max(...samples.map((x) => x.totalMiB)).toFixed(0)} MiB, external max ${Math.max(...samples.map((x) => x.externalMiB)).toFixed(0)} MiB` });
+      return { figures, extra: { minutes: mins, samples, cycles, decisions, held: world.held, series: world.series } };
     } finally {
       await svc?.stop();
       await world.stop();

@@ -8,6 +8,7 @@ import { loadavg } from 'node:os';
 import { machine, progress, table, writeResults, type Figure } from './lib/report.js';
 import type { Section } from './lib/section.js';
 import { analyzeSection } from './sections/analyze.js';
+import { backlogSection } from './sections/backlog.js';
 import { factsSection } from './sections/facts.js';
 import { footprintSection } from './sections/footprint.js';
 import { ingestSection } from './sections/ingest.js';
@@ -19,7 +20,7 @@ import { storeSection } from './sections/store.js';
 import { startupSection } from './sections/startup.js';
 import { webhookSection } from './sections/webhook.js';
 
-export const SECTIONS: readonly Section[] = [analyzeSection, factsSection, webhookSection, stackSection, simulateSection, footprintSection, memorySection, ingestSection, learningSection, startupSection, storeSection];
+export const SECTIONS: readonly Section[] = [analyzeSection, factsSection, webhookSection, stackSection, simulateSection, footprintSection, memorySection, ingestSection, learningSection, startupSection, storeSection, backlogSection];
 
 const USAGE = `usage: npm run bench -- [--only SECTION[,SECTION]] [--quick]
 sections: ${SECTIONS.map((s) => s.name).join(', ')}`;

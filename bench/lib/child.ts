@@ -13,13 +13,21 @@ export interface RunningService {
   stop(): Promise<number | null>;
 }
 
-export async function startMapekRun(args: readonly string[], env: Record<string, string> = {}): Promise<RunningService> {
+export interface StartOptions {
+  /** How long it may take to answer /readyz 200 (default 20 s). */
+  readonly readyTimeoutMs?: number;
+  /** Called once the process exists (before it is ready): to sample it while it starts. */
+  readonly onSpawn?: (child: ChildProcess) => void;
+}
+
+export async function startMapekRun(args: readonly string[], env: Record<string, string> = {}, o: StartOptions = {}): Promise<RunningService> {
   const port = await freePort();
   const token = `bench-${process.pid}-${port}`;
   const child = spawn(process.execPath, ['bin/mapek.js', 'run', '--port', String(port), ...args], {
     env: { ...process.env, MAPEK_WEBHOOK_TOKEN: token, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  o.onSpawn?.(child);
   let out = '';
   const keep = (d: Buffer): void => {
     out = (out + d.toString()).slice(-20_000);
@@ -27,14 +35,15 @@ export async function startMapekRun(args: readonly string[], env: Record<string,
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 20_000;
+  const readyMs = o.readyTimeoutMs ?? 20_000;
+  const deadline = Date.now() + readyMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`mapek run exited ${child.exitCode}: ${out.slice(-2000)}`);
     const r = await get(`${url}/readyz`).catch(() => undefined);
     if (r?.status === 200) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`mapek run not ready after 20 s: ${out.slice(-2000)}`);
+      throw new Error(`mapek run not ready after ${readyMs / 1000} s: ${out.slice(-2000)}`);
     }
     await sleep(100);
   }

@@ -1,5 +1,7 @@
 /**
- * The `mapek run` composition in process (Service + buildClients + NedbKnowledgeStore), so
+ * The `mapek run` composition in process (Service + buildClients + the knowledge store: the
+ * journal files, or with `storeUrl` the PostgreSQL store fenced by this replica's leader lease,
+ * as `mapek run --store-url` composes them), so
  * that a bench can time the Charter writes at the client boundary. Guard rails are opened
  * up (no cooldown, hysteresis of one cycle, no rate limit) and verification is pushed out of
  * the measurement window: the bench measures the path, not the policy.
@@ -12,7 +14,8 @@ import { Service } from '../../src/app/service.js';
 import { compileConfig } from '../../src/config/compile.js';
 import type { Config } from '../../src/config/options.js';
 import type { ExecutorOptionsInput } from '../../src/execute/options.js';
-import { NedbKnowledgeStore } from '../../src/knowledge/index.js';
+import { replicaCoordinator } from '../../src/app/replica.js';
+import { NedbKnowledgeStore, openStore } from '../../src/knowledge/index.js';
 import type { CycleReport } from '../../src/loop/cycle.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { uncooledRules } from '../../test/support/loop-fix.js';
@@ -68,8 +71,10 @@ export async function startBenchService(o: {
   onRetain?: (start: number, end: number) => void;
   /** fdatasync the journal (default true, as in production); false only to measure its cost. */
   fsync?: boolean;
-  /** Executions and outcomes already in the store when it opens (a long-running service's). */
+  /** Executions and outcomes already in the store when it opens (a long-running service's; journal files only). */
   prefill?: number;
+  /** postgres://…: the shared store, this service a replica that is elected leader before it returns. */
+  storeUrl?: string;
 }): Promise<BenchService> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'mapek-bench-svc-'));
   const token = `bench-${process.pid}`;
@@ -81,6 +86,7 @@ export async function startBenchService(o: {
     knowledgeDir: path.join(dir, 'knowledge'),
     rules: ['rules'],
     logLevel: 'warn',
+    ...(o.storeUrl !== undefined ? { storeUrl: o.storeUrl } : {}),
     ...(o.alertmanagerUrl ? { alertmanagerUrl: o.alertmanagerUrl } : {}),
     ...(o.prometheusUrl ? { prometheusUrl: o.prometheusUrl } : {}),
   };
@@ -88,7 +94,12 @@ export async function startBenchService(o: {
   if (!compiled.ok) throw new Error(compiled.errors.join('\n'));
   const config = compiled.config;
   if (o.prefill !== undefined) await writeBulkStore(config.knowledgeDir, o.prefill);
-  const store = await NedbKnowledgeStore.open(config.knowledgeDir, o.fsync === undefined ? {} : { fsync: o.fsync });
+  const log = createLogger({ level: 'warn', write: (l) => process.stderr.write(`[service] ${l}\n`) });
+  const coordinator = o.storeUrl !== undefined ? replicaCoordinator(config, o.storeUrl, log) : undefined;
+  const store =
+    o.storeUrl !== undefined
+      ? await openStore({ url: o.storeUrl, dir: config.knowledgeDir }, { ...(coordinator ? { fence: coordinator } : {}) })
+      : await NedbKnowledgeStore.open(config.knowledgeDir, o.fsync === undefined ? {} : { fsync: o.fsync });
   // Time the store's retention passes (started after a cycle, in the background).
   const retain = store.retain.bind(store);
   store.retain = async (minGarbage?: number) => {
@@ -102,7 +113,7 @@ export async function startBenchService(o: {
   const clients = buildClients(config);
   const service = new Service({
     config,
-    log: createLogger({ level: 'warn', write: (l) => process.stderr.write(`[service] ${l}\n`) }),
+    log,
     ...clients,
     charter: timedCharter(clients.charter, o.onWrite),
     // The executor writes through its own client (one request per call): time that one.
@@ -112,8 +123,10 @@ export async function startBenchService(o: {
     executorOptions: OPEN_EXECUTOR,
     watchRules: false,
     ...(o.onCycle ? { onCycle: o.onCycle } : {}),
+    ...(coordinator ? { coordinator } : {}),
   });
   await service.start();
+  if (coordinator) await waitForLeadership(() => coordinator.isLeader() && service.controller.pausedBecause() === undefined);
   const port = service.address?.port;
   if (port === undefined) throw new Error('service did not listen');
   return {
@@ -125,4 +138,13 @@ export async function startBenchService(o: {
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Until the replica holds the lease and its takeover (recovery) is done: cycles run. */
+async function waitForLeadership(acting: () => boolean): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (!acting()) {
+    if (Date.now() > deadline) throw new Error('the bench service was not elected leader (or did not resume cycles) within 15 s');
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }

@@ -7,13 +7,17 @@
  * in between is the real one: observe (Alertmanager, Charter violations and /metrics) →
  * plan → execute (read, write) → record in the knowledge store. Run twice: with the journal
  * fdatasync'ed (as in production: "durable when the promise resolves"), then with the
- * store's fsync off, so that the cost of durability is a figure of its own.
+ * store's fsync off, so that the cost of durability is a figure of its own; then with the
+ * PostgreSQL store (a real server in a temporary directory, default fsync and
+ * synchronous_commit) and the service a replica elected leader, its writes fenced by the lease,
+ * as `mapek run --store-url` runs it.
  */
 import { SEED_COMMITTEES, startCharter } from '../../src/charter/index.js';
 import { AlertmanagerClient } from '../../src/integration/alertmanager.js';
 import { DEFAULT_RETENTION } from '../../src/knowledge/index.js';
 import type { CycleReport } from '../../src/loop/cycle.js';
 import { startAlertmanager } from '../../test/support/stack.js';
+import { startPostgres } from '../../test/support/postgres.js';
 import { startWebhookListener } from '../../test/support/webhook-listener.js';
 import { median, percentile, progress, type Figure } from '../lib/report.js';
 import type { Section, SectionResult } from '../lib/section.js';
@@ -38,10 +42,10 @@ interface Run {
 type Charter = Awaited<ReturnType<typeof startCharter>>;
 
 /** One series of incidents against a fresh service and store; `first` numbers the incidents (labels differ per run). */
-async function measure(charter: Charter, amUrl: string, incidents: number, first: number, o: { fsync: boolean; prefill?: number }): Promise<Run> {
+async function measure(charter: Charter, amUrl: string, incidents: number, first: number, o: { fsync: boolean; prefill?: number; storeUrl?: string }): Promise<Run> {
   const warmup = 5;
   const { fsync } = o;
-  const label = o.prefill !== undefined ? `store holding ${o.prefill} executions` : fsync ? 'journal fsynced' : 'journal NOT fsynced';
+  const label = o.storeUrl !== undefined ? 'PostgreSQL, fenced' : o.prefill !== undefined ? `store holding ${o.prefill} executions` : fsync ? 'journal fsynced' : 'journal NOT fsynced';
   let waiter: ((at: number) => void) | undefined;
   const phases: Record<string, number>[] = [];
   let lastCycle: CycleReport | undefined;
@@ -57,6 +61,7 @@ async function measure(charter: Charter, amUrl: string, incidents: number, first
     onCycle: (r) => (lastCycle = r),
     onRetain: (start, end) => retains.push({ start, end }),
     ...(o.prefill !== undefined ? { prefill: o.prefill } : {}),
+    ...(o.storeUrl !== undefined ? { storeUrl: o.storeUrl } : {}),
   });
   // The service's startup cycle must be over before the first alert exists: otherwise it
   // may see that alert and act before the incident's clock (and its waiter) starts.
@@ -119,7 +124,7 @@ async function measure(charter: Charter, amUrl: string, incidents: number, first
 
 export const webhookSection: Section = {
   name: 'webhook',
-  title: 'Webhook to action: webhook arriving → Charter receiving the remediation write (journal fsynced, and not, for the cost)',
+  title: 'Webhook to action: webhook arriving → Charter receiving the remediation write (journal fsynced, and not, for the cost; PostgreSQL)',
   async run(ctx): Promise<SectionResult> {
     const incidents = ctx.quick ? 40 : 220;
     const charter = await startCharter({ port: 0 });
@@ -128,6 +133,8 @@ export const webhookSection: Section = {
     let synced: Run;
     let unsynced: Run;
     let full: Run;
+    let postgres: Run;
+    const pg = await startPostgres();
     try {
       synced = await measure(charter, am.url, incidents, 0, { fsync: true });
       // The same path with the store's fdatasync off: only to show what durability costs.
@@ -135,7 +142,10 @@ export const webhookSection: Section = {
       // A store at its retention limit: every 500 writes a pass is due after a cycle and runs
       // while the next incidents arrive (the loop waits for the cycle, never for retention).
       full = await measure(charter, am.url, ctx.quick ? 300 : 1500, 200_000, { fsync: true, prefill: DEFAULT_RETENTION.maxExecutions });
+      // The shared store: every intent and transition a fenced statement on PostgreSQL.
+      postgres = await measure(charter, am.url, incidents, 300_000, { fsync: true, storeUrl: await pg.createDatabase('bench_webhook') });
     } finally {
+      await pg.stop();
       await am.stop();
       await sink.close();
       await charter.close();
@@ -163,10 +173,10 @@ export const webhookSection: Section = {
       { section: S, name: 'cycle phases (median): monitor / plan / execute', value: phase('monitor'), unit: 'ms', note: `monitor ${phase('monitor').toFixed(1)} ms, plan ${phase('plan').toFixed(2)} ms, execute ${phase('execute').toFixed(1)} ms (incl. record of decision/intent), record ${phase('record').toFixed(1)} ms; not fsynced: execute ${phase('execute', unsynced.phases).toFixed(1)} ms, record ${phase('record', unsynced.phases).toFixed(1)} ms` },
     ];
     const retention = retentionFigures(full, p50);
-    figures.push(...retention.figures);
+    figures.push(...retention.figures, ...postgresFigures(postgres, p50, p99));
     return {
       figures,
-      extra: { full: { retains: full.retains, latenciesMs: full.latencies, windows: full.windows, longestGapMs: retention.longestGapMs }, retainMs, withRetain, latenciesMs: latencies, writeLogLatenciesMs: logLatencies, phases, timeouts, unsynced: { latenciesMs: unsynced.latencies, phases: unsynced.phases, timeouts: unsynced.timeouts } },
+      extra: { postgres: { latenciesMs: postgres.latencies, phases: postgres.phases, timeouts: postgres.timeouts }, full: { retains: full.retains, latenciesMs: full.latencies, windows: full.windows, longestGapMs: retention.longestGapMs }, retainMs, withRetain, latenciesMs: latencies, writeLogLatenciesMs: logLatencies, phases, timeouts, unsynced: { latenciesMs: unsynced.latencies, phases: unsynced.phases, timeouts: unsynced.timeouts } },
     };
   },
 };
@@ -183,4 +193,17 @@ function retentionFigures(full: Run, cleanP50: number): { figures: Figure[]; lon
     { section: S, name: `webhook→write of the ${during.length} incidents that arrived during a retention pass: p50 / max`, value: median(during), unit: 'ms', baseline: cleanP50, note: `max ${(during[during.length - 1] ?? NaN).toFixed(1)} ms; baseline: p50 of the fsynced series with an empty store; ${full.latencies.length} incidents in the series, ${full.timeouts} without a write` },
   ];
   return { figures, longestGapMs: gap };
+}
+
+/** The series on the PostgreSQL store, next to the journal's (same incidents, same run). */
+function postgresFigures(run: Run, journalP50: number, journalP99: number): Figure[] {
+  const sorted = [...run.latencies].sort((a, b) => a - b);
+  const p50 = percentile(sorted, 50);
+  const p99 = percentile(sorted, 99);
+  const phase = (k: string): number => median(run.phases.map((p) => p[k] ?? NaN).filter((x) => Number.isFinite(x)));
+  progress(`${S}: PostgreSQL, fenced: ${sorted.length} incidents, p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, ${run.timeouts} timeouts; execute ${phase('execute').toFixed(1)} record ${phase('record').toFixed(1)} ms`);
+  return [
+    { section: S, name: `p50 over ${sorted.length} incidents (PostgreSQL store, fenced by the lease)`, value: p50, unit: 'ms', baseline: journalP50, note: `baseline: the journal's p50 in this run; execute ${phase('execute').toFixed(1)} ms, record ${phase('record').toFixed(1)} ms (median); a local server, default fsync and synchronous_commit` },
+    { section: S, name: `p99 over ${sorted.length} incidents (PostgreSQL store, fenced by the lease)`, value: p99, unit: 'ms', baseline: journalP99, target: '< 50 ms', met: p99 < 50 && run.timeouts === 0, note: `baseline: the journal's p99 in this run; max ${sorted[sorted.length - 1]?.toFixed(1)} ms; ${run.timeouts} without a write` },
+  ];
 }

@@ -9,6 +9,7 @@ import { machine, progress, table, writeResults, type Figure } from './lib/repor
 import type { Section } from './lib/section.js';
 import { analyzeSection } from './sections/analyze.js';
 import { factsSection } from './sections/facts.js';
+import { failoverSection } from './sections/failover.js';
 import { footprintSection } from './sections/footprint.js';
 import { ingestSection } from './sections/ingest.js';
 import { learningSection } from './sections/learning.js';
@@ -19,7 +20,7 @@ import { storeSection } from './sections/store.js';
 import { startupSection } from './sections/startup.js';
 import { webhookSection } from './sections/webhook.js';
 
-export const SECTIONS: readonly Section[] = [analyzeSection, factsSection, webhookSection, stackSection, simulateSection, footprintSection, memorySection, ingestSection, learningSection, startupSection, storeSection];
+export const SECTIONS: readonly Section[] = [analyzeSection, factsSection, webhookSection, stackSection, simulateSection, footprintSection, memorySection, ingestSection, learningSection, startupSection, storeSection, failoverSection];
 
 const USAGE = `usage: npm run bench -- [--only SECTION[,SECTION]] [--quick]
 sections: ${SECTIONS.map((s) => s.name).join(', ')}`;

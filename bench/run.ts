@@ -10,6 +10,7 @@ import type { Section } from './lib/section.js';
 import { analyzeSection } from './sections/analyze.js';
 import { backlogSection } from './sections/backlog.js';
 import { factsSection } from './sections/facts.js';
+import { failoverSection } from './sections/failover.js';
 import { footprintSection } from './sections/footprint.js';
 import { ingestSection } from './sections/ingest.js';
 import { learningSection } from './sections/learning.js';
@@ -20,7 +21,7 @@ import { storeSection } from './sections/store.js';
 import { startupSection } from './sections/startup.js';
 import { webhookSection } from './sections/webhook.js';
 
-export const SECTIONS: readonly Section[] = [analyzeSection, factsSection, webhookSection, stackSection, simulateSection, footprintSection, memorySection, ingestSection, learningSection, startupSection, storeSection, backlogSection];
+export const SECTIONS: readonly Section[] = [analyzeSection, factsSection, webhookSection, stackSection, simulateSection, footprintSection, memorySection, ingestSection, learningSection, startupSection, storeSection, backlogSection, failoverSection];
 
 const USAGE = `usage: npm run bench -- [--only SECTION[,SECTION]] [--quick]
 sections: ${SECTIONS.map((s) => s.name).join(', ')}`;

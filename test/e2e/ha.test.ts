@@ -7,7 +7,7 @@
  * failover within TTL + one cycle, and the audit agrees. Figures are printed at the end.
  */
 import anyTest, { type TestFn } from 'ava';
-import { checkInvariants, intentOf, remediate } from '../support/ha-checks.js';
+import { checkInvariants, intentOf, loggedAt, remediate } from '../support/ha-checks.js';
 import { INTERVAL_S, startHaWorld, TTL_S, type HaWorld } from '../support/ha-world.js';
 import { waitUntil } from '../support/stack.js';
 
@@ -24,12 +24,6 @@ test.after.always(async (t) => {
   console.log(`HA suite figures (npx ava dist/test/e2e/ha.test.js): ${figures.join('; ')}`);
   await t.context.w?.stop();
 });
-
-/** When the replica in `slot` logged `msg` (epoch ms), waiting for it. */
-async function loggedAt(w: HaWorld, slot: number, msg: string, after: number): Promise<number> {
-  const l = await w.replicas[slot]!.waitForLog((x) => x['msg'] === msg && Date.parse(String(x['time'])) >= after, 20_000, msg);
-  return Date.parse(String(l['time']));
-}
 
 test.serial('faults one after another: the leader remediates each once; the standbys stay standbys and relay', async (t) => {
   t.timeout(120_000);

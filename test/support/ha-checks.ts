@@ -23,6 +23,29 @@ export function intentOf(w: HaWorld, policy: string, pred: (r: ExecutionRecord) 
   return waitUntil(async () => (await w.executions()).find((r) => r.action.target === policy && pred(r)), ms, `an intent on ${policy}`, 50);
 }
 
+/** When the replica in `slot` logged `msg` (epoch ms) at or after `after`, waiting for it. */
+export async function loggedAt(w: HaWorld, slot: number, msg: string, after: number, ms = 20_000): Promise<number> {
+  const l = await w.replicas[slot]!.waitForLog((x) => x['msg'] === msg && Date.parse(String(x['time'])) >= after, ms, msg);
+  return Date.parse(String(l['time']));
+}
+
+/**
+ * Exactly once, since `since`: every execution that wrote has one applied Charter write under
+ * its key, and no key (nor keyless path) was applied twice. Resolves the executions that
+ * wrote and a sentence per violation (none when it held).
+ */
+export async function appliedOnce(w: HaWorld, since: string): Promise<{ wrote: ExecutionRecord[]; violations: string[] }> {
+  const perKey = new Map<string, number>();
+  for (const x of w.appliedWrites(since)) {
+    const key = x.idempotencyKey ?? `(no key) ${x.path}`;
+    perKey.set(key, (perKey.get(key) ?? 0) + 1);
+  }
+  const wrote = (await w.executions()).filter((r) => r.createdAt >= since && ['applied', 'succeeded', 'failed', 'rolled_back'].includes(r.status) && r.action.type !== 'notify');
+  const missing = wrote.filter((r) => !perKey.has(r.key)).map((r) => `${r.key} (${r.status}): no applied Charter write under its key`);
+  const twice = [...perKey.entries()].filter(([, n]) => n > 1).map(([key, n]) => `${key}: applied ${n} times`);
+  return { wrote, violations: [...missing, ...twice] };
+}
+
 /**
  * The case's invariants: exactly one applied Charter write per remediation (each execution
  * that wrote, under its key) and none without one, since `since`; no decision committed
@@ -30,13 +53,9 @@ export function intentOf(w: HaWorld, policy: string, pred: (r: ExecutionRecord) 
  * Resolves how many remediations wrote.
  */
 export async function checkInvariants(t: ExecutionContext, w: HaWorld, since: string): Promise<number> {
-  const writes = w.appliedWrites(since);
-  const perKey = new Map<string, number>();
-  for (const x of writes) perKey.set(x.idempotencyKey ?? `(no key) ${x.path}`, (perKey.get(x.idempotencyKey ?? `(no key) ${x.path}`) ?? 0) + 1);
+  const { wrote, violations } = await appliedOnce(w, since);
+  t.deepEqual(violations, [], 'one applied write per remediation, no key applied twice');
   const records = await w.executions();
-  const wrote = records.filter((r) => r.createdAt >= since && ['applied', 'succeeded', 'failed', 'rolled_back'].includes(r.status) && r.action.type !== 'notify');
-  for (const r of wrote) t.is(perKey.get(r.key) ?? 0, 1, `one applied write under ${r.key}`);
-  t.deepEqual([...perKey.entries()].filter(([, n]) => n > 1), [], 'no key applied twice');
   t.deepEqual(await writesOutsideTenure(w), [], 'a deposed leader recorded nothing after it lost the lease');
   t.deepEqual(records.filter((r) => r.status === 'pending' || r.status === 'rolling_back').map((r) => `${r.key} ${r.status}`), [], 'nothing left half-done');
   const audit = await w.audit();

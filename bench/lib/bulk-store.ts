@@ -6,7 +6,7 @@
  */
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { NedbKnowledgeStore } from '../../src/knowledge/index.js';
 import type { Decision } from '../../src/types/decision.js';
@@ -69,7 +69,13 @@ async function templates(dir: string): Promise<{ execution: string; outcome: str
     if (last === undefined) throw new Error(`${file}: template record not found`);
     return last;
   };
-  return { execution: await line('executions.db'), outcome: await line('outcomes.db'), decision: await line('decisions.db', 'TEMPLATEDEC') };
+  const t = { execution: await line('executions.db'), outcome: await line('outcomes.db'), decision: await line('decisions.db', 'TEMPLATEDEC') };
+  // The templates themselves are not part of the backlog: n records means n.
+  for (const [file, marker] of [['executions.db', 'TEMPLATEKEY'], ['outcomes.db', 'TEMPLATEKEY'], ['decisions.db', 'TEMPLATEDEC']] as const) {
+    const kept = (await readFile(path.join(dir, file), 'utf8')).split('\n').filter((l) => l !== '' && !l.includes(marker));
+    await writeFile(path.join(dir, file), kept.map((l) => `${l}\n`).join(''));
+  }
+  return t;
 }
 
 async function writeLines(file: string, n: number, number: (j: number) => number, make: (i: number) => string): Promise<void> {

@@ -33,6 +33,7 @@ function deps(charterOk: boolean, calls: string[]) {
   let tick = 0;
   const executor = {
     execute: async (ds: readonly Decision[], s: Snapshot, id: string) => { calls.push(`execute ${ds.length} ${s.at} ${id}`); return [record]; },
+    unrecorded: () => new Map<string, string>(),
   } as unknown as Executor;
   const store = {
     currentWeights: async () => { calls.push('weights'); return { 'rollback-bad-rollout': 1.2 }; },

@@ -83,7 +83,8 @@ export class Service {
   private stopping = false;
   private storeOpen = true;
   private lastSources: Partial<Record<SourceName, SourceStatus>> = {};
-  private lastCycle: { id: string; status: string; at: string } | undefined;
+  /** `decisionsNotRecorded`: decisions of it not stored, each repeating an unchanged recorded one. */
+  private lastCycle: { id: string; status: string; at: string; decisionsNotRecorded: number } | undefined;
   /** Quarantined documents already logged. */
   private quarantineLogged = 0;
   private current: Executor;
@@ -156,7 +157,7 @@ export class Service {
       onCycle: (r) => {
         if (r.snapshot) this.lastSources = r.snapshot.sources;
         this.alertIntake?.update(this.monitor.alertSource());
-        this.lastCycle = { id: r.cycleId, status: r.status, at: new Date(timers.now()).toISOString() };
+        this.lastCycle = { id: r.cycleId, status: r.status, at: new Date(timers.now()).toISOString(), decisionsNotRecorded: r.unrecorded?.size ?? 0 };
         this.feed.observeCycle(r);
         p.onCycle?.(r);
       },

@@ -1,5 +1,5 @@
 /** `mapek explain ID`: one decision in full — facts, conditions, candidates, guards, outcome. */
-import type { Decision } from '../types/decision.js';
+import type { Decision, UnrecordedRepeats } from '../types/decision.js';
 import type { ExecutionRecord } from '../types/execution.js';
 import type { ExtendedKnowledgeStore } from '../types/knowledge.js';
 import { EXIT, parseCommandArgs, UsageError, type Command, type Io } from './command.js';
@@ -11,7 +11,8 @@ Prints one decision in full: the incident and its alerts, the facts analysis der
 rule evaluated with each condition's fact value and result, the candidates and why they
 lost, and each action's execution — the guard that stopped it, if any, and the outcome; an
 action not run again because its intent already existed names the execution that holds it.
-ID is a decision id, an execution id or an execution key.
+A decision recorded after identical ones that were not stored says so ("same plan as
+decision X for N more cycles, not recorded again"). ID is a decision id, an execution id or an execution key.
 
 options:
 ${STORE_HELP}
@@ -19,6 +20,9 @@ ${STORE_HELP}
   -h, --help    this help
 
 exit codes: 0 ok, 1 no such decision, 2 usage error, 3 no knowledge store at DIR or the database unreachable`;
+
+/** Why a decision id from the log may be missing from the store. */
+export const NOT_STORED_HINT = '  (a decision identical to its incident\'s last recorded one, with nothing to run, is not stored again; its "planned" log line names the recorded one as notRecordedSameAs)';
 
 export async function findDecision(store: ExtendedKnowledgeStore, id: string): Promise<{ decision?: Decision; executions: readonly ExecutionRecord[] }> {
   let decision = await store.getDecision(id);
@@ -44,11 +48,21 @@ export function renderExecution(r: ExecutionRecord): string[] {
   return lines;
 }
 
+/** What was not stored before this decision, in plain words. */
+export function unrecordedLines(u: UnrecordedRepeats): string[] {
+  const n = `${u.cycles} more cycle${u.cycles === 1 ? '' : 's'}`;
+  return u.same
+    ? [`same plan as decision ${u.decisionId} (at ${u.at}) for ${n}, until ${u.lastAt}: not recorded again (unchanged, nothing to run)`]
+    : [`the previous decision ${u.decisionId} (at ${u.at}) held unchanged for ${n}, until ${u.lastAt}: not recorded again; the plan changed with this one`];
+}
+
 export function render(d: Decision | undefined, executions: readonly ExecutionRecord[]): string {
   const out: string[] = [];
   if (d) {
     out.push(`decision ${d.id}  cycle ${d.cycleId}  at ${d.at}`);
     out.push(`incident ${d.incidentId}  alerts: ${d.alerts.join(', ') || '(none)'}  rule set ${d.ruleSetHash.slice(0, 12)}`);
+    const u = d.unrecordedBefore;
+    if (u !== undefined) out.push(...unrecordedLines(u));
     out.push('', 'derived facts:');
     const derived = Object.entries(d.derived);
     if (derived.length === 0) out.push('  (none)');
@@ -82,7 +96,7 @@ export function render(d: Decision | undefined, executions: readonly ExecutionRe
 export async function explain(store: ExtendedKnowledgeStore, id: string, json: boolean, io: Io): Promise<number> {
   const { decision, executions } = await findDecision(store, id);
   if (!decision && executions.length === 0) {
-    io.err(`mapek explain: no decision or execution "${id}"`);
+    io.err(`mapek explain: no decision or execution "${id}"\n${NOT_STORED_HINT}`);
     return EXIT.failed;
   }
   io.out(json ? JSON.stringify({ decision: decision ?? null, executions }, null, 2) : render(decision, executions));

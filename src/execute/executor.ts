@@ -5,6 +5,7 @@ import type { BreakerState, Executor, ExecutorDebt, PendingVerification } from '
 import type { Snapshot } from '../types/snapshot.js';
 import { loadGuardMemory, saveHysteresis } from './guard-memory.js';
 import { closeRejected } from './dedup-stage.js';
+import { recordDecisions, type ScreenedPlan } from './decision-stage.js';
 import type { ExecutorDeps } from './deps.js';
 import { isDuplicate, nextBest, releaseUnstarted, runCandidate, screen, type Screened } from './pipeline.js';
 import { abandonStale, recover } from './recover.js';
@@ -80,30 +81,6 @@ function duplicateOf(c: Candidate, s: Screened): DuplicateIntent {
   return { ruleId: c.ruleId, target: c.action.target, key: s.key, executionId: r?.id ?? '', status: r?.status ?? 'unknown', cycleId: r?.cycleId ?? '' };
 }
 
-/** Stores the cycle's decisions (one write when the store can batch); resolves the ids stored. */
-async function saveDecisions(st: ExecState, ds: readonly Decision[], cycleId: string): Promise<Set<string>> {
-  const saved = new Set<string>();
-  if (ds.length === 0) return saved;
-  if (st.store.saveDecisions) {
-    try {
-      await st.store.saveDecisions(ds);
-      for (const d of ds) saved.add(d.id);
-    } catch (err) {
-      st.log.error('decisions not recorded; their actions are skipped', { cycleId, decisions: ds.length, error: errorText(err) });
-    }
-    return saved;
-  }
-  for (const d of ds) {
-    try {
-      await st.store.saveDecision(d);
-      saved.add(d.id);
-    } catch (err) {
-      st.log.error('decision not recorded; its actions are skipped', { cycleId, decision: d.id, error: errorText(err) });
-    }
-  }
-  return saved;
-}
-
 interface Todo {
   readonly d: Decision;
   readonly c: Candidate;
@@ -159,6 +136,7 @@ export function createExecutor(deps: ExecutorDeps): Executor & { readonly option
   const shared = createState(deps);
   const st = shared;
   let recoverAgain = false;
+  let lastUnrecorded: ReadonlyMap<string, string> = new Map();
   let guardsLoaded: Promise<void> | undefined;
   // Once, before the executor first acts or verifies: a restart keeps an open breaker open.
   const loadOnce = (): Promise<void> => (guardsLoaded ??= loadGuardMemory(st));
@@ -177,6 +155,7 @@ export function createExecutor(deps: ExecutorDeps): Executor & { readonly option
       // Every line logged while this cycle executes carries its cycle id.
       const st = cycleState(shared, cycleId);
       const out: ExecutionRecord[] = [];
+      lastUnrecorded = new Map();
       await loadOnce();
       // Charter down: reconciling and verifying would rest on a partial view; both wait for
       // a cycle that sees Charter. Each chosen action is still recorded (charter_unavailable).
@@ -203,7 +182,9 @@ export function createExecutor(deps: ExecutorDeps): Executor & { readonly option
       // Screen every chosen action first, so that each stored decision says which already
       // have an intent (and whose); then store the cycle's decisions in one write, before
       // any intent: every chosen action is accounted for, and no action runs unrecorded.
-      const plans: { d: Decision; screened: { c: Candidate; s: Screened }[] }[] = [];
+      // A decision that repeats the incident's last recorded one unchanged, with nothing to
+      // run, is not stored again within the refresh period (decision-stage.ts).
+      const plans: ScreenedPlan[] = [];
       for (const d of decisions) {
         const screened: { c: Candidate; s: Screened }[] = [];
         for (const c of d.chosen) {
@@ -216,7 +197,8 @@ export function createExecutor(deps: ExecutorDeps): Executor & { readonly option
         const duplicates = screened.flatMap(({ c, s }) => (isDuplicate(s) ? [duplicateOf(c, s)] : []));
         plans.push({ d: duplicates.length > 0 ? { ...d, duplicates } : d, screened });
       }
-      const saved = await saveDecisions(st, plans.map((p) => p.d), cycleId);
+      const { saved, unrecorded } = await recordDecisions(st, plans, snapshot, cycleId);
+      lastUnrecorded = unrecorded;
       out.push(...(await recordShadow(st, plans.filter((p) => saved.has(p.d.id)).map((p) => p.d), snapshot, cycleId)));
       const todo: Todo[] = [];
       for (const { d, screened } of plans) {
@@ -236,6 +218,8 @@ export function createExecutor(deps: ExecutorDeps): Executor & { readonly option
     },
 
     recover: doRecover,
+
+    unrecorded: () => lastUnrecorded,
 
     async reloadState(): Promise<void> {
       guardsLoaded = loadGuardMemory(st);

@@ -71,6 +71,13 @@ export interface ExecutorOptions {
   };
   /** A released intent that no cycle ran again within this long is closed as abandoned. Default 600,000. */
   readonly releasedTtlMs: number;
+  /**
+   * A decision identical to the last one recorded for its incident (everything but id,
+   * cycle id and time) with nothing to run is not stored again until that one is this old;
+   * the next one recorded says how many cycles repeated it (`unrecordedBefore`). 0: every
+   * decision is stored. Default 300,000.
+   */
+  readonly unchangedRefreshMs: number;
   /** After a failed verification, try the decision's next-best candidate. Default true. */
   readonly tryNextBest: boolean;
   /** Next-best attempts per decision. Default 2. */
@@ -109,6 +116,7 @@ export const DEFAULT_EXECUTOR_OPTIONS: ExecutorOptions = deepFreeze({
   retry: { attempts: 3, baseMs: 200, maxMs: 5_000, totalMs: 12_000 },
   verification: { looks: 3, againMs: 10_000 },
   releasedTtlMs: 600_000,
+  unchangedRefreshMs: 300_000,
   tryNextBest: true,
   maxFallbacks: 2,
   escalation: { enabled: true, minExpectedSuccess: 0.15 },
@@ -163,6 +171,7 @@ export function resolveExecutorOptions(input: ExecutorOptionsInput = {}): Execut
     retry: { ...d.retry, ...input.retry },
     verification: { ...d.verification, ...input.verification },
     releasedTtlMs: input.releasedTtlMs ?? d.releasedTtlMs,
+    unchangedRefreshMs: input.unchangedRefreshMs ?? d.unchangedRefreshMs,
     tryNextBest: input.tryNextBest ?? d.tryNextBest,
     maxFallbacks: input.maxFallbacks ?? d.maxFallbacks,
     escalation: { ...d.escalation, ...input.escalation },
@@ -184,6 +193,7 @@ export function resolveExecutorOptions(input: ExecutorOptionsInput = {}): Execut
   positiveInt(o.verification.looks, 'verification.looks');
   nonNegative(o.verification.againMs, 'verification.againMs');
   nonNegative(o.releasedTtlMs, 'releasedTtlMs');
+  nonNegative(o.unchangedRefreshMs, 'unchangedRefreshMs');
   check(Number.isInteger(o.maxFallbacks) && o.maxFallbacks >= 0, 'maxFallbacks', `expected an integer ≥ 0, got ${o.maxFallbacks}`);
   check(typeof o.escalation.enabled === 'boolean', 'escalation.enabled', `expected true or false, got ${String(o.escalation.enabled)}`);
   check(Number.isFinite(o.escalation.minExpectedSuccess) && o.escalation.minExpectedSuccess >= 0 && o.escalation.minExpectedSuccess <= 1, 'escalation.minExpectedSuccess', `expected a probability in [0, 1], got ${o.escalation.minExpectedSuccess}`);

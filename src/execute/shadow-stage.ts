@@ -30,3 +30,19 @@ export async function recordShadow(st: ExecState, decisions: readonly Decision[]
   }
   return out;
 }
+
+/**
+ * True when one of the decision's shadow actions has no record yet in its episode: then
+ * recordShadow writes one under this decision, which must be stored (a record names only
+ * decisions on file). A store that cannot tell counts as true.
+ */
+export async function shadowToRecord(st: ExecState, d: Decision, snapshot: Snapshot): Promise<boolean> {
+  for (const c of d.shadow?.chosen ?? []) {
+    try {
+      if ((await st.store.getExecution(shadowKey(keyFor(st, d, c, snapshot)))) === undefined) return true;
+    } catch {
+      return true;
+    }
+  }
+  return false;
+}

@@ -9,6 +9,7 @@ import { CircuitBreaker } from './guards/breaker.js';
 import { HysteresisTracker } from './guards/hysteresis.js';
 import { TokenBucket } from './guards/token-bucket.js';
 import { resolveExecutorOptions, type ExecutorOptions } from './options.js';
+import { UnchangedDecisions } from './unchanged.js';
 
 export interface ExecState {
   readonly charter: CharterApi;
@@ -38,6 +39,8 @@ export interface ExecState {
   readonly needsReconcile: Set<string>;
   /** Executions undone after a crash, whose next-best candidate the next cycle tries (it has the snapshot). */
   readonly nextBestDue: Set<string>;
+  /** The last decision recorded per incident: an unchanged one is not stored again (unchanged.ts). */
+  readonly unchanged: UnchangedDecisions;
 }
 
 export interface Behind {
@@ -71,6 +74,7 @@ export function createState(d: ExecutorDeps): ExecState {
     behind: { updates: new Map(), outcomes: [], failures: 0, nextTryAt: 0 },
     needsReconcile: new Set(),
     nextBestDue: new Set(),
+    unchanged: new UnchangedDecisions(o.unchangedRefreshMs),
   };
 }
 

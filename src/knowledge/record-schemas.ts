@@ -46,7 +46,10 @@ const decision = record(
     id: str, cycleId: str, at: str, incidentId: str, subject: record({ kind: str, id: str }), alerts: strings, ruleSetHash: str,
     derived: obj, rules: { type: 'array', items: obj }, candidates: { type: 'array', items: candidate }, chosen: { type: 'array', items: candidate },
   },
-  { duplicates: { type: 'array', items: record({ ruleId: str, target: str, key: str, executionId: str, status: str, cycleId: str }) } },
+  {
+    duplicates: { type: 'array', items: record({ ruleId: str, target: str, key: str, executionId: str, status: str, cycleId: str }) },
+    unrecordedBefore: record({ decisionId: str, at: str, cycles: { type: 'integer', minimum: 1 }, lastAt: str, same: { type: 'boolean' } }),
+  },
 );
 
 const execution = record(

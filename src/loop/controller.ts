@@ -267,6 +267,7 @@ export class Controller {
       ms: Math.round(seconds * 1000),
       alerts: report.snapshot?.alerts.length,
       decisions: report.decisions.length,
+      decisionsNotRecorded: report.unrecorded?.size ?? 0,
       executions: report.executions.length,
     });
     try {

@@ -35,6 +35,11 @@ export interface CycleReport {
   readonly weights?: Weights;
   readonly decisions: readonly Decision[];
   readonly executions: readonly ExecutionRecord[];
+  /**
+   * Decisions the executor did not store because each repeats, unchanged, the last one
+   * recorded for its incident: decision id → that recorded decision's id. Absent: none.
+   */
+  readonly unrecorded?: ReadonlyMap<string, string>;
   /** True when Charter was unreachable: planned, recorded as blocked, not executed (retried next cycle). */
   readonly executionSkipped: boolean;
   readonly durationsMs: Readonly<Partial<Record<Phase, number>>>;
@@ -94,15 +99,19 @@ export async function runCycle(deps: CycleDeps, cycleId: string, triggers: reado
   // With Charter down too: the executor records each chosen action as blocked
   // (charter_unavailable) so that no planned action goes unrecorded; notify still goes.
   const executions = await timed('execute', () => deps.executor.execute(decisions, snapshot, cycleId, signal));
+  const unrecorded = deps.executor.unrecorded();
   await timed('record', async () => {
     recordMetrics(deps, snapshot, decisions, executions, weights);
+    deps.metrics?.decisionsUnrecorded.inc(unrecorded.size);
     await deps.afterRecord?.(executions, cycleId);
   });
   for (const d of decisions) {
-    for (const c of d.chosen) log.info('planned', { decisionId: d.id, incidentId: d.incidentId, rule: c.rule, action: c.action.type, target: c.action.target });
+    // A decision not stored names the recorded one it repeats: that is the one to explain.
+    const sameAs = unrecorded.get(d.id);
+    for (const c of d.chosen) log.info('planned', { decisionId: d.id, ...(sameAs !== undefined ? { notRecordedSameAs: sameAs } : {}), incidentId: d.incidentId, rule: c.rule, action: c.action.type, target: c.action.target });
   }
   for (const r of executions) log.info('execution', { key: r.key, action: r.action.type, target: r.action.target, status: r.status, guard: r.guard, verify: r.verify });
-  return { cycleId, triggers, status: 'ok', snapshot, weights, decisions, executions, executionSkipped: charterDown, durationsMs };
+  return { cycleId, triggers, status: 'ok', snapshot, weights, decisions, executions, ...(unrecorded.size > 0 ? { unrecorded } : {}), executionSkipped: charterDown, durationsMs };
 }
 
 function recordMetrics(deps: CycleDeps, snapshot: Snapshot, decisions: readonly Decision[], executions: readonly ExecutionRecord[], weights: Weights): void {

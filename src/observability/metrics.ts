@@ -19,6 +19,7 @@ export interface ServiceMetrics {
   readonly phaseDuration: Histogram<'phase'>;
   readonly rulesFired: Counter<'rule' | 'stage'>;
   readonly decisions: Counter;
+  readonly decisionsUnrecorded: Counter;
   readonly actions: Counter<'type' | 'result'>;
   readonly guardStops: Counter<'reason'>;
   readonly timeToRemediate: Histogram<'type'>;
@@ -95,6 +96,7 @@ export function createServiceMetrics(opts: ServiceMetricsOptions = {}): ServiceM
     phaseDuration: new Histogram({ name: 'mapek_phase_duration_seconds', help: 'Duration of each phase of a cycle (plan = analyze + plan, one pure call).', labelNames: ['phase'] as const, buckets: DURATION_BUCKETS, registers }),
     rulesFired: new Counter({ name: 'mapek_rules_fired_total', help: 'Rules that fired, by rule id and stage.', labelNames: ['rule', 'stage'] as const, registers }),
     decisions: new Counter({ name: 'mapek_decisions_total', help: 'Decisions planned (one per incident with a candidate).', registers }),
+    decisionsUnrecorded: new Counter({ name: 'mapek_decisions_unrecorded_total', help: 'Decisions planned and not stored: each repeated, unchanged and with nothing to run, the last one recorded for its incident within the refresh period (counted in mapek_decisions_total too).', registers }),
     actions: new Counter({ name: 'mapek_actions_total', help: 'Executions by action type and result status.', labelNames: ['type', 'result'] as const, registers }),
     guardStops: new Counter({ name: 'mapek_guard_stops_total', help: 'Actions stopped by a guard rail, by reason.', labelNames: ['reason'] as const, registers }),
     timeToRemediate: new Histogram({ name: 'mapek_time_to_remediate_seconds', help: 'From the first firing alert of the incident (or the intent when unknown) to a verified remediation.', labelNames: ['type'] as const, buckets: REMEDIATE_BUCKETS, registers }),

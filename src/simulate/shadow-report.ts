@@ -10,7 +10,10 @@ import type { ExecutionRecord } from '../types/execution.js';
 
 export interface ShadowRuleReport {
   readonly ruleId: string;
-  /** Decisions in which its action would have been chosen. */
+  /**
+   * Stored decisions in which its action would have been chosen (an unchanged decision with
+   * nothing to run is stored once per refresh period, not every cycle: docs/EXECUTION.md).
+   */
   readonly wouldAct: number;
   /** Of those, where the live plan chose something else on the same target, or nothing. */
   readonly disagreed: number;

@@ -72,6 +72,27 @@ export interface DuplicateIntent {
   readonly cycleId: string;
 }
 
+/**
+ * Cycles in which the incident's decision was identical to the last one recorded for it
+ * (everything but `id`, `cycleId` and `at`), had nothing to run, and was therefore not
+ * stored again (Execute, option `unchangedRefreshMs`; docs/EXECUTION.md). Carried by the
+ * next decision that is recorded for the incident.
+ */
+export interface UnrecordedRepeats {
+  /** The last decision recorded for the incident before this one, and its time. */
+  readonly decisionId: string;
+  readonly at: string;
+  /** How many cycles after it repeated it exactly and were not stored (≥ 1). */
+  readonly cycles: number;
+  /** The time of the last of those cycles. */
+  readonly lastAt: string;
+  /**
+   * True: this decision is identical to it as well (recorded because the refresh period
+   * passed, or because it has an action to run); false: the plan changed with this decision.
+   */
+  readonly same: boolean;
+}
+
 /** The planner's output for one incident in one cycle, with its full explanation. */
 export interface Decision {
   readonly id: string;
@@ -97,4 +118,6 @@ export interface Decision {
   readonly shadow?: { readonly candidates: readonly Candidate[]; readonly chosen: readonly Candidate[] };
   /** Chosen actions not run again because their intent already exists (set by Execute). */
   readonly duplicates?: readonly DuplicateIntent[];
+  /** Identical decisions of the cycles just before this one that were not stored (set by Execute). */
+  readonly unrecordedBefore?: UnrecordedRepeats;
 }

@@ -33,6 +33,13 @@ export interface Executor {
    * recorded `released` under its intent key, for the next cycle to run.
    */
   execute(decisions: readonly Decision[], snapshot: Snapshot, cycleId: string, signal?: AbortSignal): Promise<readonly ExecutionRecord[]>;
+  /**
+   * The decisions of the last execute() call that were not stored because each repeats,
+   * unchanged and with nothing to run, the last decision recorded for its incident (within
+   * the refresh period, docs/EXECUTION.md): decision id → the id of that recorded decision.
+   * Empty before the first call.
+   */
+  unrecorded(): ReadonlyMap<string, string>;
   /** Verifies the pending actions whose settle time is over (for a timer between cycles). */
   verifyDue(): Promise<readonly ExecutionRecord[]>;
   /** At start: reconciles intents a previous process left pending or unverified. */

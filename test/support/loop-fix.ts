@@ -46,12 +46,20 @@ export function uncooledRules(verifyAfterMs = 3_600_000): RuleLoader {
   };
 }
 
-/** Chosen actions that have neither an execution of their decision nor a duplicate note naming one. */
-export async function unexplained(store: ExtendedKnowledgeStore, decisions: readonly Decision[]): Promise<string[]> {
+/**
+ * Chosen actions that have neither an execution of their decision nor a duplicate note naming
+ * one. A decision the executor did not store (it repeated the incident's last recorded one
+ * unchanged: `sameAs` maps it to that one, as `Executor.unrecorded()` and the cycle report
+ * do) is accounted for by that recorded decision, which must plan the same chosen actions.
+ */
+export async function unexplained(store: ExtendedKnowledgeStore, decisions: readonly Decision[], sameAs: ReadonlyMap<string, string> = new Map()): Promise<string[]> {
   const out: string[] = [];
   for (const d of decisions) {
-    const stored = await store.getDecision(d.id);
-    const execs = await store.findExecutions({ decisionId: d.id });
+    const recordedId = sameAs.get(d.id);
+    if (recordedId !== undefined && (await store.getDecision(d.id)) !== undefined) out.push(`${d.id} (cycle ${d.cycleId}) said not stored, but stored`);
+    const stored = await store.getDecision(recordedId ?? d.id);
+    if (recordedId !== undefined && JSON.stringify(stored?.chosen) !== JSON.stringify(d.chosen)) out.push(`${d.id} (cycle ${d.cycleId}) not stored, and ${recordedId} plans other actions`);
+    const execs = await store.findExecutions({ decisionId: recordedId ?? d.id });
     for (const c of d.chosen) {
       const own = execs.some((e) => e.ruleId === c.ruleId && e.action.target === c.action.target);
       const dup = stored?.duplicates?.some((x) => x.ruleId === c.ruleId && x.target === c.action.target && x.executionId !== '') === true;

@@ -36,6 +36,7 @@ const HEARTBEAT_MS = 15_000;
 export class ConsoleFeed {
   private snapshot: Snapshot | undefined;
   private decisions: readonly Decision[] = [];
+  private unrecorded: ReadonlyMap<string, string> = new Map();
   private cycleTimes: number[] = [];
   private lastCycle: { id: string; status: string; at: string; durationMs: number } | undefined;
   private reload: ReloadNote | undefined;
@@ -49,7 +50,10 @@ export class ConsoleFeed {
   observeCycle(r: CycleReport): void {
     const now = this.d.now();
     if (r.snapshot) this.snapshot = r.snapshot;
-    if (r.status === 'ok' && r.snapshot) this.decisions = r.decisions;
+    if (r.status === 'ok' && r.snapshot) {
+      this.decisions = r.decisions;
+      this.unrecorded = r.unrecorded ?? new Map();
+    }
     this.cycleTimes = [...this.cycleTimes.filter((t) => now - t < RATE_WINDOW_MS), now];
     const durationMs = Object.values(r.durationsMs).reduce<number>((s, v) => s + (v ?? 0), 0);
     this.lastCycle = { id: r.cycleId, status: r.status, at: new Date(now).toISOString(), durationMs: Math.round(durationMs) };
@@ -93,7 +97,7 @@ export class ConsoleFeed {
         cyclesPerMinute: span > 0 ? Math.round(((recent.length - 1) / span) * 10) / 10 : undefined,
         lastCycle: this.lastCycle,
       },
-      incidents: incidentsView(this.decisions, this.snapshot),
+      incidents: incidentsView(this.decisions, this.snapshot, this.unrecorded),
       executions: executionsView(executions, new Map(approvals.map((a) => [a.id, a]))),
       approvals: approvalsView(waiting, byId),
       decided: approvals.filter((a) => a.state !== 'waiting').sort((a, b) => (b.resolvedAt ?? '').localeCompare(a.resolvedAt ?? '')).slice(0, 10),

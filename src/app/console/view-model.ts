@@ -28,6 +28,11 @@ export interface ConsoleIncident {
   readonly incidentId: string;
   readonly subject: Decision['subject'];
   readonly decisionId: string;
+  /**
+   * Set when this decision was not stored: it repeats, unchanged and with nothing to run,
+   * the decision recorded under this id (the one `mapek explain` shows).
+   */
+  readonly notRecordedSameAs?: string;
   readonly at: string;
   readonly alerts: readonly ConsoleAlert[];
   readonly observed: readonly ConsoleFact[];
@@ -57,11 +62,13 @@ function observedFacts(d: Decision): ConsoleFact[] {
   return [...seen.values()];
 }
 
-export function incidentsView(decisions: readonly Decision[], snapshot: Snapshot | undefined): ConsoleIncident[] {
+/** `unrecorded`: the cycle's decisions not stored → the recorded decision each repeats. */
+export function incidentsView(decisions: readonly Decision[], snapshot: Snapshot | undefined, unrecorded: ReadonlyMap<string, string> = new Map()): ConsoleIncident[] {
   return decisions.map((d) => ({
     incidentId: d.incidentId,
     subject: d.subject,
     decisionId: d.id,
+    ...(unrecorded.has(d.id) ? { notRecordedSameAs: unrecorded.get(d.id) } : {}),
     at: d.at,
     alerts: alertsOf(d, snapshot),
     observed: observedFacts(d),

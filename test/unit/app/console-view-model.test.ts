@@ -55,6 +55,13 @@ test('incidentsView: alerts of the subject with silenced/inhibited, observed fac
   t.true(consoleJson(i?.observed).includes('"+Inf"'));
 });
 
+test('incidentsView: a decision the executor did not store names the recorded one it repeats; a stored one does not', (t) => {
+  const d = (id: string, incidentId: string) => ({ id, cycleId: 'c', at: '2026-01-01T00:00:00.000Z', incidentId, subject: { kind: 'committee', id: incidentId }, alerts: [], ruleSetHash: 'h', derived: {}, rules: [], candidates: [], chosen: [] }) as unknown as Decision;
+  const v = incidentsView([d('c9:committee:c1', 'committee:c1'), d('c9:committee:c2', 'committee:c2')], undefined, new Map([['c9:committee:c1', 'c2:committee:c1']]));
+  t.deepEqual(v.map((i) => [i.decisionId, i.notRecordedSameAs]), [['c9:committee:c1', 'c2:committee:c1'], ['c9:committee:c2', undefined]]);
+  t.false('notRecordedSameAs' in (v[1] ?? {}));
+});
+
 test('learningView: a series per rule starting at the old weight, with the incidents that moved it', (t) => {
   const v = learningView([{ ruleId: 'r', from: 1, to: 1.2, samples: 1, successRate: 1, reason: '1/1 succeeded', at: '2026-01-01T00:00:00.000Z', upTo: { at: 'x', keys: ['r|c1|committee:c1|1'] } }], { r: 1.2, q: 0.9 });
   t.deepEqual(v.map((s) => [s.ruleId, s.weight, s.points.map((p) => p.weight)]), [['q', 0.9, []], ['r', 1.2, [1, 1.2]]]);

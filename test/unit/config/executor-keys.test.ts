@@ -19,7 +19,7 @@ async function configFile(t: { teardown(fn: () => Promise<void>): void }, text: 
   return file;
 }
 
-const KEYS = 'dryRun, cooldownMs, hysteresis, rateLimit, maxConcurrent, breaker, maxQuarantineShare, approvalRisk, approvalTtlMs, respectSilences, maintenance, retry, verification, releasedTtlMs, tryNextBest, maxFallbacks, escalation';
+const KEYS = 'dryRun, cooldownMs, hysteresis, rateLimit, maxConcurrent, breaker, maxQuarantineShare, approvalRisk, approvalTtlMs, respectSilences, maintenance, retry, verification, releasedTtlMs, unchangedRefreshMs, tryNextBest, maxFallbacks, escalation';
 
 test('mapek run --check: unknown or mistyped keys under executor: are errors with file:line (the issue\'s three)', async (t) => {
   const file = await configFile(t, 'logLevel: info\nexecutor:\n  nonsense: 1\n  breaker: 5\n  rateLimit:\n    perType: "lots"\n');

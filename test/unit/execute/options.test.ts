@@ -8,6 +8,8 @@ test('defaults are documented values, frozen', (t) => {
   t.true(Object.isFrozen(o) && Object.isFrozen(o.breaker));
   t.is(o.cooldownMs, 300_000);
   t.is(o.approvalRisk, 'high');
+  t.is(o.unchangedRefreshMs, 300_000);
+  t.is(resolveExecutorOptions({ unchangedRefreshMs: 0 }).unchangedRefreshMs, 0);
 });
 
 test('bad options name the field', (t) => {
@@ -17,6 +19,7 @@ test('bad options name the field', (t) => {
   t.throws(() => resolveExecutorOptions({ approvalRisk: 'extreme' as never }), { message: 'executor option approvalRisk: expected one of low, medium, high, none, got "extreme"' });
   t.throws(() => resolveExecutorOptions({ rateLimit: { types: { frob: { burst: 1, perMinute: 1 } } } }), { message: 'executor option rateLimit.types.frob: unknown action type "frob"' });
   t.throws(() => resolveExecutorOptions({ rateLimit: { global: { burst: -1 } } }), { message: 'executor option rateLimit.global.burst: expected a number ≥ 0, got -1' });
+  t.throws(() => resolveExecutorOptions({ unchangedRefreshMs: -5 }), { message: 'executor option unchangedRefreshMs: expected a number ≥ 0, got -5' });
   t.throws(() => resolveExecutorOptions({ maxFallbacks: -1 }), { message: 'executor option maxFallbacks: expected an integer ≥ 0, got -1' });
   t.throws(() => resolveExecutorOptions({ maintenance: [{ from: '25:00', to: '01:00' }] }), { message: 'executor option maintenance[0].from: expected "HH:MM" (UTC), got "25:00"' });
   t.throws(() => resolveExecutorOptions({ maintenance: [{ start: 'x', end: '2026-01-01T00:00:00Z' }] }), { message: 'executor option maintenance[0].start: expected an ISO-8601 time, got "x"' });

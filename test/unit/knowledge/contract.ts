@@ -13,7 +13,8 @@
 import test from 'ava';
 import type { RetentionOptions } from '../../../src/knowledge/retention.js';
 import type { StoredDoc } from '../../../src/knowledge/collection.js';
-import type { CollectionName } from '../../../src/knowledge/documents.js';
+import { decisionDoc, type CollectionName } from '../../../src/knowledge/documents.js';
+import type { Decision } from '../../../src/types/decision.js';
 import type { ExtendedKnowledgeStore } from '../../../src/types/knowledge.js';
 import type { ExecutionRecord, WeightChange } from '../../../src/types/execution.js';
 import { candidate, decision } from '../../support/execute-fakes.js';
@@ -52,6 +53,26 @@ export function storeContract<S extends ContractStore>(name: string, impl: Store
     t.deepEqual((await s.recentDecisions(1)).map((x) => x.id), ['d2']);
     t.deepEqual((await s.getDecision('d1'))?.derived, { again: true });
     await s.close();
+  });
+
+  test(t0('a decision carrying unrecordedBefore is stored and read back whole (after a reopen too); a malformed one is quarantined'), async (t) => {
+    const before = { decisionId: 'd0', at: '2026-01-01T00:00:00.000Z', cycles: 9, lastAt: '2026-01-01T00:04:30.000Z', same: true };
+    const d: Decision = { ...decision('committee:c1', ['CommitteeOverloaded'], [candidate()]), id: 'd1', at: '2026-01-01T00:05:00.000Z', unrecordedBefore: before };
+    const s = await impl.open();
+    if (s.saveDecisions) await s.saveDecisions([d]);
+    else await s.saveDecision(d);
+    t.deepEqual(await s.getDecision('d1'), d);
+    if (impl.reopen) {
+      const again = await impl.reopen(s);
+      t.deepEqual(await again.getDecision('d1'), d);
+      t.deepEqual(again.quarantined?.() ?? [], []);
+      await again.close();
+    }
+    await s.close();
+    const seeded = await impl.seed({ decisions: [decisionDoc(d), decisionDoc({ ...d, id: 'd2', unrecordedBefore: { ...before, cycles: 0 } })] });
+    t.deepEqual((await seeded.recentDecisions(5)).map((x) => x.id), ['d1']);
+    t.deepEqual((seeded.quarantined?.() ?? []).map((q) => [q.collection, q.id, q.reason]), [['decisions', 'd2', 'unrecordedBefore.cycles: must be >= 1']]);
+    await seeded.close();
   });
 
   test(t0('the intent key is unique: a second intent under it writes nothing, and of concurrent ones exactly one wins'), async (t) => {

@@ -33,6 +33,7 @@ function deps(charterOk: boolean, calls: string[]) {
   let tick = 0;
   const executor = {
     execute: async (ds: readonly Decision[], s: Snapshot, id: string) => { calls.push(`execute ${ds.length} ${s.at} ${id}`); return [record]; },
+    unrecorded: () => new Map<string, string>(),
   } as unknown as Executor;
   const store = {
     currentWeights: async () => { calls.push('weights'); return { 'rollback-bad-rollout': 1.2 }; },
@@ -105,4 +106,22 @@ test("time to remediate counts from the incident's own oldest alert, not from an
   // verified at 00:00:12, p1's alert started at 00:00:00: 12 s, in the ≤ 20 s bucket (not ≥ 3,600 s).
   t.regex(text, /mapek_time_to_remediate_seconds_bucket\{le="20",type="rollback_policy"\} 1/);
   t.regex(text, /mapek_time_to_remediate_seconds_sum\{type="rollback_policy"\} 12\b/);
+});
+
+test('a decision the executor did not store is still counted as planned, counted as unrecorded, and its log line names the recorded one', async (t) => {
+  const calls: string[] = [];
+  const { d, metrics, logs } = deps(true, calls);
+  const unrecorded = new Map([['d1', 'd0']]);
+  const observed: CycleDeps = { ...d, executor: { ...d.executor, execute: async () => [], unrecorded: () => unrecorded } };
+  const r = await runCycle(observed, 'c4', ['timer']);
+  t.is(r.unrecorded, unrecorded);
+  const text = await metrics.registry.metrics();
+  t.regex(text, /mapek_decisions_total 1\b/);
+  t.regex(text, /mapek_decisions_unrecorded_total 1\b/);
+  const planned = logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l['msg'] === 'planned');
+  t.like(planned, [{ decisionId: 'd1', notRecordedSameAs: 'd0', incidentId: 'policy:p1' }]);
+  // Nothing unrecorded: no field on the report, the counter stays 0.
+  const { d: d2, metrics: m2 } = deps(true, []);
+  t.false('unrecorded' in (await runCycle(d2, 'c5', ['timer'])));
+  t.regex(await m2.registry.metrics(), /mapek_decisions_unrecorded_total 0\b/);
 });

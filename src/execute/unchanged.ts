@@ -1,0 +1,105 @@
+/**
+ * Which decisions are stored: the memory of the last decision recorded per incident, and
+ * the pure rule that says whether this cycle's decision is stored again (docs/EXECUTION.md,
+ * "What is recorded"). A decision is *not* stored when all of these hold:
+ *   - nothing is to run from it in this cycle (`acts` false: no chosen action left after
+ *     screening, no approval closed just now, no shadow record to write);
+ *   - it is identical to the last decision recorded for its incident by this executor (the
+ *     same fingerprint: everything but id, cycle id and time, plan-fingerprint.ts);
+ *   - that one is younger than the refresh period (`unchangedRefreshMs`).
+ * Otherwise it is stored, complete, and when cycles went unrecorded since the last recorded
+ * one it carries `unrecordedBefore` (how many, until when, and whether it repeats it too).
+ *
+ * The memory is small (a fingerprint, an id, two times and a count per live incident),
+ * forgets an incident that has no decision in a cycle (it ended: when it comes back its
+ * first decision is recorded), and starts empty with each executor (a start, a takeover):
+ * the first decision after it is always recorded.
+ */
+import type { Decision, UnrecordedRepeats } from '../types/decision.js';
+
+/** The last decision recorded for an incident, and the identical ones not stored since. */
+export interface LastRecorded {
+  readonly decisionId: string;
+  readonly at: string;
+  readonly fingerprint: string;
+  /** Identical decisions not stored since it. */
+  readonly cycles: number;
+  /** The time of the last of them (absent while `cycles` is 0). */
+  readonly lastAt?: string;
+}
+
+/** Why a decision is stored (a closed set: the log and the tests name it). */
+export type RecordReason = 'first' | 'changed' | 'acts' | 'refresh';
+
+export type RecordVerdict =
+  | { readonly store: false; readonly repeats: LastRecorded }
+  | { readonly store: true; readonly reason: RecordReason; readonly before?: UnrecordedRepeats };
+
+/** What the rule needs to know of this cycle's decision. */
+export interface PlanSeen {
+  readonly fingerprint: string;
+  /** The decision's time (epoch ms; NaN when unparsable: then it is stored). */
+  readonly atMs: number;
+  /** Something is to run from it, or to be recorded under it, in this cycle. */
+  readonly acts: boolean;
+}
+
+/** Pure: whether a decision is stored, given the last one recorded for its incident. */
+export function recordVerdict(last: LastRecorded | undefined, seen: PlanSeen, refreshMs: number): RecordVerdict {
+  if (last === undefined) return { store: true, reason: 'first' };
+  const same = last.fingerprint === seen.fingerprint;
+  const before: UnrecordedRepeats | undefined =
+    last.cycles > 0 && last.lastAt !== undefined ? { decisionId: last.decisionId, at: last.at, cycles: last.cycles, lastAt: last.lastAt, same } : undefined;
+  const stored = (reason: RecordReason): RecordVerdict => (before === undefined ? { store: true, reason } : { store: true, reason, before });
+  if (!same) return stored('changed');
+  if (seen.acts) return stored('acts');
+  const age = seen.atMs - Date.parse(last.at);
+  // A clock that went back, or a time that does not parse, never extends the period.
+  if (!(age >= 0 && age < refreshMs)) return stored('refresh');
+  return { store: false, repeats: last };
+}
+
+/** The executor's memory of the last decision recorded per incident. */
+export class UnchangedDecisions {
+  private readonly last = new Map<string, LastRecorded>();
+
+  constructor(private readonly refreshMs: number) {}
+
+  /** Whether `d` is stored; `acts`: something is to run from it in this cycle. */
+  verdict(d: Decision, fingerprint: string, acts: boolean): RecordVerdict {
+    return recordVerdict(this.last.get(d.incidentId), { fingerprint, atMs: Date.parse(d.at), acts }, this.refreshMs);
+  }
+
+  /** `d` was stored: it is the incident's last recorded decision now. */
+  recorded(d: Decision, fingerprint: string): void {
+    this.last.set(d.incidentId, { decisionId: d.id, at: d.at, fingerprint, cycles: 0 });
+  }
+
+  /** `d` was not stored: it repeats the incident's last recorded decision once more. */
+  repeated(d: Decision): void {
+    const l = this.last.get(d.incidentId);
+    if (l !== undefined) this.last.set(d.incidentId, { ...l, cycles: l.cycles + 1, lastAt: d.at });
+  }
+
+  /**
+   * `d` was to be stored and the store refused it: the incident's next decision is stored
+   * whatever it is (a count of repeats across a gap in the record would not be true).
+   */
+  forget(incidentId: string): void {
+    this.last.delete(incidentId);
+  }
+
+  /** Forgets every incident without a decision in this cycle (they ended). */
+  keepOnly(incidentIds: ReadonlySet<string>): void {
+    for (const id of this.last.keys()) if (!incidentIds.has(id)) this.last.delete(id);
+  }
+
+  /** Incidents remembered (for tests and /healthz). */
+  get size(): number {
+    return this.last.size;
+  }
+
+  get(incidentId: string): LastRecorded | undefined {
+    return this.last.get(incidentId);
+  }
+}

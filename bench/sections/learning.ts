@@ -10,7 +10,8 @@
  * 18 runs at once, figures after incident 30 — about 7 minutes here. The full matrix
  * (`LEARNING_BENCH=full npm run bench -- --only learning`): seeds 1–10 × 50 and 200 incidents,
  * figures after incident 25 and 50, hours; it also runs the in-process model
- * (bench/lib/learning-loop.ts, labelled MODEL) as a cross-check.
+ * (bench/lib/learning-loop.ts, labelled MODEL) as a cross-check. A part of it:
+ * `LEARNING_BENCH=3x200` (seeds 1–3, 200 incidents each).
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -44,7 +45,10 @@ export interface LearningPlan {
 
 export function planOf(env: string | undefined, quick: boolean): LearningPlan {
   if (env === 'full') return { seeds: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], sizes: [50, 200], parallel: 18, model: true };
-  if (env !== undefined && env !== '') throw new Error(`LEARNING_BENCH: expected "full" or nothing, got "${env}"`);
+  // A part of the matrix: seeds 1–S at N incidents ("3x200"), for when the full one does not fit.
+  const part = env === undefined ? null : /^([1-9]\d?)x([1-9]\d{1,3})$/.exec(env);
+  if (part !== null) return { seeds: Array.from({ length: Number(part[1]) }, (_, i) => i + 1), sizes: [Number(part[2])], parallel: 18, model: false };
+  if (env !== undefined && env !== '') throw new Error(`LEARNING_BENCH: expected "full", SEEDSxINCIDENTS (e.g. "3x200") or nothing, got "${env}"`);
   return quick ? { seeds: [1], sizes: [12], parallel: 18, model: false } : { seeds: [1], sizes: [60], parallel: 18, model: false };
 }
 

@@ -66,5 +66,8 @@ test('learning bench: pool keeps job order and the limit; the plan is the docume
   t.deepEqual(planOf(undefined, false), { seeds: [1], sizes: [60], parallel: 18, model: false });
   t.deepEqual(planOf('full', false).sizes, [50, 200]);
   t.is(planOf('full', false).seeds.length, 10);
-  t.throws(() => planOf('fast', false), { message: 'LEARNING_BENCH: expected "full" or nothing, got "fast"' });
+  t.throws(() => planOf('fast', false), { message: 'LEARNING_BENCH: expected "full", SEEDSxINCIDENTS (e.g. "3x200") or nothing, got "fast"' });
+  t.deepEqual(planOf('3x200', false), { seeds: [1, 2, 3], sizes: [200], parallel: 18, model: false });
+  t.throws(() => planOf('0x200', false), { message: /got "0x200"/ });
+  t.throws(() => planOf('3x5', false), { message: /got "3x5"/ }, 'fewer than 10 incidents is no learning run');
 });

@@ -18,6 +18,7 @@ import { replicaCoordinator } from '../../src/app/replica.js';
 import { NedbKnowledgeStore, openStore } from '../../src/knowledge/index.js';
 import type { CycleReport } from '../../src/loop/cycle.js';
 import { createLogger } from '../../src/observability/logger.js';
+import { waitUntil } from '../../src/app/stack/index.js';
 import { uncooledRules } from '../../test/support/loop-fix.js';
 import { writeBulkStore } from './bulk-store.js';
 import type { CharterApi } from '../../src/types/ports.js';
@@ -97,8 +98,8 @@ export async function startBenchService(o: {
   const log = createLogger({ level: 'warn', write: (l) => process.stderr.write(`[service] ${l}\n`) });
   const coordinator = o.storeUrl !== undefined ? replicaCoordinator(config, o.storeUrl, log) : undefined;
   const store =
-    o.storeUrl !== undefined
-      ? await openStore({ url: o.storeUrl, dir: config.knowledgeDir }, { ...(coordinator ? { fence: coordinator } : {}) })
+    coordinator !== undefined
+      ? await openStore({ url: o.storeUrl, dir: config.knowledgeDir }, { fence: coordinator })
       : await NedbKnowledgeStore.open(config.knowledgeDir, o.fsync === undefined ? {} : { fsync: o.fsync });
   // Time the store's retention passes (started after a cycle, in the background).
   const retain = store.retain.bind(store);
@@ -126,7 +127,8 @@ export async function startBenchService(o: {
     ...(coordinator ? { coordinator } : {}),
   });
   await service.start();
-  if (coordinator) await waitForLeadership(() => coordinator.isLeader() && service.controller.pausedBecause() === undefined);
+  // Until the replica holds the lease and its takeover (recovery) is done: cycles run.
+  if (coordinator) await waitUntil(() => (coordinator.isLeader() && service.controller.pausedBecause() === undefined) || undefined, 15_000, 'the bench service elected leader with cycles resumed', 20);
   const port = service.address?.port;
   if (port === undefined) throw new Error('service did not listen');
   return {
@@ -140,11 +142,3 @@ export async function startBenchService(o: {
   };
 }
 
-/** Until the replica holds the lease and its takeover (recovery) is done: cycles run. */
-async function waitForLeadership(acting: () => boolean): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while (!acting()) {
-    if (Date.now() > deadline) throw new Error('the bench service was not elected leader (or did not resume cycles) within 15 s');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

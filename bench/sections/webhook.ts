@@ -122,6 +122,11 @@ async function measure(charter: Charter, amUrl: string, incidents: number, first
   return { latencies, logLatencies, phases, retains, windows, timeouts, gaps: loop.gaps };
 }
 
+/** The median of one cycle phase's duration over a series' incidents. */
+function phaseMedian(phases: readonly Record<string, number>[], k: string): number {
+  return median(phases.map((p) => p[k] ?? NaN).filter((x) => Number.isFinite(x)));
+}
+
 export const webhookSection: Section = {
   name: 'webhook',
   title: 'Webhook to action: webhook arriving → Charter receiving the remediation write (journal fsynced, and not, for the cost; PostgreSQL)',
@@ -161,7 +166,7 @@ export const webhookSection: Section = {
     const off = [...unsynced.latencies].sort((a, b) => a - b);
     const offP50 = percentile(off, 50);
     const offP99 = percentile(off, 99);
-    const phase = (k: string, ps: readonly Record<string, number>[] = phases): number => median(ps.map((p) => p[k] ?? NaN).filter((x) => Number.isFinite(x)));
+    const phase = (k: string, ps: readonly Record<string, number>[] = phases): number => phaseMedian(ps, k);
     progress(`${S}: journal fsynced: ${latencies.length} incidents, p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, ${timeouts} timeouts; phases monitor ${phase('monitor').toFixed(1)} plan ${phase('plan').toFixed(2)} execute ${phase('execute').toFixed(1)} record ${phase('record').toFixed(1)} ms`);
     progress(`${S}: journal NOT fsynced: ${off.length} incidents, p50 ${offP50.toFixed(1)} ms, p99 ${offP99.toFixed(1)} ms, ${unsynced.timeouts} timeouts; execute ${phase('execute', unsynced.phases).toFixed(1)} record ${phase('record', unsynced.phases).toFixed(1)} ms`);
     const figures: Figure[] = [
@@ -200,7 +205,7 @@ function postgresFigures(run: Run, journalP50: number, journalP99: number): Figu
   const sorted = [...run.latencies].sort((a, b) => a - b);
   const p50 = percentile(sorted, 50);
   const p99 = percentile(sorted, 99);
-  const phase = (k: string): number => median(run.phases.map((p) => p[k] ?? NaN).filter((x) => Number.isFinite(x)));
+  const phase = (k: string): number => phaseMedian(run.phases, k);
   progress(`${S}: PostgreSQL, fenced: ${sorted.length} incidents, p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, ${run.timeouts} timeouts; execute ${phase('execute').toFixed(1)} record ${phase('record').toFixed(1)} ms`);
   return [
     { section: S, name: `p50 over ${sorted.length} incidents (PostgreSQL store, fenced by the lease)`, value: p50, unit: 'ms', baseline: journalP50, note: `baseline: the journal's p50 in this run; execute ${phase('execute').toFixed(1)} ms, record ${phase('record').toFixed(1)} ms (median); a local server, default fsync and synchronous_commit` },

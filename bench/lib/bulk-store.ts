@@ -63,19 +63,15 @@ async function templates(dir: string): Promise<{ execution: string; outcome: str
   await store.recordOutcome(TEMPLATE_OUTCOME);
   await store.saveDecision(templateDecision());
   await store.close();
-  const line = async (file: string, marker = 'TEMPLATEKEY'): Promise<string> => {
-    const lines = (await readFile(path.join(dir, file), 'utf8')).split('\n').filter((l) => l.includes(marker));
-    const last = lines[lines.length - 1];
-    if (last === undefined) throw new Error(`${file}: template record not found`);
-    return last;
+  // Each template is taken out of its file: it is not part of the backlog (n records means n).
+  const take = async (file: string, marker: string): Promise<string> => {
+    const lines = (await readFile(path.join(dir, file), 'utf8')).split('\n').filter((l) => l !== '');
+    const template = lines.filter((l) => l.includes(marker)).pop();
+    if (template === undefined) throw new Error(`${file}: template record not found`);
+    await writeFile(path.join(dir, file), lines.filter((l) => !l.includes(marker)).map((l) => `${l}\n`).join(''));
+    return template;
   };
-  const t = { execution: await line('executions.db'), outcome: await line('outcomes.db'), decision: await line('decisions.db', 'TEMPLATEDEC') };
-  // The templates themselves are not part of the backlog: n records means n.
-  for (const [file, marker] of [['executions.db', 'TEMPLATEKEY'], ['outcomes.db', 'TEMPLATEKEY'], ['decisions.db', 'TEMPLATEDEC']] as const) {
-    const kept = (await readFile(path.join(dir, file), 'utf8')).split('\n').filter((l) => l !== '' && !l.includes(marker));
-    await writeFile(path.join(dir, file), kept.map((l) => `${l}\n`).join(''));
-  }
-  return t;
+  return { execution: await take('executions.db', 'TEMPLATEKEY'), outcome: await take('outcomes.db', 'TEMPLATEKEY'), decision: await take('decisions.db', 'TEMPLATEDEC') };
 }
 
 async function writeLines(file: string, n: number, number: (j: number) => number, make: (i: number) => string): Promise<void> {

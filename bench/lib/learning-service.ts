@@ -48,6 +48,12 @@ export interface ServiceIncident {
   readonly escalated: boolean;
   /** Charter's clearedAt − injectedAt, when a remediation cleared it. */
   readonly ttrMs?: number;
+  /** Other faults active when the incident ended (e.g. brought back by the service's undo), cleared by the bench. */
+  readonly leftActive: readonly string[];
+  /** Neither cleared nor escalated within the incident timeout: the service went quiet on it. */
+  readonly timedOut: boolean;
+  /** For a timed-out incident: the service's execution records of the incident's time (rule, status, reason), to tell why. */
+  readonly quiet?: readonly string[];
 }
 
 export interface ServiceRun {
@@ -131,6 +137,7 @@ executor:
   const charter = await startCharter({ port: 0, seed, testApi: true, tickMs: t.tickMs, remediation: w.truth(1) });
   let child: MapekChild | undefined;
   const out: ServiceIncident[] = [];
+  const injectedAt = new Map<number, string>();
   try {
     const port = await freePort();
     child = await gatedStart({
@@ -160,7 +167,10 @@ executor:
       }
       const kind = w.kinds[(n - 1) % w.kinds.length]!;
       const seen = child.logs().length;
+      // a fault the service's undo brought back during the settle is cleared first (not counted: the settle is outside the incident)
+      for (const f of charter.faults.active()) await api(charter, 'DELETE', `/api/v1/test/faults/${f.id}`);
       const injected = await api<FaultRecord>(charter, 'POST', '/api/v1/test/faults', kind === 'validation_slowdown' ? { kind } : { kind, subject: POLICY });
+      injectedAt.set(n, injected.injectedAt);
       const deadline = Date.now() + t.incidentTimeoutMs;
       let rec: FaultRecord = injected;
       let escalated = false;
@@ -171,6 +181,10 @@ executor:
         if (rec.state === 'cleared' || escalated || Date.now() > deadline) break;
       }
       if (rec.state === 'active') await api(charter, 'DELETE', `/api/v1/test/faults/${rec.id}`);
+      // faults the service's own writes brought back (an undo re-applying a bad spec: origin
+      // "reapplied") are counted and cleared too, or the next injection of that kind is refused
+      const others = charter.faults.active();
+      for (const f of others) await api(charter, 'DELETE', `/api/v1/test/faults/${f.id}`);
       const first = rec.attempts[0];
       const best = bestFirst(w, kind, n)[0];
       const remediated = rec.state === 'cleared' && rec.clearedBy !== 'test_api';
@@ -183,6 +197,8 @@ executor:
         attempts: rec.attempts.length,
         remediated,
         escalated,
+        timedOut: !remediated && !escalated,
+        leftActive: others.map((f) => `${f.id} ${f.kind} (${f.origin})`),
         ...(remediated && rec.clearedAt ? { ttrMs: Date.parse(rec.clearedAt) - Date.parse(rec.injectedAt) } : {}),
       });
       await restore(charter, original);
@@ -207,5 +223,12 @@ executor:
     await store.close();
   }
   await rm(dir, { recursive: true, force: true });
-  return { world: w.name, mode, seed, incidents: out, storeEscalations: executions.filter((e) => e.status === 'escalated').length, notifyChanges, weightChanges, wallMs: performance.now() - t0 };
+  const quietOf = (i: ServiceIncident): ServiceIncident => {
+    if (!i.timedOut) return i;
+    const from = injectedAt.get(i.n) ?? '';
+    const to = new Date(Date.parse(from) + t.incidentTimeoutMs).toISOString();
+    const quiet = executions.filter((e) => e.createdAt >= from && e.createdAt <= to).map((e) => `${e.ruleId} ${e.incidentKind} ${e.status}${e.error ? `: ${e.error}` : ''}`);
+    return { ...i, quiet };
+  };
+  return { world: w.name, mode, seed, incidents: out.map(quietOf), storeEscalations: executions.filter((e) => e.status === 'escalated').length, notifyChanges, weightChanges, wallMs: performance.now() - t0 };
 }

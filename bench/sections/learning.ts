@@ -15,10 +15,11 @@
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { runWorld, type WorldRun } from '../lib/learning-loop.js';
+import { DEFAULT_LEARNER_OPTIONS, type LearnerOptions } from '../../src/knowledge/learner.js';
+import { DEFAULT_LOOP, incidentsUntilPrefers, runWorld, type IncidentRun, type WorldRun } from '../lib/learning-loop.js';
 import { BENCH_TIMESCALE, runServiceWorld, type Mode, type ServiceRun } from '../lib/learning-service.js';
 import { forRun, SERVICE_WORLDS, type ServiceWorld } from '../lib/learning-service-worlds.js';
-import { mean, pool, summariseService, type ServiceSummary } from '../lib/learning-summary.js';
+import { mean, medianOf, pool, summariseService, type ServiceSummary } from '../lib/learning-summary.js';
 import { WORLDS } from '../lib/learning-worlds.js';
 import { progress, type Figure } from '../lib/report.js';
 import type { Section, SectionResult } from '../lib/section.js';
@@ -41,15 +42,19 @@ export interface LearningPlan {
   /** Runs in flight at once. */
   readonly parallel: number;
   readonly model: boolean;
+  /** False: the model alone (LEARNING_BENCH=model). */
+  readonly service: boolean;
 }
 
 export function planOf(env: string | undefined, quick: boolean): LearningPlan {
-  if (env === 'full') return { seeds: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], sizes: [50, 200], parallel: 18, model: true };
+  if (env === 'full') return { seeds: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], sizes: [50, 200], parallel: 18, model: true, service: true };
+  // The in-process model alone, seeds 1–10 × 200: seconds, for comparing learner settings (LEARNING_MODEL_OPTIONS).
+  if (env === 'model') return { seeds: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], sizes: [200], parallel: 1, model: true, service: false };
   // A part of the matrix: seeds 1–S at N incidents ("3x200"), for when the full one does not fit.
   const part = env === undefined ? null : /^([1-9]\d?)x([1-9]\d{1,3})$/.exec(env);
-  if (part !== null) return { seeds: Array.from({ length: Number(part[1]) }, (_, i) => i + 1), sizes: [Number(part[2])], parallel: 18, model: false };
-  if (env !== undefined && env !== '') throw new Error(`LEARNING_BENCH: expected "full", SEEDSxINCIDENTS (e.g. "3x200") or nothing, got "${env}"`);
-  return quick ? { seeds: [1], sizes: [12], parallel: 18, model: false } : { seeds: [1], sizes: [60], parallel: 18, model: false };
+  if (part !== null) return { seeds: Array.from({ length: Number(part[1]) }, (_, i) => i + 1), sizes: [Number(part[2])], parallel: 18, model: false, service: true };
+  if (env !== undefined && env !== '') throw new Error(`LEARNING_BENCH: expected "full", "model", SEEDSxINCIDENTS (e.g. "3x200") or nothing, got "${env}"`);
+  return quick ? { seeds: [1], sizes: [12], parallel: 18, model: false, service: true } : { seeds: [1], sizes: [60], parallel: 18, model: false, service: true };
 }
 
 const slug = (name: string): string => name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40);
@@ -105,17 +110,39 @@ async function curveOf(w: ServiceWorld, size: number, runs: ReadonlyMap<Mode, re
   return file;
 }
 
-/** The in-process MODEL (full matrix only): a fast cross-check, not what the targets are judged on. */
-async function modelCrossCheck(seeds: readonly number[]): Promise<Figure[]> {
+/** Learner options for the model from LEARNING_MODEL_OPTIONS (JSON object), to compare settings. */
+export function modelOptionsOf(env: string | undefined): Partial<LearnerOptions> {
+  if (env === undefined || env.trim() === '') return {};
+  let v: unknown;
+  try {
+    v = JSON.parse(env);
+  } catch (err) {
+    throw new Error(`LEARNING_MODEL_OPTIONS: not JSON (${(err as Error).message})`);
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error('LEARNING_MODEL_OPTIONS: expected a JSON object of learner options, e.g. {"forgetting":0.95}');
+  for (const [k, x] of Object.entries(v)) if (!(k in DEFAULT_LEARNER_OPTIONS) || typeof x !== 'number') throw new Error(`LEARNING_MODEL_OPTIONS: "${k}" is not a numeric learner option (${Object.keys(DEFAULT_LEARNER_OPTIONS).join(', ')})`);
+  return v as Partial<LearnerOptions>;
+}
+
+/** The in-process MODEL (full matrix, or LEARNING_BENCH=model): a fast cross-check, not what the targets are judged on. */
+async function modelCrossCheck(seeds: readonly number[], learner: Partial<LearnerOptions>): Promise<Figure[]> {
   const figures: Figure[] = [];
+  const o = { ...DEFAULT_LOOP, learner };
   for (const w of WORLDS) {
-    const fa: Partial<Record<Mode, number>> = {};
+    const by: Partial<Record<Mode, WorldRun[]>> = {};
     for (const mode of MODES) {
       const runs: WorldRun[] = [];
-      for (const seed of seeds) runs.push(await runWorld(w, seed, mode, 200));
-      fa[mode] = 100 * mean(runs.map((r) => r.incidents.slice(50).filter((x) => x.firstSuccess).length / 150));
+      for (const seed of seeds) runs.push(await runWorld(w, seed, mode, 200, o));
+      by[mode] = runs;
     }
-    figures.push({ section: S, name: `MODEL ${w.name}: first-attempt success after 50, learner on`, value: fa['learner on'] ?? Number.NaN, unit: '%', baseline: fa['learner off'] ?? Number.NaN, note: `MODEL (in-process executor loop, modelled time); oracle ${f0(fa.oracle ?? Number.NaN)}%` });
+    const late = (m: Mode): IncidentRun[] => (by[m] ?? []).flatMap((r) => r.incidents.slice(50));
+    const fa = (m: Mode): number => 100 * mean(late(m).map((x) => (x.firstSuccess ? 1 : 0)));
+    const ttr = (m: Mode): number => mean(late(m).filter((x) => x.remediated).map((x) => x.ttrMs));
+    const bestFirst = 100 * mean(late('learner on').map((x) => (x.firstBest ? 1 : 0)));
+    const adapt = w.changeAt === undefined ? [] : (by['learner on'] ?? []).map((r) => incidentsUntilPrefers(r.incidents.map((x) => x.firstBest), w.changeAt! - 1));
+    const tag = `MODEL ${w.name} [200 × ${seeds.length} seeds]`;
+    figures.push({ section: S, name: `${tag}: first-attempt success after 50, learner on`, value: fa('learner on'), unit: '%', baseline: fa('learner off'), note: `MODEL (in-process executor loop, modelled time); oracle ${f0(fa('oracle'))}%; best action first ${f0(bestFirst)}%` });
+    figures.push({ section: S, name: `${tag}: time to remediate after 50, learner on ÷ oracle`, value: ttr('learner on') / ttr('oracle'), unit: '×', note: `MODEL: ${DEFAULT_LOOP.fixMs} ms a fix + ${DEFAULT_LOOP.retryMs} ms per further attempt (measured on the real service)${adapt.length ? `; incidents until it prefers the best after the change, median ${f0(medianOf(adapt))} (${adapt.join(', ')})` : ''}` });
   }
   return figures;
 }
@@ -126,16 +153,19 @@ export const learningSection: Section = {
   async run(ctx): Promise<SectionResult> {
     const plan = planOf(process.env['LEARNING_BENCH'], ctx.quick);
     const t = BENCH_TIMESCALE;
-    progress(`${S}: REAL SERVICE — per (world, mode, seed, size) one reference Charter (tick ${t.tickMs} ms) and one mapek run child (cycle ${t.intervalS * 1000} ms, Charter window ${t.windowS * 1000} ms, verify.after ${t.verifyAfter}, no cooldown); seeds ${plan.seeds.join(',')}; incidents ${plan.sizes.join(' and ')}; ${plan.parallel} runs at once`);
+    if (!plan.service) progress(`${S}: the in-process MODEL only (LEARNING_BENCH=model), seeds ${plan.seeds.join(',')} × 200 incidents; learner options ${JSON.stringify(modelOptionsOf(process.env['LEARNING_MODEL_OPTIONS']))}`);
+    else progress(`${S}: REAL SERVICE — per (world, mode, seed, size) one reference Charter (tick ${t.tickMs} ms) and one mapek run child (cycle ${t.intervalS * 1000} ms, Charter window ${t.windowS * 1000} ms, verify.after ${t.verifyAfter}, no cooldown); seeds ${plan.seeds.join(',')}; incidents ${plan.sizes.join(' and ')}; ${plan.parallel} runs at once`);
     const figures: Figure[] = [];
     const summaries: ServiceSummary[] = [];
     const curves: Record<string, string> = {};
     const tables: Record<string, string> = {};
-    for (const size of plan.sizes) {
+    for (const size of plan.service ? plan.sizes : []) {
       const worlds = SERVICE_WORLDS.map((w) => forRun(w, size));
       const jobs = worlds.flatMap((w) => MODES.flatMap((mode) => plan.seeds.map((seed) => async () => {
         const r = await runServiceWorld(w, mode, seed, size, t);
         progress(`${S}: ${w.name} / ${mode} / seed ${seed}: ${size} incidents in ${(r.wallMs / 1000).toFixed(0)} s`);
+        for (const i of r.incidents.filter((x) => x.leftActive.length > 0)) progress(`${S}: ${w.name} / ${mode} / seed ${seed}: incident ${i.n} (${i.kind}) left other faults active, cleared by the bench: ${i.leftActive.join('; ')}`);
+        for (const i of r.incidents.filter((x) => x.timedOut)) progress(`${S}: ${w.name} / ${mode} / seed ${seed}: incident ${i.n} (${i.kind}, ${i.attempts} attempt${i.attempts === 1 ? '' : 's'}) neither cleared nor escalated in ${t.incidentTimeoutMs / 1000} s; the service's records then: ${(i.quiet ?? []).join('; ') || 'none'}`);
         return r;
       })));
       const runs = await pool(jobs, plan.parallel);
@@ -156,8 +186,8 @@ export const learningSection: Section = {
       progress(`${S}: per-world table, ${size} incidents × seeds ${plan.seeds.join(',')}:\n${tables[String(size)]}`);
     }
     const notify = summaries.reduce((n, s) => n + s.notifyChanges, 0);
-    figures.push({ section: S, name: 'weight changes credited to notify actions (all worlds and modes, the service\'s store)', value: notify, unit: '', target: '0', met: notify === 0 });
-    if (plan.model) figures.push(...(await modelCrossCheck(plan.seeds)));
+    if (plan.service) figures.push({ section: S, name: 'weight changes credited to notify actions (all worlds and modes, the service\'s store)', value: notify, unit: '', target: '0', met: notify === 0 });
+    if (plan.model) figures.push(...(await modelCrossCheck(plan.seeds, modelOptionsOf(process.env['LEARNING_MODEL_OPTIONS']))));
     return { figures, extra: { measured: 'real service: mapek run child + reference Charter, faults over the test API', timescale: t, plan, summaries, tables, curves } };
   },
 };

@@ -41,7 +41,7 @@ export interface PlanRuleInfo {
 }
 
 export interface LearnerOptions {
-  /** Each newer outcome of the same situation multiplies older evidence by this (0..1]. Default 0.95. */
+  /** Each newer outcome of the same situation multiplies older evidence by this (0..1]. Default 0.99. */
   readonly forgetting: number;
   /** Pseudo-outcomes the declared prior is worth. Default 2. */
   readonly priorStrength: number;
@@ -62,7 +62,7 @@ export interface LearnerOptions {
 }
 
 export const DEFAULT_LEARNER_OPTIONS: LearnerOptions = Object.freeze({
-  forgetting: 0.95,
+  forgetting: 0.99,
   priorStrength: 2,
   evidenceScale: 1,
   maxExponent: 8,

@@ -3,7 +3,7 @@ import { oracleRules, worldRules } from '../../../bench/lib/learning-rules.js';
 import type { ServiceIncident, ServiceRun } from '../../../bench/lib/learning-service.js';
 import { bestFirst, forRun, SERVICE_WORLDS, trueP } from '../../../bench/lib/learning-service-worlds.js';
 import { afterOf, pool, summariseService } from '../../../bench/lib/learning-summary.js';
-import { planOf, worldTable } from '../../../bench/sections/learning.js';
+import { modelOptionsOf, planOf, worldTable } from '../../../bench/sections/learning.js';
 import { compileRuleFiles } from '../../../src/rules/load.js';
 
 const world = (name: string) => SERVICE_WORLDS.find((w) => w.name.startsWith(name))!;
@@ -33,7 +33,7 @@ test('learning bench: the oracle ranks the truly best action first, per kind and
   t.is(trueP(shipped, shipped.rules.find((r) => r.action === 'notify')!, 'bad_rollout', 1), 0);
 });
 
-const inc = (n: number, firstBest: boolean, o: Partial<ServiceIncident> = {}): ServiceIncident => ({ n, kind: 'validation_slowdown', firstBest, firstSuccess: firstBest, attempts: 1, remediated: true, escalated: false, ttrMs: firstBest ? 500 : 1500, ...o });
+const inc = (n: number, firstBest: boolean, o: Partial<ServiceIncident> = {}): ServiceIncident => ({ n, kind: 'validation_slowdown', firstBest, firstSuccess: firstBest, attempts: 1, remediated: true, escalated: false, timedOut: false, leftActive: [], ttrMs: firstBest ? 500 : 1500, ...o });
 const run = (incidents: ServiceIncident[], o: Partial<ServiceRun> = {}): ServiceRun => ({ world: 'w', mode: 'learner on', seed: 1, incidents, storeEscalations: 0, notifyChanges: 0, weightChanges: 3, wallMs: 1, ...o });
 
 test('learning bench: the summary judges after the first half (at most 50), counts escalations and what was not escalated', (t) => {
@@ -63,11 +63,22 @@ test('learning bench: pool keeps job order and the limit; the plan is the docume
   });
   t.deepEqual(await pool(jobs, 2), [0, 1, 2]);
   t.is(most, 2);
-  t.deepEqual(planOf(undefined, false), { seeds: [1], sizes: [60], parallel: 18, model: false });
+  t.deepEqual(planOf(undefined, false), { seeds: [1], sizes: [60], parallel: 18, model: false, service: true });
   t.deepEqual(planOf('full', false).sizes, [50, 200]);
   t.is(planOf('full', false).seeds.length, 10);
-  t.throws(() => planOf('fast', false), { message: 'LEARNING_BENCH: expected "full", SEEDSxINCIDENTS (e.g. "3x200") or nothing, got "fast"' });
-  t.deepEqual(planOf('3x200', false), { seeds: [1, 2, 3], sizes: [200], parallel: 18, model: false });
+  t.throws(() => planOf('fast', false), { message: 'LEARNING_BENCH: expected "full", "model", SEEDSxINCIDENTS (e.g. "3x200") or nothing, got "fast"' });
+  t.deepEqual(planOf('3x200', false), { seeds: [1, 2, 3], sizes: [200], parallel: 18, model: false, service: true });
+  t.like(planOf('model', false), { sizes: [200], model: true, service: false }, 'the model alone, no service runs');
+  t.is(planOf('model', false).seeds.length, 10);
   t.throws(() => planOf('0x200', false), { message: /got "0x200"/ });
   t.throws(() => planOf('3x5', false), { message: /got "3x5"/ }, 'fewer than 10 incidents is no learning run');
+});
+
+test('learning bench: LEARNING_MODEL_OPTIONS is a JSON object of numeric learner options, else a message naming it', (t) => {
+  t.deepEqual(modelOptionsOf(undefined), {});
+  t.deepEqual(modelOptionsOf('{"forgetting":0.95,"changeWindow":4}'), { forgetting: 0.95, changeWindow: 4 });
+  t.throws(() => modelOptionsOf('{forgetting'), { message: /^LEARNING_MODEL_OPTIONS: not JSON/ });
+  t.throws(() => modelOptionsOf('[1]'), { message: /^LEARNING_MODEL_OPTIONS: expected a JSON object/ });
+  t.throws(() => modelOptionsOf('{"forget":0.9}'), { message: /^LEARNING_MODEL_OPTIONS: "forget" is not a numeric learner option \(forgetting, / });
+  t.throws(() => modelOptionsOf('{"forgetting":"0.9"}'), { message: /"forgetting" is not a numeric learner option/ });
 });

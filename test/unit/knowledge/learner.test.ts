@@ -137,7 +137,7 @@ test('every change carries its estimate and reason; the demo prints one short li
   const [c] = changes;
   t.like(c, { ruleId: `r|${KIND}`, rule: 'r', situation: KIND, from: 1, samples: 3 });
   t.true(c!.estimate!.evidence > 2 && c!.estimate!.evidence < 3);
-  t.regex(c!.reason, /^1\/3 succeeded in ValidationLatencySLA; prior 50%, posterior \d+% ± \d+% on evidence 2\.\d; thompson draw \d+%, expected utility \d\.\d\d, priority counts \^0\.\d\d on situation evidence 2\.\d: weight 1\.00 → [\d.]+$/);
+  t.regex(c!.reason, /^1\/3 succeeded in ValidationLatencySLA; prior 50%, posterior \d+% ± \d+% on evidence [23]\.\d; thompson draw \d+%, expected utility \d\.\d\d, priority counts \^0\.\d\d on situation evidence [23]\.\d: weight 1\.00 → [\d.]+$/);
   const e = { kind: 'weights' as const, t: 12_300, changes: changes.map((x) => ({ rule: x.ruleId, from: x.from, to: x.to, reason: x.reason, situation: x.situation!, estimate: x.estimate! })) };
   t.regex(formatEvent(e), /^\[ 12\.3s\] ⚖️  weight {11}r in ValidationLatencySLA: 1\/3 ok, success \d+% ± \d+% \(declared 50%\); priority × [\d.]+ \(was × 1\.00\)$/);
   t.is(weightLine({ rule: 'x', from: 1, to: 2, reason: 'by hand' }), 'x priority × 2.00 (was × 1.00)');

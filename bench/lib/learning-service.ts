@@ -21,6 +21,7 @@ import { readExecutions, startMapekChild, type MapekChild } from '../../test/sup
 import { freePort } from '../../test/support/stack.js';
 import { oracleRules, worldRules } from './learning-rules.js';
 import { bestFirst, isNotify, POLICY, type BenchFault, type ServiceWorld } from './learning-service-worlds.js';
+import { wentQuiet } from './learning-summary.js';
 
 export type Mode = 'learner on' | 'learner off' | 'oracle';
 
@@ -48,11 +49,9 @@ export interface ServiceIncident {
   readonly escalated: boolean;
   /** Charter's clearedAt − injectedAt, when a remediation cleared it. */
   readonly ttrMs?: number;
-  /** Other faults active when the incident ended (e.g. brought back by the service's undo), cleared by the bench. */
-  readonly leftActive: readonly string[];
-  /** Neither cleared nor escalated within the incident timeout: the service went quiet on it. */
-  readonly timedOut: boolean;
-  /** For a timed-out incident: the service's execution records of the incident's time (rule, status, reason), to tell why. */
+  /** Other faults active when the incident ended (e.g. brought back by the service's undo), cleared by the bench; absent when none. */
+  readonly leftActive?: readonly string[];
+  /** For an incident neither remediated nor escalated (wentQuiet): the service's execution records of its time (rule, status, error), to tell why. */
   readonly quiet?: readonly string[];
 }
 
@@ -93,6 +92,13 @@ async function api<T>(charter: CharterHandle, method: string, p: string, body?: 
   const text = await res.text();
   if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${text}`);
   return JSON.parse(text) as T;
+}
+
+/** Clears every active fault over the test API; returns what it cleared. */
+async function clearActive(charter: CharterHandle): Promise<readonly FaultRecord[]> {
+  const active = charter.faults.active();
+  for (const f of active) await api(charter, 'DELETE', `/api/v1/test/faults/${f.id}`);
+  return active;
 }
 
 async function seedWeights(knowledgeDir: string, weights: Readonly<Record<string, number>>): Promise<void> {
@@ -168,7 +174,7 @@ executor:
       const kind = w.kinds[(n - 1) % w.kinds.length]!;
       const seen = child.logs().length;
       // a fault the service's undo brought back during the settle is cleared first (not counted: the settle is outside the incident)
-      for (const f of charter.faults.active()) await api(charter, 'DELETE', `/api/v1/test/faults/${f.id}`);
+      await clearActive(charter);
       const injected = await api<FaultRecord>(charter, 'POST', '/api/v1/test/faults', kind === 'validation_slowdown' ? { kind } : { kind, subject: POLICY });
       injectedAt.set(n, injected.injectedAt);
       const deadline = Date.now() + t.incidentTimeoutMs;
@@ -180,11 +186,9 @@ executor:
         escalated = child.logs().slice(seen).some((l) => l['msg'] === 'escalated to a human');
         if (rec.state === 'cleared' || escalated || Date.now() > deadline) break;
       }
-      if (rec.state === 'active') await api(charter, 'DELETE', `/api/v1/test/faults/${rec.id}`);
-      // faults the service's own writes brought back (an undo re-applying a bad spec: origin
-      // "reapplied") are counted and cleared too, or the next injection of that kind is refused
-      const others = charter.faults.active();
-      for (const f of others) await api(charter, 'DELETE', `/api/v1/test/faults/${f.id}`);
+      // the incident's fault if still active, and any the service's own writes brought back (an
+      // undo re-applying a bad spec: origin "reapplied"), or the next injection of that kind is refused
+      const others = (await clearActive(charter)).filter((f) => f.id !== rec.id);
       const first = rec.attempts[0];
       const best = bestFirst(w, kind, n)[0];
       const remediated = rec.state === 'cleared' && rec.clearedBy !== 'test_api';
@@ -197,8 +201,7 @@ executor:
         attempts: rec.attempts.length,
         remediated,
         escalated,
-        timedOut: !remediated && !escalated,
-        leftActive: others.map((f) => `${f.id} ${f.kind} (${f.origin})`),
+        ...(others.length > 0 ? { leftActive: others.map((f) => `${f.id} ${f.kind} (${f.origin})`) } : {}),
         ...(remediated && rec.clearedAt ? { ttrMs: Date.parse(rec.clearedAt) - Date.parse(rec.injectedAt) } : {}),
       });
       await restore(charter, original);
@@ -224,7 +227,7 @@ executor:
   }
   await rm(dir, { recursive: true, force: true });
   const quietOf = (i: ServiceIncident): ServiceIncident => {
-    if (!i.timedOut) return i;
+    if (!wentQuiet(i)) return i;
     const from = injectedAt.get(i.n) ?? '';
     const to = new Date(Date.parse(from) + t.incidentTimeoutMs).toISOString();
     const quiet = executions.filter((e) => e.createdAt >= from && e.createdAt <= to).map((e) => `${e.ruleId} ${e.incidentKind} ${e.status}${e.error ? `: ${e.error}` : ''}`);

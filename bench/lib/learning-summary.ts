@@ -31,6 +31,9 @@ export interface ServiceSummary {
   readonly weightChanges: number;
 }
 
+/** Neither remediated nor escalated (the bench stopped it after its timeout): the service went quiet on it. */
+export const wentQuiet = (i: Pick<ServiceIncident, 'remediated' | 'escalated'>): boolean => !i.remediated && !i.escalated;
+
 export const mean = (xs: readonly number[]): number => (xs.length ? xs.reduce((s, x) => s + x, 0) / xs.length : Number.NaN);
 export const medianOf = (xs: readonly number[]): number => {
   const v = xs.filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
@@ -73,7 +76,7 @@ export function summariseService(w: ServiceWorld, mode: Mode, runs: readonly Ser
     flipsPer100: mean(flips),
     escalations: all.filter((x) => x.escalated).length,
     unremediated: all.filter((x) => !x.remediated).length,
-    unremediatedNotEscalated: all.filter((x) => !x.remediated && !x.escalated).length,
+    unremediatedNotEscalated: all.filter(wentQuiet).length,
     storeEscalations: runs.reduce((s, r) => s + r.storeEscalations, 0),
     notifyChanges: runs.reduce((s, r) => s + r.notifyChanges, 0),
     weightChanges: runs.reduce((s, r) => s + r.weightChanges, 0),

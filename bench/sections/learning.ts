@@ -19,7 +19,7 @@ import { DEFAULT_LEARNER_OPTIONS, type LearnerOptions } from '../../src/knowledg
 import { DEFAULT_LOOP, incidentsUntilPrefers, runWorld, type IncidentRun, type WorldRun } from '../lib/learning-loop.js';
 import { BENCH_TIMESCALE, runServiceWorld, type Mode, type ServiceRun } from '../lib/learning-service.js';
 import { forRun, SERVICE_WORLDS, type ServiceWorld } from '../lib/learning-service-worlds.js';
-import { mean, medianOf, pool, summariseService, type ServiceSummary } from '../lib/learning-summary.js';
+import { mean, medianOf, pool, summariseService, wentQuiet, type ServiceSummary } from '../lib/learning-summary.js';
 import { WORLDS } from '../lib/learning-worlds.js';
 import { progress, type Figure } from '../lib/report.js';
 import type { Section, SectionResult } from '../lib/section.js';
@@ -142,7 +142,7 @@ async function modelCrossCheck(seeds: readonly number[], learner: Partial<Learne
     const adapt = w.changeAt === undefined ? [] : (by['learner on'] ?? []).map((r) => incidentsUntilPrefers(r.incidents.map((x) => x.firstBest), w.changeAt! - 1));
     const tag = `MODEL ${w.name} [200 × ${seeds.length} seeds]`;
     figures.push({ section: S, name: `${tag}: first-attempt success after 50, learner on`, value: fa('learner on'), unit: '%', baseline: fa('learner off'), note: `MODEL (in-process executor loop, modelled time); oracle ${f0(fa('oracle'))}%; best action first ${f0(bestFirst)}%` });
-    figures.push({ section: S, name: `${tag}: time to remediate after 50, learner on ÷ oracle`, value: ttr('learner on') / ttr('oracle'), unit: '×', note: `MODEL: ${DEFAULT_LOOP.fixMs} ms a fix + ${DEFAULT_LOOP.retryMs} ms per further attempt (measured on the real service)${adapt.length ? `; incidents until it prefers the best after the change, median ${f0(medianOf(adapt))} (${adapt.join(', ')})` : ''}` });
+    figures.push({ section: S, name: `${tag}: time to remediate after 50, learner on ÷ oracle`, value: ttr('learner on') / ttr('oracle'), unit: '×', note: `MODEL: ${o.fixMs} ms a fix + ${o.retryMs} ms per further attempt (measured on the real service)${adapt.length ? `; incidents until it prefers the best after the change, median ${f0(medianOf(adapt))} (${adapt.join(', ')})` : ''}` });
   }
   return figures;
 }
@@ -153,7 +153,9 @@ export const learningSection: Section = {
   async run(ctx): Promise<SectionResult> {
     const plan = planOf(process.env['LEARNING_BENCH'], ctx.quick);
     const t = BENCH_TIMESCALE;
-    if (!plan.service) progress(`${S}: the in-process MODEL only (LEARNING_BENCH=model), seeds ${plan.seeds.join(',')} × 200 incidents; learner options ${JSON.stringify(modelOptionsOf(process.env['LEARNING_MODEL_OPTIONS']))}`);
+    // read before the service runs, so a bad value fails at once and not hours into the full matrix
+    const modelOptions = plan.model ? modelOptionsOf(process.env['LEARNING_MODEL_OPTIONS']) : {};
+    if (!plan.service) progress(`${S}: the in-process MODEL only (LEARNING_BENCH=model), seeds ${plan.seeds.join(',')} × 200 incidents; learner options ${JSON.stringify(modelOptions)}`);
     else progress(`${S}: REAL SERVICE — per (world, mode, seed, size) one reference Charter (tick ${t.tickMs} ms) and one mapek run child (cycle ${t.intervalS * 1000} ms, Charter window ${t.windowS * 1000} ms, verify.after ${t.verifyAfter}, no cooldown); seeds ${plan.seeds.join(',')}; incidents ${plan.sizes.join(' and ')}; ${plan.parallel} runs at once`);
     const figures: Figure[] = [];
     const summaries: ServiceSummary[] = [];
@@ -164,8 +166,8 @@ export const learningSection: Section = {
       const jobs = worlds.flatMap((w) => MODES.flatMap((mode) => plan.seeds.map((seed) => async () => {
         const r = await runServiceWorld(w, mode, seed, size, t);
         progress(`${S}: ${w.name} / ${mode} / seed ${seed}: ${size} incidents in ${(r.wallMs / 1000).toFixed(0)} s`);
-        for (const i of r.incidents.filter((x) => x.leftActive.length > 0)) progress(`${S}: ${w.name} / ${mode} / seed ${seed}: incident ${i.n} (${i.kind}) left other faults active, cleared by the bench: ${i.leftActive.join('; ')}`);
-        for (const i of r.incidents.filter((x) => x.timedOut)) progress(`${S}: ${w.name} / ${mode} / seed ${seed}: incident ${i.n} (${i.kind}, ${i.attempts} attempt${i.attempts === 1 ? '' : 's'}) neither cleared nor escalated in ${t.incidentTimeoutMs / 1000} s; the service's records then: ${(i.quiet ?? []).join('; ') || 'none'}`);
+        for (const i of r.incidents) if (i.leftActive) progress(`${S}: ${w.name} / ${mode} / seed ${seed}: incident ${i.n} (${i.kind}) left other faults active, cleared by the bench: ${i.leftActive.join('; ')}`);
+        for (const i of r.incidents.filter(wentQuiet)) progress(`${S}: ${w.name} / ${mode} / seed ${seed}: incident ${i.n} (${i.kind}, ${i.attempts} attempt${i.attempts === 1 ? '' : 's'}) neither cleared nor escalated in ${t.incidentTimeoutMs / 1000} s; the service's records then: ${(i.quiet ?? []).join('; ') || 'none'}`);
         return r;
       })));
       const runs = await pool(jobs, plan.parallel);
@@ -187,7 +189,7 @@ export const learningSection: Section = {
     }
     const notify = summaries.reduce((n, s) => n + s.notifyChanges, 0);
     if (plan.service) figures.push({ section: S, name: 'weight changes credited to notify actions (all worlds and modes, the service\'s store)', value: notify, unit: '', target: '0', met: notify === 0 });
-    if (plan.model) figures.push(...(await modelCrossCheck(plan.seeds, modelOptionsOf(process.env['LEARNING_MODEL_OPTIONS']))));
+    if (plan.model) figures.push(...(await modelCrossCheck(plan.seeds, modelOptions)));
     return { figures, extra: { measured: 'real service: mapek run child + reference Charter, faults over the test API', timescale: t, plan, summaries, tables, curves } };
   },
 };

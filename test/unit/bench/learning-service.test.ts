@@ -33,7 +33,7 @@ test('learning bench: the oracle ranks the truly best action first, per kind and
   t.is(trueP(shipped, shipped.rules.find((r) => r.action === 'notify')!, 'bad_rollout', 1), 0);
 });
 
-const inc = (n: number, firstBest: boolean, o: Partial<ServiceIncident> = {}): ServiceIncident => ({ n, kind: 'validation_slowdown', firstBest, firstSuccess: firstBest, attempts: 1, remediated: true, escalated: false, timedOut: false, leftActive: [], ttrMs: firstBest ? 500 : 1500, ...o });
+const inc = (n: number, firstBest: boolean, o: Partial<ServiceIncident> = {}): ServiceIncident => ({ n, kind: 'validation_slowdown', firstBest, firstSuccess: firstBest, attempts: 1, remediated: true, escalated: false, ttrMs: firstBest ? 500 : 1500, ...o });
 const run = (incidents: ServiceIncident[], o: Partial<ServiceRun> = {}): ServiceRun => ({ world: 'w', mode: 'learner on', seed: 1, incidents, storeEscalations: 0, notifyChanges: 0, weightChanges: 3, wallMs: 1, ...o });
 
 test('learning bench: the summary judges after the first half (at most 50), counts escalations and what was not escalated', (t) => {

@@ -1,5 +1,6 @@
 import test from 'ava';
 import { startCharter } from '../../src/charter/index.js';
+import { drawFor } from '../../src/charter/rng.js';
 import { createExecutor } from '../../src/execute/index.js';
 import { CharterClient } from '../../src/integration/charter-client.js';
 import { MemoryKnowledgeStore, relearn } from '../../src/knowledge/index.js';
@@ -122,4 +123,34 @@ test('against the reference Charter: alerts about targets that do not exist are 
   const snap = snapshot([alert('CommitteeOverloaded', { committee_id: 'committee-ops' })]);
   const [real] = await ex.execute([decision('committee:committee-ops', ['CommitteeOverloaded'], [candidate({ target: 'committee-ops' })])], snap, 'real');
   t.is(real?.status, 'applied');
+});
+
+test('against the reference Charter: a rollback after an undone audit attempt returns to the spec before the bad rollout, not to the undone audit spec', async (t) => {
+  // a seed where the audit attempt fails and the rollback (p 0.95) succeeds
+  const draw = (seed: number, action: string): number => drawFor(seed, `bad_rollout|pol-network|${action}|1`);
+  const seed = [...Array(1000).keys()].map((i) => i + 1).find((s) => draw(s, 'set_enforcement_mode_audit') >= 0.5 && draw(s, 'rollback_policy') < 0.95)!;
+  const { charter, client } = await setup(seed);
+  t.teardown(() => charter.close());
+  const good = (await client.getPolicy('pol-network')).value.spec;
+  const fault = charter.faults.inject('bad_rollout', 'pol-network');
+  const time = manualTime();
+  const snap = snapshot([alert('CriticalViolationDetected', { policy_id: 'pol-network' })]);
+  const ex = createExecutor({
+    charter: client,
+    store: new MemoryKnowledgeStore(),
+    monitor: { observe: async () => snap },
+    verify: () => ({ result: charter.faults.get(fault.id)?.state === 'cleared' ? 'succeeded' : 'failed' }),
+    clock: time.now,
+    sleep: time.sleep,
+    options: { hysteresis: { minCycles: 1 }, cooldownMs: 0 },
+  });
+  const audit = candidate({ ruleId: 'audit', type: 'set_enforcement_mode', target: 'pol-network', params: { mode: 'audit' }, priority: 80, afterMs: 1_000 });
+  const rollback = candidate({ ruleId: 'rollback', type: 'rollback_policy', target: 'pol-network', priority: 50, afterMs: 1_000 });
+  await ex.execute([decision('policy:pol-network', ['CriticalViolationDetected'], [audit], [rollback])], snap, 'c1');
+  await ex.drain();
+  await ex.drain();
+  const rec = charter.faults.get(fault.id)!;
+  t.deepEqual(rec.attempts.map((a) => [a.action, a.success]), [['set_enforcement_mode_audit', false], ['rollback_policy', true]]);
+  t.is(rec.state, 'cleared');
+  t.deepEqual((await client.getPolicy('pol-network')).value.spec, good);
 });

@@ -3,6 +3,7 @@ import { alert, candidate, decision, snapshot, FakeCharter } from '../../support
 import { harness } from './harness.js';
 import { ACTIONS, actionModule } from '../../../src/execute/index.js';
 import { parseParams } from '../../../src/execute/actions/params.js';
+import { rollbackVersion } from '../../../src/execute/actions/rollback-policy.js';
 import { ACTION_TYPES } from '../../../src/types/catalog.js';
 
 const policySnap = snapshot([alert('CriticalViolationDetected', { policy_id: 'p1' })]);
@@ -91,4 +92,27 @@ test('landed tells a write that took from one that did not', async (t) => {
   t.is(m.landed({ validationCache: true, version: 2 }, prior, desired), 'yes');
   t.is(actionModule('reload_policies').landed({ failed: [] }, { failed: [] }, { failed: [] }), 'unknown');
   t.is(actionModule('notify').landed(null, null, null), 'yes');
+});
+
+test('rollback_policy by default returns to the spec before the current one took effect: versions undone back to a spec are skipped', (t) => {
+  const s = (rev: string, mode: 'enforce' | 'audit' = 'enforce') => ({ name: 'p', revision: rev, enforcementMode: mode, rules: ['r1'] });
+  const h = (...specs: ReturnType<typeof s>[]) => specs.map((spec, i) => ({ version: i + 1, spec, appliedAt: 'now', appliedBy: 'x' }));
+  const to = (...specs: ReturnType<typeof s>[]) => rollbackVersion(h(...specs))?.version;
+  t.is(to(s('good'), s('bad')), 1);
+  t.is(to(s('a'), s('b'), s('c')), 2, 'no repeats: version − 1');
+  // the audit attempt (v3) undone by writing the bad spec back (v4): back to good, not to audit
+  t.is(to(s('good'), s('bad'), s('bad', 'audit'), s('bad')), 1);
+  // a fix undone twice over, then a rollback that held and a new bad rollout
+  t.is(to(s('good'), s('bad'), s('good'), s('bad'), s('bad', 'audit'), s('bad')), 1);
+  t.is(to(s('a'), s('b'), s('a')), undefined, 'rolled back to the first spec: nothing before it');
+  t.is(to(s('a')), undefined);
+  // history out of order is read by version
+  t.is(rollbackVersion([...h(s('good'), s('bad'), s('bad', 'audit'), s('bad'))].reverse())?.version, 1);
+});
+
+test('rollback_policy names the policy and the first version of its spec when there is nothing to roll back to', async (t) => {
+  const h = harness();
+  h.charter.policies.set('p1', { id: 'p1', version: 3, spec: { name: 'p', revision: 'v1', enforcementMode: 'enforce', rules: ['r1'] }, loadState: 'loaded', history: [1, 2, 3].map((version) => ({ version, spec: { name: 'p', revision: version === 2 ? 'v2' : 'v1', enforcementMode: 'enforce' as const, rules: ['r1'] }, appliedAt: 'now', appliedBy: 'x' })) });
+  const [r] = await h.executor.execute([onPolicy('rollback_policy', {})], policySnap, 'c');
+  t.is(r?.error, 'read failed: action "rollback_policy": policy "p1" has no earlier spec to roll back to: its current spec is that of version 1, the first in its history');
 });

@@ -66,6 +66,8 @@ export interface ServiceRun {
   readonly notifyChanges: number;
   /** Weight changes the store holds in all. */
   readonly weightChanges: number;
+  /** Outcomes in the service's store per situation (incident kind): the situations the learner saw. */
+  readonly situations: Readonly<Record<string, number>>;
   readonly wallMs: number;
 }
 
@@ -217,11 +219,13 @@ executor:
   const notifyIds = new Set(w.rules.filter(isNotify).map((r) => r.id));
   let notifyChanges = 0;
   let weightChanges = 0;
+  const situations: Record<string, number> = {};
   const store = await NedbKnowledgeStore.open(knowledgeDir);
   try {
     const history = await store.weightHistory(1_000_000);
     weightChanges = history.filter((c) => !c.reason.startsWith('bench:')).length;
     notifyChanges = history.filter((c) => notifyIds.has(c.rule ?? c.ruleId)).length;
+    for (const o of await store.outcomes()) situations[o.incidentKind] = (situations[o.incidentKind] ?? 0) + 1;
   } finally {
     await store.close();
   }
@@ -233,5 +237,5 @@ executor:
     const quiet = executions.filter((e) => e.createdAt >= from && e.createdAt <= to).map((e) => `${e.ruleId} ${e.incidentKind} ${e.status}${e.error ? `: ${e.error}` : ''}`);
     return { ...i, quiet };
   };
-  return { world: w.name, mode, seed, incidents: out.map(quietOf), storeEscalations: executions.filter((e) => e.status === 'escalated').length, notifyChanges, weightChanges, wallMs: performance.now() - t0 };
+  return { world: w.name, mode, seed, incidents: out.map(quietOf), storeEscalations: executions.filter((e) => e.status === 'escalated').length, notifyChanges, weightChanges, situations, wallMs: performance.now() - t0 };
 }

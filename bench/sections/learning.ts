@@ -11,7 +11,8 @@
  * (`LEARNING_BENCH=full npm run bench -- --only learning`): seeds 1–10 × 50 and 200 incidents,
  * figures after incident 25 and 50, hours; it also runs the in-process model
  * (bench/lib/learning-loop.ts, labelled MODEL) as a cross-check. A part of it:
- * `LEARNING_BENCH=3x200` (seeds 1–3, 200 incidents each).
+ * `LEARNING_BENCH=3x200` (seeds 1–3, 200 incidents each). Some worlds only: LEARNING_WORLDS
+ * (comma-separated parts of their names).
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -55,6 +56,17 @@ export function planOf(env: string | undefined, quick: boolean): LearningPlan {
   if (part !== null) return { seeds: Array.from({ length: Number(part[1]) }, (_, i) => i + 1), sizes: [Number(part[2])], parallel: 18, model: false, service: true };
   if (env !== undefined && env !== '') throw new Error(`LEARNING_BENCH: expected "full", "model", SEEDSxINCIDENTS (e.g. "3x200") or nothing, got "${env}"`);
   return quick ? { seeds: [1], sizes: [12], parallel: 18, model: false, service: true } : { seeds: [1], sizes: [60], parallel: 18, model: false, service: true };
+}
+
+/**
+ * The worlds to run from LEARNING_WORLDS (comma-separated parts of world names, any case; empty:
+ * all), to re-measure a few after a change. A part that names no world is an error that lists them.
+ */
+export function worldsOf<W extends { readonly name: string }>(env: string | undefined, all: readonly W[]): readonly W[] {
+  const parts = (env ?? '').split(',').map((x) => x.trim().toLowerCase()).filter((x) => x !== '');
+  if (parts.length === 0) return all;
+  for (const p of parts) if (!all.some((w) => w.name.toLowerCase().includes(p))) throw new Error(`LEARNING_WORLDS: "${p}" is in no world's name (${all.map((w) => `"${w.name}"`).join(', ')})`);
+  return all.filter((w) => parts.some((p) => w.name.toLowerCase().includes(p)));
 }
 
 const slug = (name: string): string => name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40);
@@ -155,6 +167,8 @@ export const learningSection: Section = {
     const t = BENCH_TIMESCALE;
     // read before the service runs, so a bad value fails at once and not hours into the full matrix
     const modelOptions = plan.model ? modelOptionsOf(process.env['LEARNING_MODEL_OPTIONS']) : {};
+    const chosen = worldsOf(process.env['LEARNING_WORLDS'], SERVICE_WORLDS);
+    if (chosen.length < SERVICE_WORLDS.length) progress(`${S}: LEARNING_WORLDS: ${chosen.map((w) => w.name).join('; ')}`);
     if (!plan.service) progress(`${S}: the in-process MODEL only (LEARNING_BENCH=model), seeds ${plan.seeds.join(',')} × 200 incidents; learner options ${JSON.stringify(modelOptions)}`);
     else progress(`${S}: REAL SERVICE — per (world, mode, seed, size) one reference Charter (tick ${t.tickMs} ms) and one mapek run child (cycle ${t.intervalS * 1000} ms, Charter window ${t.windowS * 1000} ms, verify.after ${t.verifyAfter}, no cooldown); seeds ${plan.seeds.join(',')}; incidents ${plan.sizes.join(' and ')}; ${plan.parallel} runs at once`);
     const figures: Figure[] = [];
@@ -162,10 +176,10 @@ export const learningSection: Section = {
     const curves: Record<string, string> = {};
     const tables: Record<string, string> = {};
     for (const size of plan.service ? plan.sizes : []) {
-      const worlds = SERVICE_WORLDS.map((w) => forRun(w, size));
+      const worlds = chosen.map((w) => forRun(w, size));
       const jobs = worlds.flatMap((w) => MODES.flatMap((mode) => plan.seeds.map((seed) => async () => {
         const r = await runServiceWorld(w, mode, seed, size, t);
-        progress(`${S}: ${w.name} / ${mode} / seed ${seed}: ${size} incidents in ${(r.wallMs / 1000).toFixed(0)} s`);
+        progress(`${S}: ${w.name} / ${mode} / seed ${seed}: ${size} incidents in ${(r.wallMs / 1000).toFixed(0)} s; outcomes per situation: ${Object.entries(r.situations).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`);
         for (const i of r.incidents) if (i.leftActive) progress(`${S}: ${w.name} / ${mode} / seed ${seed}: incident ${i.n} (${i.kind}) left other faults active, cleared by the bench: ${i.leftActive.join('; ')}`);
         for (const i of r.incidents.filter(wentQuiet)) progress(`${S}: ${w.name} / ${mode} / seed ${seed}: incident ${i.n} (${i.kind}, ${i.attempts} attempt${i.attempts === 1 ? '' : 's'}) neither cleared nor escalated in ${t.incidentTimeoutMs / 1000} s; the service's records then: ${(i.quiet ?? []).join('; ') || 'none'}`);
         return r;

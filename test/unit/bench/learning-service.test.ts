@@ -3,7 +3,7 @@ import { oracleRules, worldRules } from '../../../bench/lib/learning-rules.js';
 import type { ServiceIncident, ServiceRun } from '../../../bench/lib/learning-service.js';
 import { bestFirst, forRun, SERVICE_WORLDS, trueP } from '../../../bench/lib/learning-service-worlds.js';
 import { afterOf, pool, summariseService } from '../../../bench/lib/learning-summary.js';
-import { modelOptionsOf, planOf, worldTable } from '../../../bench/sections/learning.js';
+import { modelOptionsOf, planOf, worldsOf, worldTable } from '../../../bench/sections/learning.js';
 import { compileRuleFiles } from '../../../src/rules/load.js';
 
 const world = (name: string) => SERVICE_WORLDS.find((w) => w.name.startsWith(name))!;
@@ -34,7 +34,7 @@ test('learning bench: the oracle ranks the truly best action first, per kind and
 });
 
 const inc = (n: number, firstBest: boolean, o: Partial<ServiceIncident> = {}): ServiceIncident => ({ n, kind: 'validation_slowdown', firstBest, firstSuccess: firstBest, attempts: 1, remediated: true, escalated: false, ttrMs: firstBest ? 500 : 1500, ...o });
-const run = (incidents: ServiceIncident[], o: Partial<ServiceRun> = {}): ServiceRun => ({ world: 'w', mode: 'learner on', seed: 1, incidents, storeEscalations: 0, notifyChanges: 0, weightChanges: 3, wallMs: 1, ...o });
+const run = (incidents: ServiceIncident[], o: Partial<ServiceRun> = {}): ServiceRun => ({ world: 'w', mode: 'learner on', seed: 1, incidents, storeEscalations: 0, notifyChanges: 0, weightChanges: 3, situations: {}, wallMs: 1, ...o });
 
 test('learning bench: the summary judges after the first half (at most 50), counts escalations and what was not escalated', (t) => {
   t.is(afterOf(60), 30);
@@ -81,4 +81,12 @@ test('learning bench: LEARNING_MODEL_OPTIONS is a JSON object of numeric learner
   t.throws(() => modelOptionsOf('[1]'), { message: /^LEARNING_MODEL_OPTIONS: expected a JSON object/ });
   t.throws(() => modelOptionsOf('{"forget":0.9}'), { message: /^LEARNING_MODEL_OPTIONS: "forget" is not a numeric learner option \(forgetting, / });
   t.throws(() => modelOptionsOf('{"forgetting":"0.9"}'), { message: /"forgetting" is not a numeric learner option/ });
+});
+
+test('learning bench: LEARNING_WORLDS picks worlds by parts of their names; a part in no name is an error that lists them', (t) => {
+  const all = [{ name: 'Mid-run swap' }, { name: 'one rule serving two kinds' }, { name: 'every action at 0.1' }];
+  t.is(worldsOf(undefined, all), all);
+  t.is(worldsOf(' , ', all), all);
+  t.deepEqual(worldsOf('SWAP, two kinds', all).map((w) => w.name), ['Mid-run swap', 'one rule serving two kinds']);
+  t.throws(() => worldsOf('swap,three', all), { message: 'LEARNING_WORLDS: "three" is in no world\'s name ("Mid-run swap", "one rule serving two kinds", "every action at 0.1")' });
 });

@@ -103,6 +103,14 @@ async function clearActive(charter: CharterHandle): Promise<readonly FaultRecord
   return active;
 }
 
+/** A fault left active, and for one a write brought back (origin reapplied) the policy version that did it: who wrote it and why. */
+async function describeLeft(charter: CharterHandle, f: FaultRecord): Promise<string> {
+  if (f.origin !== 'reapplied') return `${f.id} ${f.kind} (${f.origin})`;
+  const p = await api<{ history: readonly { version: number; appliedAt: string; appliedBy: string; reason?: string }[] }>(charter, 'GET', `/api/v1/policies/${f.subject}`);
+  const v = p.history.find((h) => h.appliedAt === f.injectedAt);
+  return `${f.id} ${f.kind} (reapplied${v ? ` by version ${v.version}, ${v.appliedBy}: ${v.reason ?? 'no reason'}` : ''})`;
+}
+
 async function seedWeights(knowledgeDir: string, weights: Readonly<Record<string, number>>): Promise<void> {
   if (Object.keys(weights).length === 0) return;
   const store = await NedbKnowledgeStore.open(knowledgeDir);
@@ -203,7 +211,7 @@ executor:
         attempts: rec.attempts.length,
         remediated,
         escalated,
-        ...(others.length > 0 ? { leftActive: others.map((f) => `${f.id} ${f.kind} (${f.origin})`) } : {}),
+        ...(others.length > 0 ? { leftActive: await Promise.all(others.map((f) => describeLeft(charter, f))) } : {}),
         ...(remediated && rec.clearedAt ? { ttrMs: Date.parse(rec.clearedAt) - Date.parse(rec.injectedAt) } : {}),
       });
       await restore(charter, original);

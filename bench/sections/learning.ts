@@ -12,7 +12,7 @@
  * figures after incident 25 and 50, hours; it also runs the in-process model
  * (bench/lib/learning-loop.ts, labelled MODEL) as a cross-check. A part of it:
  * `LEARNING_BENCH=3x200` (seeds 1–3, 200 incidents each). Some worlds only: LEARNING_WORLDS
- * (comma-separated parts of their names).
+ * (comma-separated parts of their names); runs at once: LEARNING_PARALLEL (default 18).
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -67,6 +67,14 @@ export function worldsOf<W extends { readonly name: string }>(env: string | unde
   if (parts.length === 0) return all;
   for (const p of parts) if (!all.some((w) => w.name.toLowerCase().includes(p))) throw new Error(`LEARNING_WORLDS: "${p}" is in no world's name (${all.map((w) => `"${w.name}"`).join(', ')})`);
   return all.filter((w) => parts.some((p) => w.name.toLowerCase().includes(p)));
+}
+
+/** Runs in flight at once from LEARNING_PARALLEL (1–64), else `fallback`. */
+export function parallelOf(env: string | undefined, fallback: number): number {
+  if (env === undefined || env.trim() === '') return fallback;
+  const n = Number(env);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error(`LEARNING_PARALLEL: expected a whole number of runs at once, 1–64, got "${env}"`);
+  return n;
 }
 
 const slug = (name: string): string => name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40);
@@ -163,7 +171,8 @@ export const learningSection: Section = {
   name: 'learning',
   title: 'Learning on the real service (mapek run child + reference Charter, faults over the test API): six worlds, learner on / off / oracle',
   async run(ctx): Promise<SectionResult> {
-    const plan = planOf(process.env['LEARNING_BENCH'], ctx.quick);
+    const planned = planOf(process.env['LEARNING_BENCH'], ctx.quick);
+    const plan: LearningPlan = { ...planned, parallel: parallelOf(process.env['LEARNING_PARALLEL'], planned.parallel) };
     const t = BENCH_TIMESCALE;
     // read before the service runs, so a bad value fails at once and not hours into the full matrix
     const modelOptions = plan.model ? modelOptionsOf(process.env['LEARNING_MODEL_OPTIONS']) : {};

@@ -3,7 +3,7 @@ import { oracleRules, worldRules } from '../../../bench/lib/learning-rules.js';
 import type { ServiceIncident, ServiceRun } from '../../../bench/lib/learning-service.js';
 import { bestFirst, forRun, SERVICE_WORLDS, trueP } from '../../../bench/lib/learning-service-worlds.js';
 import { afterOf, pool, summariseService } from '../../../bench/lib/learning-summary.js';
-import { modelOptionsOf, planOf, worldsOf, worldTable } from '../../../bench/sections/learning.js';
+import { modelOptionsOf, parallelOf, planOf, worldsOf, worldTable } from '../../../bench/sections/learning.js';
 import { compileRuleFiles } from '../../../src/rules/load.js';
 
 const world = (name: string) => SERVICE_WORLDS.find((w) => w.name.startsWith(name))!;
@@ -89,4 +89,11 @@ test('learning bench: LEARNING_WORLDS picks worlds by parts of their names; a pa
   t.is(worldsOf(' , ', all), all);
   t.deepEqual(worldsOf('SWAP, two kinds', all).map((w) => w.name), ['Mid-run swap', 'one rule serving two kinds']);
   t.throws(() => worldsOf('swap,three', all), { message: 'LEARNING_WORLDS: "three" is in no world\'s name ("Mid-run swap", "one rule serving two kinds", "every action at 0.1")' });
+});
+
+test('learning bench: LEARNING_PARALLEL sets the runs at once (1-64), else the plan\'s', (t) => {
+  t.is(parallelOf(undefined, 18), 18);
+  t.is(parallelOf('', 18), 18);
+  t.is(parallelOf('36', 18), 36);
+  for (const bad of ['0', '65', '2.5', 'many']) t.throws(() => parallelOf(bad, 18), { message: `LEARNING_PARALLEL: expected a whole number of runs at once, 1–64, got "${bad}"` });
 });

@@ -1,6 +1,6 @@
 /**
  * The guard stage: every guard rail in a fixed order; the first that objects stops the
- * action and names its reason. Order: facts about the world first (resolved, silenced,
+ * action and names its reason. Order: facts about the world first (resolved, already remediated, silenced,
  * maintenance, hysteresis, cooldown), then the controller's own limits (breaker, Charter
  * down, blast radius, concurrency, rate limits), then a human (approval), and dry run last
  * so that a dry run shows which guard would have stopped a real one.
@@ -9,11 +9,12 @@ import type { Candidate, Decision } from '../types/decision.js';
 import type { GuardReason } from '../types/execution.js';
 import type { Risk } from '../types/catalog.js';
 import type { Snapshot } from '../types/snapshot.js';
-import { incidentAlerts, oldestFiring, resolvedBlock, silencedBlock } from './guards/alerts.js';
+import { incidentAlerts, newestFiring, oldestFiring, resolvedBlock, silencedBlock } from './guards/alerts.js';
 import { blastRadiusBlock } from './guards/blast-radius.js';
 import { cooldownBlock } from './guards/cooldown.js';
 import { hysteresisBlock } from './guards/hysteresis.js';
 import { activeWindow } from './guards/maintenance.js';
+import { remediatedBlock } from './guards/remediated.js';
 import { typeBucket, type ExecState } from './state.js';
 
 export interface Block {
@@ -46,6 +47,11 @@ export async function checkGuards(st: ExecState, g: GuardInput): Promise<Block |
 
   const resolved = resolvedBlock(d, alerts);
   if (resolved) return block('alert_resolved', resolved);
+  if (a.type !== 'notify' && !g.fallback) {
+    const own = c.reactsTo;
+    const fixed = await remediatedBlock(st.store, d.incidentId, newestFiring(alerts.filter((x) => own === undefined || own.includes(x.name))));
+    if (fixed) return block('already_remediated', fixed);
+  }
   if (st.o.respectSilences) {
     const silenced = silencedBlock(alerts);
     if (silenced) return block('silenced', silenced);

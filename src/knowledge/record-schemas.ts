@@ -20,7 +20,7 @@ const STATUSES = {
 const VERDICTS = { succeeded: true, failed: true, inconclusive: true } as const satisfies Record<VerifyResult, true>;
 const GUARDS = {
   dry_run: true, cooldown: true, hysteresis: true, rate_limit_global: true, rate_limit_type: true, max_concurrent: true,
-  circuit_open: true, blast_radius: true, approval_required: true, alert_resolved: true, silenced: true,
+  circuit_open: true, blast_radius: true, approval_required: true, alert_resolved: true, already_remediated: true, silenced: true,
   maintenance_window: true, charter_unavailable: true,
 } as const satisfies Record<GuardReason, true>;
 const APPROVAL_STATES = { waiting: true, approved: true, rejected: true } as const satisfies Record<ApprovalState, true>;

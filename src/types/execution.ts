@@ -12,6 +12,7 @@ export type GuardReason =
   | 'blast_radius'
   | 'approval_required'
   | 'alert_resolved'
+  | 'already_remediated'
   | 'silenced'
   | 'maintenance_window'
   | 'charter_unavailable';

@@ -42,6 +42,12 @@ export function oldestFiring(alerts: readonly Alert[]): number | undefined {
   return t.length ? Math.min(...t) : undefined;
 }
 
+/** Start of the newest firing alert (ms), if any. */
+export function newestFiring(alerts: readonly Alert[]): number | undefined {
+  const t = alerts.filter((a) => a.state === 'firing').map((a) => Date.parse(a.startsAt)).filter((n) => !Number.isNaN(n));
+  return t.length ? Math.max(...t) : undefined;
+}
+
 /** Never act on a resolved alert: the incident had alerts and none is firing any more. */
 export function resolvedBlock(d: Decision, alerts: readonly Alert[]): string | undefined {
   if (d.alerts.length === 0) return undefined; // a metric-only incident has no alert to resolve

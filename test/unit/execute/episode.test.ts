@@ -39,12 +39,13 @@ test('a re-fire of the alert the rule reacts to is a new episode while another a
     ['reload-derived', 'reload-derived|charter-reload|service:charter|2026-03-01T11:00:00.000Z'],
   ]);
   await h.executor.drain();
-  // Fixed, then ValidationLatencySLA fires again; TargetViolatingManyPolicies never stopped.
-  const refired = snapshot([many, slow('2026-03-01T11:30:00.000Z')]);
+  // Fixed, then ValidationLatencySLA fires again (after the fix); TargetViolatingManyPolicies never stopped.
+  h.time.advance(30 * 60_000);
+  const refired = snapshot([many, slow('2026-03-01T12:30:00.000Z')]);
   const r2 = await run(refired, 'cycle-2');
   t.deepEqual(r2.map((r) => [r.ruleId, r.key]), [
-    ['cache-named', 'cache-named|charter|service:charter|2026-03-01T11:30:00.000Z'],
-    ['reload-derived', 'reload-derived|charter-reload|service:charter|2026-03-01T11:30:00.000Z'],
+    ['cache-named', 'cache-named|charter|service:charter|2026-03-01T12:30:00.000Z'],
+    ['reload-derived', 'reload-derived|charter-reload|service:charter|2026-03-01T12:30:00.000Z'],
   ]);
   t.false(r2.some((r) => r.status === 'blocked'), 'run again, not held back by the first occurrence');
   // The same occurrence again is still a duplicate.

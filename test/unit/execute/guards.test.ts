@@ -25,10 +25,12 @@ test('per-target cooldown: the proposal’s cooldown or the floor, whichever is 
   await h.executor.execute([dec(candidate({ cooldownMs: 120_000 }))], snap, 'cycle-1');
   await h.executor.drain();
   const other = candidate({ ruleId: 'other-rule', cooldownMs: 0 });
-  const out = await h.executor.execute([dec(other, 'cycle-2')], snap, 'cycle-2');
+  // a re-fire (started after the fix), so that the cooldown and not already_remediated is what stops it
+  const refired = snapshot([alert('CommitteeOverloaded', { committee_id: 'c1' }, { startsAt: new Date(h.time.now()).toISOString() })]);
+  const out = await h.executor.execute([dec(other, 'cycle-2')], refired, 'cycle-2');
   t.deepEqual(brief(out), [['blocked', 'cooldown', '"c1" was acted on 5s ago; cooldown 60s']]);
   h.time.advance(60_000);
-  t.deepEqual(brief(await h.executor.execute([dec(other, 'cycle-3')], snap, 'cycle-3')), [['applied', undefined, undefined]]);
+  t.deepEqual(brief(await h.executor.execute([dec(other, 'cycle-3')], refired, 'cycle-3')), [['applied', undefined, undefined]]);
 });
 
 test('cooldown is per target and per kind of action: a notification never blocks the remediation of the same policy, nor the reverse', async (t) => {
@@ -290,4 +292,33 @@ test('a store write error fails the action safely: no Charter write without a re
   t.is(r?.error, 'intent not recorded: ENOSPC: no space left on device');
   t.is(h.charter.writes.length, 0);
   t.true(h.logs.includes('error intent not recorded; action not applied'));
+});
+
+test('already remediated: after a verified fix, another change for the alerts that were firing then is held back; a re-fire, notify and the fallback are not', async (t) => {
+  const h = harness();
+  const fix = candidate({ ruleId: 'scale-it' });
+  t.deepEqual(brief(await h.executor.execute([dec(fix)], snap, 'cycle-1')), [['applied', undefined, undefined]]);
+  const [verified] = await h.executor.drain();
+  t.is(verified?.status, 'succeeded');
+  // the alert is still in the snapshot (the data window, Alertmanager's resolve delay): another rule would act on the fixed occurrence
+  const other = candidate({ ruleId: 'other-rule' });
+  const held = await h.executor.execute([dec(other, 'cycle-2')], snap, 'cycle-2');
+  t.deepEqual(brief(held), [['blocked', 'already_remediated', `incident "committee:c1" was remediated by scale_committee "c1" (rule scale-it, execution ${verified!.id}, applied ${verified!.appliedAt}, verified) after its alerts (the newest firing since 2026-03-01T11:00:00.000Z) had started: they are the fixed occurrence`]]);
+  t.is(h.charter.writes.length, 1, 'nothing written after the fix');
+  // a notification still goes
+  const tell = candidate({ ruleId: 'tell', type: 'notify', target: 'c1', params: { message: 'c1' } });
+  t.not((await h.executor.execute([dec(tell, 'cycle-3')], snap, 'cycle-3'))[0]?.status, 'blocked');
+  // the alert resolved and fired again: a new occurrence, acted on
+  h.time.advance(60_000);
+  const again = snapshot([alert('CommitteeOverloaded', { committee_id: 'c1' }, { startsAt: new Date(h.time.now()).toISOString() })]);
+  t.deepEqual(brief((await h.executor.execute([dec(other, 'cycle-4')], again, 'cycle-4')).filter((r) => r.ruleId === 'other-rule')), [['applied', undefined, undefined]]);
+});
+
+test('already remediated does not hold back the next attempt after a failed verification', async (t) => {
+  const h = harness({}, { verify: { '*': ['failed', 'succeeded'] }, snap });
+  const first = candidate({ ruleId: 'scale-it' });
+  const next = candidate({ ruleId: 'next-best' });
+  await h.executor.execute([decision('committee:c1', ['CommitteeOverloaded'], [first], [next], 'cycle-1')], snap, 'cycle-1');
+  const done = [...(await h.executor.drain()), ...(await h.executor.drain())];
+  t.deepEqual(done.filter((r) => r.ruleId === 'next-best').map((r) => r.status), ['applied', 'succeeded'], JSON.stringify(done.map((r) => [r.ruleId, r.status, r.guard])));
 });

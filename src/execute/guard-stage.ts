@@ -9,7 +9,7 @@ import type { Candidate, Decision } from '../types/decision.js';
 import type { GuardReason } from '../types/execution.js';
 import type { Risk } from '../types/catalog.js';
 import type { Snapshot } from '../types/snapshot.js';
-import { incidentAlerts, newestFiring, oldestFiring, resolvedBlock, silencedBlock } from './guards/alerts.js';
+import { incidentAlerts, newestFiring, oldestFiring, reactedAlerts, resolvedBlock, silencedBlock } from './guards/alerts.js';
 import { blastRadiusBlock } from './guards/blast-radius.js';
 import { cooldownBlock } from './guards/cooldown.js';
 import { hysteresisBlock } from './guards/hysteresis.js';
@@ -48,8 +48,7 @@ export async function checkGuards(st: ExecState, g: GuardInput): Promise<Block |
   const resolved = resolvedBlock(d, alerts);
   if (resolved) return block('alert_resolved', resolved);
   if (a.type !== 'notify' && !g.fallback) {
-    const own = c.reactsTo;
-    const fixed = await remediatedBlock(st.store, d.incidentId, newestFiring(alerts.filter((x) => own === undefined || own.includes(x.name))));
+    const fixed = await remediatedBlock(st.store, d.incidentId, newestFiring(reactedAlerts(alerts, c)));
     if (fixed) return block('already_remediated', fixed);
   }
   if (st.o.respectSilences) {

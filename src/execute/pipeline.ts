@@ -12,7 +12,7 @@ import { dedup, type DedupResult } from './dedup-stage.js';
 import { escalate, expectedSuccess } from './escalate.js';
 import { admit, checkGuards, type Block } from './guard-stage.js';
 import { saveRateLimits } from './guard-memory.js';
-import { incidentAlerts, oldestFiring } from './guards/alerts.js';
+import { incidentAlerts, oldestFiring, reactedAlerts } from './guards/alerts.js';
 import { blockedKey, episodeOf, intentKey } from './key.js';
 import { newRecord } from './record.js';
 import { errorText } from './retry.js';
@@ -28,9 +28,7 @@ export interface RunInput {
 }
 
 export function keyFor(st: ExecState, d: Decision, c: Candidate, s: Snapshot): string {
-  const own = c.reactsTo;
-  const alerts = incidentAlerts(d, s).filter((a) => own === undefined || own.includes(a.name));
-  const episode = episodeOf(oldestFiring(alerts), st.hysteresis.get(d.incidentId)?.since, st.now());
+  const episode = episodeOf(oldestFiring(reactedAlerts(incidentAlerts(d, s), c)), st.hysteresis.get(d.incidentId)?.since, st.now());
   return intentKey(d, c, episode);
 }
 

@@ -3,7 +3,7 @@
  * mapping as Monitor's grouping (src/types/subject.ts, shared by both).
  */
 import type { Alert } from '../../types/alert.js';
-import type { Decision } from '../../types/decision.js';
+import type { Candidate, Decision } from '../../types/decision.js';
 import type { Snapshot } from '../../types/snapshot.js';
 import { incidentOfAlert } from '../../types/subject.js';
 
@@ -29,6 +29,12 @@ export function incidentAlerts(d: Decision, s: Snapshot): Alert[] {
   return d.alerts.length === 0 ? [...own] : own.filter((a) => d.alerts.includes(a.name));
 }
 
+/** The incident's alerts a candidate's rule reacts to (Candidate.reactsTo; all of them when absent). */
+export function reactedAlerts(alerts: readonly Alert[], c: Pick<Candidate, 'reactsTo'>): readonly Alert[] {
+  const own = c.reactsTo;
+  return own === undefined ? alerts : alerts.filter((a) => own.includes(a.name));
+}
+
 /** When the incident's oldest alert (of the decision's names) started (ISO), if it has one. */
 export function incidentStartedAt(d: Decision, s: Snapshot): string | undefined {
   let first: string | undefined;
@@ -36,15 +42,20 @@ export function incidentStartedAt(d: Decision, s: Snapshot): string | undefined 
   return first;
 }
 
+/** Epoch ms at which each firing alert started (unparsable times left out). */
+function firingStarts(alerts: readonly Alert[]): number[] {
+  return alerts.filter((a) => a.state === 'firing').map((a) => Date.parse(a.startsAt)).filter((n) => !Number.isNaN(n));
+}
+
 /** Epoch ms of the oldest firing alert, if any. */
 export function oldestFiring(alerts: readonly Alert[]): number | undefined {
-  const t = alerts.filter((a) => a.state === 'firing').map((a) => Date.parse(a.startsAt)).filter((n) => !Number.isNaN(n));
+  const t = firingStarts(alerts);
   return t.length ? Math.min(...t) : undefined;
 }
 
-/** Start of the newest firing alert (ms), if any. */
+/** Epoch ms of the newest firing alert, if any. */
 export function newestFiring(alerts: readonly Alert[]): number | undefined {
-  const t = alerts.filter((a) => a.state === 'firing').map((a) => Date.parse(a.startsAt)).filter((n) => !Number.isNaN(n));
+  const t = firingStarts(alerts);
   return t.length ? Math.max(...t) : undefined;
 }
 

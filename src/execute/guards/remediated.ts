@@ -13,11 +13,11 @@ import type { ExtendedKnowledgeStore } from '../../types/knowledge.js';
 /** Records created this long before the alerts' start are still looked at (an intent recorded, then applied after they started). */
 const CREATED_SLACK_MS = 60_000;
 
-/** The newest verified change on `incidentId` applied at or after `firingSince` (ms), if any. */
-export function verifiedFixSince(records: readonly ExecutionRecord[], incidentId: string, firingSince: number): ExecutionRecord | undefined {
+/** The newest of `records` (the incident's succeeded executions) that is a change applied at or after `firingSince` (ms), if any. */
+export function verifiedFixSince(records: readonly ExecutionRecord[], firingSince: number): ExecutionRecord | undefined {
   let best: ExecutionRecord | undefined;
   for (const r of records) {
-    if (r.incidentId !== incidentId || r.status !== 'succeeded' || r.action.type === 'notify' || r.appliedAt === undefined) continue;
+    if (r.status !== 'succeeded' || r.action.type === 'notify' || r.appliedAt === undefined) continue;
     if (Date.parse(r.appliedAt) < firingSince) continue;
     if (best === undefined || r.appliedAt > (best.appliedAt ?? '')) best = r;
   }
@@ -31,7 +31,8 @@ export function verifiedFixSince(records: readonly ExecutionRecord[], incidentId
 export async function remediatedBlock(store: ExtendedKnowledgeStore, incidentId: string, firingSince: number | undefined): Promise<string | undefined> {
   if (firingSince === undefined) return undefined;
   const since = new Date(firingSince - CREATED_SLACK_MS).toISOString();
-  const fix = verifiedFixSince(await store.findExecutions({ status: ['succeeded'], since }), incidentId, firingSince);
+  // incidentId in the query: the stores filter on it before reading any record body
+  const fix = verifiedFixSince(await store.findExecutions({ incidentId, status: ['succeeded'], since }), firingSince);
   if (fix === undefined) return undefined;
   return `incident "${incidentId}" was remediated by ${fix.action.type} "${fix.action.target}" (rule ${fix.ruleId}, execution ${fix.id}, applied ${fix.appliedAt}, verified) after its alerts (the newest firing since ${new Date(firingSince).toISOString()}) had started: they are the fixed occurrence`;
 }

@@ -7,6 +7,8 @@ import type { AnalyzeRule, PlanRule, Rule, RuleSet, VetoRule } from '../types/ru
 import { templateRefs } from '../rules/template.js';
 import { compileCondition } from './compile.js';
 import { RuleIndex } from './index-rules.js';
+import { ConditionShapes, LeafScratch, LeafTable } from './shared-leaves.js';
+import type { Outcome } from './traced.js';
 import { newTraceBudget, newTraceMemo, type TraceBudget } from './traced.js';
 import type { CompiledRule } from './compiled-rule.js';
 
@@ -18,6 +20,8 @@ export interface CompiledRuleSet {
   readonly plan: RuleIndex<PlanRule>;
   readonly veto: RuleIndex<VetoRule>;
   readonly byId: ReadonlyMap<string, CompiledRule>;
+  /** One incident's evaluated shared leaves (the planner's; `next()` per incident). */
+  readonly scratch: LeafScratch<Outcome>;
 }
 
 export function compareRules(a: Rule, b: Rule): number {
@@ -30,12 +34,15 @@ function templateReads(v: unknown, out: Set<string>): void {
   else if (v !== null && typeof v === 'object') for (const x of Object.values(v)) templateReads(x, out);
 }
 
-function compileRule<R extends Rule>(rule: R, order: number, rs: RuleSet, budget: TraceBudget): CompiledRule<R> {
+function compileRule<R extends Rule>(rule: R, order: number, rs: RuleSet, budget: TraceBudget, table: LeafTable, shapes: ConditionShapes): CompiledRule<R> {
   const condition = compileCondition(rule.conditions, rs.namedConditions);
   const reads = new Set(condition.reads);
   if (rule.stage === 'analyze') templateReads(rule.derive, reads);
   else if (rule.stage === 'plan') templateReads([rule.action.target, rule.action.params], reads);
-  return { rule, ref: `${rule.id}@${rule.version}`, order, condition, reads, ownFiringFor: rule.alerts.length > 0 && reads.has('firingFor'), memo: newTraceMemo(budget) };
+  const ref = `${rule.id}@${rule.version}`;
+  const ownFiringFor = rule.alerts.length > 0 && reads.has('firingFor');
+  const shared = table.add(condition.leaves, ownFiringFor ? ref : undefined);
+  return { rule, ref, stage: rule.stage, order, condition, reads, ownFiringFor, shared, shape: shapes.add(condition.root, shared), memo: newTraceMemo(budget) };
 }
 
 const cache = new WeakMap<RuleSet, CompiledRuleSet>();
@@ -46,12 +53,14 @@ export function compileRuleSet(rs: RuleSet): CompiledRuleSet {
   const analyzeRules = rs.rules.filter((r): r is AnalyzeRule => r.stage === 'analyze').sort(compareRules);
   const planRules = rs.rules.filter((r): r is PlanRule => r.stage === 'plan').sort(compareRules);
   const budget = newTraceBudget();
-  const analyze = analyzeRules.map((r, i) => compileRule(r, i, rs, budget));
-  const plan = planRules.map((r, i) => compileRule(r, i, rs, budget));
-  const veto = rs.rules.filter((r): r is VetoRule => r.stage === 'veto').sort(compareRules).map((r, i) => compileRule(r, i, rs, budget));
+  const table = new LeafTable();
+  const shapes = new ConditionShapes();
+  const analyze = analyzeRules.map((r, i) => compileRule(r, i, rs, budget, table, shapes));
+  const plan = planRules.map((r, i) => compileRule(r, i, rs, budget, table, shapes));
+  const veto = rs.rules.filter((r): r is VetoRule => r.stage === 'veto').sort(compareRules).map((r, i) => compileRule(r, i, rs, budget, table, shapes));
   const byId = new Map<string, CompiledRule>();
   for (const c of [...analyze, ...plan, ...veto]) byId.set(c.rule.id, c);
-  const compiled = { ruleSet: rs, analyze: new RuleIndex(analyze), plan: new RuleIndex(plan), veto: new RuleIndex(veto), byId };
+  const compiled = { ruleSet: rs, analyze: new RuleIndex(analyze), plan: new RuleIndex(plan), veto: new RuleIndex(veto), byId, scratch: new LeafScratch<Outcome>(table.leaves.length, shapes.size) };
   cache.set(rs, compiled);
   return compiled;
 }

@@ -91,10 +91,10 @@ function hasAny(weights: Weights): boolean {
 
 /** The learned weight of a rule in this incident's situation, else the rule's own, else 1. */
 function weightOf(weights: Weights, s: Situation, slot: PlanSlot): number {
-  const key = (slot.weightKey ??= situatedKey(slot.c.rule.id, (s.kind ??= incidentKindOf(s.alertnames, s.subjectKind))));
+  const key = (slot.weightKey ??= situatedKey(slot.ruleId, (s.kind ??= incidentKindOf(s.alertnames, s.subjectKind))));
   const situated = weights[key];
   if (usable(situated)) return situated;
-  const w = weights[slot.c.rule.id];
+  const w = weights[slot.ruleId];
   return usable(w) ? w : 1;
 }
 
@@ -111,15 +111,18 @@ function planWith(cr: CompiledRuleSet, a: Analysis, s: Situation, weights: Weigh
   let shadow: Open[] | undefined;
   let shadowSlots: PlanSlot[] | undefined;
   let incidentTmpl: TemplateLookup | undefined;
+  // The incident's facts are settled: a leaf several plan and veto rules hold is evaluated once.
+  const scratch = cr.scratch;
+  scratch.next();
   for (const slot of s.plan) {
     const c = slot.c;
     const lookup = ruleLookup(c, a.lookup);
-    const o = evaluateTraced(c, lookup);
+    const o = evaluateTraced(c, lookup, scratch);
     traces.push(traceOf(c, o, 0, !record));
     if (!o.fired) continue;
     const tmpl = lookup === a.lookup ? (incidentTmpl ??= templateLookup(lookup)) : undefined;
     const cand = candidate(cr, slot, s, lookup, tmpl, learned ? weightOf(weights, s, slot) : 1, blocked, analysis);
-    if (c.rule.mode === 'shadow') {
+    if (slot.shadow) {
       (shadow ??= []).push(cand);
       (shadowSlots ??= []).push(slot);
     } else {
@@ -127,15 +130,14 @@ function planWith(cr: CompiledRuleSet, a: Analysis, s: Situation, weights: Weigh
       liveSlots.push(slot);
     }
   }
-  const held = holdingVetoes(s.veto, a.lookup, traces, record);
+  const held = holdingVetoes(s.veto, a.lookup, traces, record, scratch);
   const plan = settle(live, liveSlots, held);
   return shadow === undefined ? plan : { ...plan, shadow: settle(shadow, shadowSlots ?? [], held) };
 }
 
 function candidate(cr: CompiledRuleSet, slot: PlanSlot, s: Situation, lookup: FactLookup, tmpl: TemplateLookup | undefined, weight: number, blocked: string | undefined, analysis: readonly RuleTrace[]): Open {
   const c = slot.c;
-  const rule = c.rule;
-  const action = proposal(rule, slot.shape, lookup, tmpl);
+  const action = proposal(slot.shape, lookup, tmpl);
   let reacts: readonly string[] | undefined;
   if (!slot.named) reacts = reactsTo(cr, c, analysis, s.alertnames);
   else if (slot.reactsKnown) reacts = slot.reacts;
@@ -144,13 +146,13 @@ function candidate(cr: CompiledRuleSet, slot: PlanSlot, s: Situation, lookup: Fa
     reacts = slot.reacts = r === undefined ? undefined : markStable(r);
     slot.reactsKnown = true;
   }
-  const priority = rule.priority;
+  const priority = slot.priority;
   const effectivePriority = priority * weight;
   const utility = slot.shape.utility;
   const out: Open = reacts === undefined
-    ? { rule: c.ref, ruleId: rule.id, action, priority, weight, effectivePriority, utility }
-    : { rule: c.ref, ruleId: rule.id, action, priority, weight, effectivePriority, utility, reactsTo: reacts };
-  const rejected = blocked ?? (action.target === '' ? `target "${rule.action.target}" rendered empty` : undefined);
+    ? { rule: slot.ref, ruleId: slot.ruleId, action, priority, weight, effectivePriority, utility }
+    : { rule: slot.ref, ruleId: slot.ruleId, action, priority, weight, effectivePriority, utility, reactsTo: reacts };
+  const rejected = blocked ?? (action.target === '' ? `target "${slot.shape.target}" rendered empty` : undefined);
   if (rejected !== undefined) out.rejected = rejected;
   return out;
 }

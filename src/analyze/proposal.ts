@@ -11,10 +11,19 @@ import type { TemplateLookup } from '../rules/template.js';
 import type { CompiledRule } from './compiled-rule.js';
 
 export interface ProposalShape {
-  /** The rendered params when they hold no template. */
+  readonly type: ActionProposal['type'];
+  /** The target as written (a template or not). */
+  readonly target: string;
+  /** The params as written, and rendered once when they hold no template. */
+  readonly rawParams: Readonly<Record<string, unknown>>;
   readonly params: Readonly<Record<string, unknown>> | undefined;
-  /** Whether the target or the params hold a template. */
-  readonly templated: boolean;
+  /** Whether the target holds a template. */
+  readonly templatedTarget: boolean;
+  readonly cost: number;
+  readonly benefit: number;
+  readonly risk: ActionProposal['risk'];
+  readonly verify: ActionProposal['verify'];
+  readonly cooldownMs: number;
   /** (benefit − cost) × success probability. */
   readonly utility: number;
 }
@@ -31,14 +40,27 @@ function deepFreeze<T>(v: T): T {
 
 const none: FactLookup = () => undefined;
 
+/**
+ * What a rule's proposals share, read from its action once: a proposal is then made from one
+ * object of one shape (the rules' action objects have as many shapes as their YAML has key
+ * orders, which made every read of them a slow lookup).
+ */
 export function shapeOf(c: CompiledRule<PlanRule>): ProposalShape {
   let s = shapes.get(c);
   if (s === undefined) {
     const a = c.rule.action;
     const fixed = !hasTemplate(a.params);
     s = {
+      type: a.type,
+      target: a.target,
+      rawParams: a.params,
       params: fixed ? deepFreeze(renderValue(a.params, templateLookup(none)) as Record<string, unknown>) : undefined,
-      templated: !fixed || hasTemplate(a.target),
+      templatedTarget: hasTemplate(a.target),
+      cost: a.cost,
+      benefit: a.benefit,
+      risk: a.risk,
+      verify: a.verify,
+      cooldownMs: a.cooldownMs,
       utility: (a.benefit - a.cost) * a.successProbability,
     };
     shapes.set(c, s);
@@ -46,19 +68,40 @@ export function shapeOf(c: CompiledRule<PlanRule>): ProposalShape {
   return s;
 }
 
-/** `tmpl`: the template lookup of `lookup`, when the caller has one already. */
-export function proposal(rule: PlanRule, shape: ProposalShape, lookup: FactLookup, tmpl0?: TemplateLookup): ActionProposal {
-  const a = rule.action;
-  const tmpl = shape.templated ? tmpl0 ?? templateLookup(lookup) : undefined;
-  const target = tmpl === undefined ? a.target : renderValue(a.target, tmpl);
+// The last target rendered, and with which incident's template lookup: the candidates of an
+// incident mostly share one target template ("{{subject.id}}"), and in the plan stage the
+// incident's facts no longer change, so the same lookup renders the same value.
+let lastTarget: string | undefined;
+let lastTmpl: TemplateLookup | undefined;
+let lastRendered: unknown;
+
+function renderTarget(target: string, tmpl: TemplateLookup, reuse: boolean): unknown {
+  if (reuse && tmpl === lastTmpl && target === lastTarget) return lastRendered;
+  const v = renderValue(target, tmpl);
+  if (reuse) {
+    lastTarget = target;
+    lastTmpl = tmpl;
+    lastRendered = v;
+  }
+  return v;
+}
+
+/**
+ * `tmpl`: the incident's template lookup, when the caller has one already (then it stands for
+ * the incident's settled facts: its rendered target may be reused by the next proposal).
+ */
+export function proposal(shape: ProposalShape, lookup: FactLookup, tmpl0?: TemplateLookup): ActionProposal {
+  const templated = shape.templatedTarget || shape.params === undefined;
+  const tmpl = templated ? tmpl0 ?? templateLookup(lookup) : undefined;
+  const target = tmpl === undefined || !shape.templatedTarget ? shape.target : renderTarget(shape.target, tmpl, tmpl === tmpl0);
   return {
-    type: a.type,
+    type: shape.type,
     target: target === undefined || target === null ? '' : String(target),
-    params: shape.params ?? (renderValue(a.params, tmpl ?? templateLookup(lookup)) as Record<string, unknown>),
-    cost: a.cost,
-    benefit: a.benefit,
-    risk: a.risk,
-    verify: a.verify,
-    cooldownMs: a.cooldownMs,
+    params: shape.params ?? (renderValue(shape.rawParams, tmpl ?? templateLookup(lookup)) as Record<string, unknown>),
+    cost: shape.cost,
+    benefit: shape.benefit,
+    risk: shape.risk,
+    verify: shape.verify,
+    cooldownMs: shape.cooldownMs,
   };
 }

@@ -15,6 +15,11 @@ import { markStable } from './traced.js';
 /** A plan rule in a situation. */
 export interface PlanSlot {
   readonly c: CompiledRule<PlanRule>;
+  /** The rule's ref, id, priority and whether it is a shadow rule, read once (one object shape for all rules). */
+  readonly ref: string;
+  readonly ruleId: string;
+  readonly priority: number;
+  readonly shadow: boolean;
   readonly shape: ProposalShape;
   /** It names (or asks for) alerts: its reactsTo depends on the alert names alone. */
   readonly named: boolean;
@@ -62,7 +67,7 @@ export function situationOf(cr: CompiledRuleSet, subjectKind: SubjectKind, alert
       subjectKind,
       alertnames: markStable([...alertnames]),
       analyze: cr.analyze.candidates(subjectKind, alertnames),
-      plan: cr.plan.candidates(subjectKind, alertnames).map((c) => ({ c, shape: shapeOf(c), named: namedAlerts(c).size > 0, reacts: undefined, reactsKnown: false, weightKey: undefined, losses: new Map() })),
+      plan: cr.plan.candidates(subjectKind, alertnames).map((c) => ({ c, ref: c.ref, ruleId: c.rule.id, priority: c.rule.priority, shadow: c.rule.mode === 'shadow', shape: shapeOf(c), named: namedAlerts(c).size > 0, reacts: undefined, reactsKnown: false, weightKey: undefined, losses: new Map() })),
       veto: cr.veto.candidates(subjectKind, alertnames),
       kind: undefined,
     };

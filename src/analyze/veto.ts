@@ -10,7 +10,8 @@ import type { VetoBlocks, VetoRule } from '../types/rules.js';
 import type { FactLookup } from './compile.js';
 import type { CompiledRule } from './compiled-rule.js';
 import { ruleLookup } from './time.js';
-import { evaluateTraced, traceOf } from './traced.js';
+import type { LeafScratch } from './shared-leaves.js';
+import { evaluateTraced, traceOf, type Outcome } from './traced.js';
 
 const RISK_RANK: Readonly<Record<Risk, number>> = { low: 0, medium: 1, high: 2 };
 
@@ -44,13 +45,17 @@ export interface HeldVeto {
 /**
  * Evaluate `rules` (the veto rules that can match the incident, in order), pushing their
  * traces to `traces` (`record`: as decisions record them); the ones that hold, in order.
+ * `scratch`: the incident's evaluated leaves (traced.ts).
  */
-export function holdingVetoes(rules: readonly CompiledRule<VetoRule>[], lookup: FactLookup, traces: RuleTrace[], record: boolean): HeldVeto[] {
+export function holdingVetoes(rules: readonly CompiledRule<VetoRule>[], lookup: FactLookup, traces: RuleTrace[], record: boolean, scratch?: LeafScratch<Outcome>): HeldVeto[] {
   const held: HeldVeto[] = [];
   for (const v of rules) {
-    const o = evaluateTraced(v, ruleLookup(v, lookup));
+    const o = evaluateTraced(v, ruleLookup(v, lookup), scratch);
     traces.push(traceOf(v, o, 0, !record));
-    if (o.fired) held.push({ ref: v.ref, blocks: v.rule.blocks, reason: (o.note ??= `vetoed by ${v.ref} (${heldBecause(o.raw)})`) });
+    if (!o.fired) continue;
+    // A note on an outcome is its rule's: a fresh outcome may be another rule's as well (traced.ts).
+    const reason = Object.isFrozen(o.raw) ? (o.note ??= `vetoed by ${v.ref} (${heldBecause(o.raw)})`) : `vetoed by ${v.ref} (${heldBecause(o.raw)})`;
+    held.push({ ref: v.ref, blocks: v.rule.blocks, reason });
   }
   return held;
 }

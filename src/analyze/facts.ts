@@ -184,7 +184,9 @@ function highestSeverity(active: readonly Alert[]): Severity | 'none' {
 
 function metricsOf(incident: Incident, facts: readonly MetricFact[]): Record<string, number | null> {
   const metrics: Record<string, number | null> = {};
-  for (const [name, samples] of Object.entries(incident.metrics)) metrics[name] = metricValue(samples);
+  // for…in over own keys, not Object.entries: this runs per incident, and the entries array was a tenth of a small cycle.
+  const own = incident.metrics;
+  for (const name in own) if (Object.prototype.hasOwnProperty.call(own, name)) metrics[name] = metricValue(own[name]);
   if (incident.ranges !== undefined) {
     const ranges = rangesOf(facts);
     // Reduced on first read: a cycle pays for the range facts its rules read, not for all of them.
@@ -223,6 +225,7 @@ function alertFact(a: Alert, nowMs: number | undefined): Record<string, unknown>
 }
 
 function uniqueSorted(xs: readonly string[]): string[] {
+  if (xs.length < 2) return xs.slice();
   return [...new Set(xs)].sort();
 }
 
@@ -251,6 +254,12 @@ export interface ViolationSummary {
 }
 
 export function violationSummary(vs: readonly Violation[]): ViolationSummary {
+  const only = vs.length === 1 ? vs[0] : undefined;
+  if (only !== undefined) {
+    // One violation (an incident's usual count): no maps.
+    const one = (s: Violation['severity']): number => (only.severity === s ? 1 : 0);
+    return { total: 1, critical: one('critical'), high: one('high'), medium: one('medium'), low: one('low'), policies: 1, targets: 1, topPolicy: only.policyId, topTarget: only.nodeOrService };
+  }
   const sev = { critical: 0, high: 0, medium: 0, low: 0 };
   const policies = new Map<string, number>();
   const targets = new Map<string, number>();

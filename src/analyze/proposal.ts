@@ -26,7 +26,16 @@ export interface ProposalShape {
   readonly cooldownMs: number;
   /** (benefit − cost) × success probability. */
   readonly utility: number;
+  /**
+   * Its proposals when the params hold no template, by rendered target: frozen and shared by
+   * every candidate of the rule on that target, in this cycle and the next (an incident's
+   * decision keeps its proposals, so a new object per cycle was garbage a cycle later).
+   */
+  readonly byTarget: Map<string, ActionProposal>;
 }
+
+/** Targets a rule's memo holds before it starts again (a fleet's policies, say). */
+const MAX_TARGETS = 4096;
 
 const shapes = new WeakMap<CompiledRule<PlanRule>, ProposalShape>();
 
@@ -62,6 +71,7 @@ export function shapeOf(c: CompiledRule<PlanRule>): ProposalShape {
       verify: a.verify,
       cooldownMs: a.cooldownMs,
       utility: (a.benefit - a.cost) * a.successProbability,
+      byTarget: new Map(),
     };
     shapes.set(c, s);
   }
@@ -93,15 +103,18 @@ function renderTarget(target: string, tmpl: TemplateLookup, reuse: boolean): unk
 export function proposal(shape: ProposalShape, lookup: FactLookup, tmpl0?: TemplateLookup): ActionProposal {
   const templated = shape.templatedTarget || shape.params === undefined;
   const tmpl = templated ? tmpl0 ?? templateLookup(lookup) : undefined;
-  const target = tmpl === undefined || !shape.templatedTarget ? shape.target : renderTarget(shape.target, tmpl, tmpl === tmpl0);
-  return {
-    type: shape.type,
-    target: target === undefined || target === null ? '' : String(target),
-    params: shape.params ?? (renderValue(shape.rawParams, tmpl ?? templateLookup(lookup)) as Record<string, unknown>),
-    cost: shape.cost,
-    benefit: shape.benefit,
-    risk: shape.risk,
-    verify: shape.verify,
-    cooldownMs: shape.cooldownMs,
-  };
+  const rendered = tmpl === undefined || !shape.templatedTarget ? shape.target : renderTarget(shape.target, tmpl, tmpl === tmpl0);
+  const target = rendered === undefined || rendered === null ? '' : String(rendered);
+  const fixed = shape.params;
+  if (fixed === undefined) return make(shape, target, renderValue(shape.rawParams, tmpl ?? templateLookup(lookup)) as Record<string, unknown>);
+  const hit = shape.byTarget.get(target);
+  if (hit !== undefined) return hit;
+  if (shape.byTarget.size >= MAX_TARGETS) shape.byTarget.clear();
+  const p = Object.freeze(make(shape, target, fixed));
+  shape.byTarget.set(target, p);
+  return p;
+}
+
+function make(shape: ProposalShape, target: string, params: Readonly<Record<string, unknown>>): ActionProposal {
+  return { type: shape.type, target, params, cost: shape.cost, benefit: shape.benefit, risk: shape.risk, verify: shape.verify, cooldownMs: shape.cooldownMs };
 }

@@ -53,16 +53,32 @@ export interface Situation {
 
 const MAX_SITUATIONS = 10_000;
 
-const memos = new WeakMap<CompiledRuleSet, Map<string, Situation>>();
+/** By subject kind, then by the one alert name, or by the names joined (no key string made per incident for one name). */
+interface ByNames {
+  readonly one: Map<string, Situation>;
+  readonly many: Map<string, Situation>;
+}
+
+const memos = new WeakMap<CompiledRuleSet, { byKind: Map<SubjectKind, ByNames>; size: number }>();
 
 /** `alertnames`: sorted, without duplicates (observed facts' `alertnames`). */
 export function situationOf(cr: CompiledRuleSet, subjectKind: SubjectKind, alertnames: readonly string[]): Situation {
   let memo = memos.get(cr);
-  if (memo === undefined) memos.set(cr, (memo = new Map()));
-  const key = `${subjectKind}\u0000${alertnames.join('\u0000')}`;
-  let s = memo.get(key);
+  if (memo === undefined) memos.set(cr, (memo = { byKind: new Map(), size: 0 }));
+  let byNames = memo.byKind.get(subjectKind);
+  if (byNames === undefined) memo.byKind.set(subjectKind, (byNames = { one: new Map(), many: new Map() }));
+  const single = alertnames.length === 1;
+  const key = single ? (alertnames[0] as string) : alertnames.join('\u0000');
+  let s = (single ? byNames.one : byNames.many).get(key);
   if (s === undefined) {
-    if (memo.size >= MAX_SITUATIONS) memo.clear();
+    if (memo.size >= MAX_SITUATIONS) {
+      for (const b of memo.byKind.values()) {
+        b.one.clear();
+        b.many.clear();
+      }
+      memo.size = 0;
+    }
+    memo.size++;
     s = {
       subjectKind,
       alertnames: markStable([...alertnames]),
@@ -71,7 +87,7 @@ export function situationOf(cr: CompiledRuleSet, subjectKind: SubjectKind, alert
       veto: cr.veto.candidates(subjectKind, alertnames),
       kind: undefined,
     };
-    memo.set(key, s);
+    (single ? byNames.one : byNames.many).set(key, s);
   }
   return s;
 }

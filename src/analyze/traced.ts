@@ -83,17 +83,28 @@ function combine(node: Node, entries: readonly LeafEntry[]): boolean {
   }
 }
 
-function outcome(c: CompiledRule, entries: readonly LeafEntry[], frozen: boolean): Outcome {
+/** The outcome of `c` from its `n` leaves' entries. */
+function outcome(c: CompiledRule, entries: readonly LeafEntry[], n: number, frozen: boolean): Outcome {
   const fired = combine(c.condition.root, entries);
-  const raw = entries.map((e) => e.raw);
-  const conditions = entries.some((e) => e.enc !== e.raw) ? entries.map((e) => e.enc) : raw;
+  const raw = new Array<ConditionTrace>(n);
+  let encoded = false;
+  for (let i = 0; i < n; i++) {
+    const e = entries[i] as LeafEntry;
+    raw[i] = e.raw;
+    if (e.enc !== e.raw) encoded = true;
+  }
+  let conditions = raw;
+  if (encoded) {
+    conditions = new Array<ConditionTrace>(n);
+    for (let i = 0; i < n; i++) conditions[i] = (entries[i] as LeafEntry).enc;
+  }
   if (!frozen) return { fired, raw, conditions, traces: NO_TRACES, rawTraces: NO_TRACES, note: undefined };
   Object.freeze(raw);
   Object.freeze(conditions);
   return { fired, raw, conditions, traces: [], rawTraces: [], note: undefined };
 }
 
-/** Reused for each rule's entries: evaluation is synchronous and never nested. */
+/** Reused for each rule's entries (its first `n`): evaluation is synchronous and never nested. */
 const buf: LeafEntry[] = [];
 
 /**
@@ -109,7 +120,6 @@ export function evaluateTraced(c: CompiledRule, facts: FactLookup, scratch?: Lea
   const budget = memo.budget;
   const shared = c.shared;
   const n = shared.length;
-  buf.length = n;
   let kept = true;
   for (let i = 0; i < n; i++) {
     const s = shared[i] as (typeof shared)[number];
@@ -119,7 +129,7 @@ export function evaluateTraced(c: CompiledRule, facts: FactLookup, scratch?: Lea
   }
   if (!kept || memo.resting > 0) {
     if (memo.resting > 0) memo.resting--;
-    const o = outcome(c, buf, false);
+    const o = outcome(c, buf, n, false);
     scratch?.keepOutcome(c.shape, o);
     return o;
   }
@@ -134,7 +144,7 @@ export function evaluateTraced(c: CompiledRule, facts: FactLookup, scratch?: Lea
     return node as Outcome;
   }
   missed(memo);
-  const o = outcome(c, buf, true);
+  const o = outcome(c, buf, n, true);
   if (spend(budget)) {
     memo.root = undefined;
     memo.generation = budget.generation;

@@ -32,12 +32,19 @@ function compareAlerts(a: Alert, b: Alert): number {
 
 /** `facts`: the rule set's metric facts (their subject and `by` label say where samples go). */
 export function groupIncidents(snapshot: Snapshot, facts: readonly MetricFact[] = BUILTIN_CATALOG): Incident[] {
-  const bySubject = new Map<string, { subject: Subject; alerts: Alert[] }>();
+  // By kind, then by the subject's id (a label value): no `kind:id` string made and hashed per alert.
+  const groups: { id: string; subject: Subject; alerts: Alert[] }[] = [];
+  const byKind = new Map<SubjectKind, Map<string, { id: string; subject: Subject; alerts: Alert[] }>>();
   for (const a of snapshot.alerts) {
     const subject = subjectOf(a);
-    const id = incidentId(subject);
-    let g = bySubject.get(id);
-    if (g === undefined) bySubject.set(id, (g = { subject, alerts: [] }));
+    let ids = byKind.get(subject.kind);
+    if (ids === undefined) byKind.set(subject.kind, (ids = new Map()));
+    let g = ids.get(subject.id);
+    if (g === undefined) {
+      const id = incidentId(subject);
+      ids.set(subject.id, (g = { id, subject, alerts: [] }));
+      groups.push(g);
+    }
     g.alerts.push(a);
   }
   const byPolicy = groupBy(snapshot.violations, (v) => v.policyId);
@@ -47,9 +54,9 @@ export function groupIncidents(snapshot: Snapshot, facts: readonly MetricFact[] 
   const samples = indexBySubject(instant, snapshot.metrics);
   const series = ranged.length === 0 ? undefined : indexBySubject(ranged, snapshot.ranges ?? {});
   const incidents: Incident[] = [];
-  for (const [id, g] of bySubject) {
+  for (const g of groups) {
     incidents.push({
-      id,
+      id: g.id,
       subject: g.subject,
       alerts: g.alerts.sort(compareAlerts),
       violations: violationsFor(g.subject, snapshot.violations, byPolicy, byTarget),
@@ -108,11 +115,14 @@ function indexBySubject<T extends MetricSample | RangeSeries>(facts: readonly Me
   return out;
 }
 
+/** No samples: one frozen array for every incident and fact without any. */
+const NONE: readonly never[] = Object.freeze([]);
+
 function forSubject<T>(s: Subject, facts: readonly MetricFact[], data: Readonly<Record<string, readonly T[]>>, index: Map<string, Map<string, T[]>>): Record<string, readonly T[]> {
   const out: Record<string, readonly T[]> = {};
   for (const f of facts) {
     if (f.subject !== s.kind) continue;
-    out[f.name] = f.subject === 'service' || f.by === undefined ? data[f.name] ?? [] : index.get(f.name)?.get(s.id) ?? [];
+    out[f.name] = f.subject === 'service' || f.by === undefined ? data[f.name] ?? NONE : index.get(f.name)?.get(s.id) ?? NONE;
   }
   return out;
 }

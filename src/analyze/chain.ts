@@ -21,7 +21,8 @@ import { FixpointError } from './errors.js';
 import { IncidentFacts, RecordFacts, type FactSource } from './facts.js';
 import { resolvePath } from './path.js';
 import { ruleLookup } from './time.js';
-import { evaluateTraced, traceOf } from './traced.js';
+import type { LeafScratch } from './shared-leaves.js';
+import { evaluateTraced, traceOf, type Outcome } from './traced.js';
 
 export const DEFAULT_MAX_PASSES = 16;
 
@@ -130,16 +131,22 @@ class FactList {
   }
 }
 
-/** `record`: traces as decisions record them (non-finite numbers as text), else as evaluated. */
+/**
+ * `record`: traces as decisions record them (non-finite numbers as text), else as evaluated.
+ * `scratch`: the incident's evaluated leaves (shared-leaves.ts), used for leaves on observed
+ * facts when those are IncidentFacts (the names OBSERVED_NAMES says).
+ */
 export function runChain(
   incidentId: string,
   rules: readonly CompiledRule<AnalyzeRule>[],
   observed: Readonly<Record<string, unknown>> | FactSource,
   maxPasses = DEFAULT_MAX_PASSES,
   record = false,
+  scratch?: LeafScratch<Outcome>,
 ): ChainResult {
   if (rules.length === 0) return { derived: {}, traces: [], passes: 0 };
   const src = observed instanceof IncidentFacts || observed instanceof RecordFacts ? observed : new RecordFacts(observed as Readonly<Record<string, unknown>>);
+  const leaves = src instanceof IncidentFacts ? scratch : undefined;
   let prev: FactList | undefined;
   // Derivations by rule only serve the error of the last pass, so only the last two keep them.
   let prevOutputs: Map<string, Record<string, unknown>> | undefined;
@@ -161,7 +168,7 @@ export function runChain(
     const traces: RuleTrace[] = [];
     for (const c of rules) {
       const ruleFacts = ruleLookup(c, lookup);
-      const o = evaluateTraced(c, ruleFacts);
+      const o = evaluateTraced(c, ruleFacts, leaves, false);
       traces.push(traceOf(c, o, pass, !record));
       if (!o.fired) continue;
       const d = derivationOf(c);

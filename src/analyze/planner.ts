@@ -25,7 +25,8 @@ import { settle, type Open } from './settle.js';
 import { situationOf, type PlanSlot, type Situation } from './situation.js';
 import { encodeNonFinite } from '../types/non-finite.js';
 import { holdingVetoes } from './veto.js';
-import { evaluateTraced, markStable, traceOf } from './traced.js';
+import type { LeafScratch } from './shared-leaves.js';
+import { evaluateTraced, markStable, traceOf, type Outcome } from './traced.js';
 import { ruleLookup } from './time.js';
 import { globalFacts, IncidentFacts, observedFacts, RecordFacts, type FactSource, type GlobalFacts } from './facts.js';
 
@@ -58,8 +59,8 @@ export function analyzeIncident(cr: CompiledRuleSet, incident: Incident, global:
 /** AnalyzedIncident but the observed record (the planner reads observed facts as rules ask for them). */
 type Analysis = Omit<AnalyzedIncident, 'observed'>;
 
-function analyzed(incident: Incident, observed: FactSource, rules: readonly CompiledRule<AnalyzeRule>[], maxPasses: number, record: boolean): Analysis {
-  const chain = runChain(incident.id, rules, observed, maxPasses, record);
+function analyzed(incident: Incident, observed: FactSource, rules: readonly CompiledRule<AnalyzeRule>[], maxPasses: number, record: boolean, scratch?: LeafScratch<Outcome>): Analysis {
+  const chain = runChain(incident.id, rules, observed, maxPasses, record, scratch);
   const derived = chain.derived;
   const lookup: FactLookup = (name) => (observed.has(name) ? observed.get(name) : derived[name]);
   return { incident, derived, traces: chain.traces, lookup };
@@ -111,9 +112,9 @@ function planWith(cr: CompiledRuleSet, a: Analysis, s: Situation, weights: Weigh
   let shadow: Open[] | undefined;
   let shadowSlots: PlanSlot[] | undefined;
   let incidentTmpl: TemplateLookup | undefined;
-  // The incident's facts are settled: a leaf several plan and veto rules hold is evaluated once.
+  // The incident's facts are settled: a leaf several plan and veto rules hold is evaluated once
+  // (the scratch is this incident's: the caller started it).
   const scratch = cr.scratch;
-  scratch.next();
   for (const slot of s.plan) {
     const c = slot.c;
     const lookup = ruleLookup(c, a.lookup);
@@ -160,6 +161,7 @@ function candidate(cr: CompiledRuleSet, slot: PlanSlot, s: Situation, lookup: Fa
 export function planIncident(cr: CompiledRuleSet, a: AnalyzedIncident, weights: Weights): IncidentPlan {
   const traces: RuleTrace[] = [];
   const s = situationOf(cr, a.incident.subject.kind, a.observed['alertnames'] as string[]);
+  cr.scratch.next();
   return { traces, ...planWith(cr, a, s, weights, traces, a.traces, false) };
 }
 
@@ -176,7 +178,8 @@ export function createPlanner(ruleSet: RuleSet, options: PlannerOptions = {}): P
         const observed = new IncidentFacts(incident, global, facts, nowMs);
         const s = situationOf(cr, incident.subject.kind, observed.alertnames());
         observed.alertnames(s.alertnames);
-        const a = analyzed(incident, observed, s.analyze, maxPasses, true);
+        cr.scratch.next();
+        const a = analyzed(incident, observed, s.analyze, maxPasses, true, cr.scratch);
         // The chain's traces array is this decision's own: the plan's and the vetoes' follow
         // (reactsTo reads only the analysis traces in it).
         const rules = a.traces as RuleTrace[];

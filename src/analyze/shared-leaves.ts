@@ -19,6 +19,7 @@
 import type { ConditionTrace } from '../types/decision.js';
 import { encodeNonFiniteAt } from '../types/non-finite.js';
 import { read, type FactLookup, type Leaf, type Node } from './compile.js';
+import { OBSERVED_NAMES } from './facts.js';
 
 /** Objects that never change once made and may be memo keys by identity (interned arrays). */
 const stable = new WeakSet<object>();
@@ -95,6 +96,11 @@ export interface SharedLeaf extends MemoStats {
   readonly id: number;
   /** The first leaf with this key (every one has the same fact, path, operator and value). */
   readonly leaf: Leaf;
+  /**
+   * It reads observed facts only (OBSERVED_NAMES), which shadow derived ones: its value is
+   * the same in every pass of an incident's analysis, not only once the facts are settled.
+   */
+  readonly observed: boolean;
   root: Level | undefined;
   generation: number;
 }
@@ -174,7 +180,8 @@ export class LeafTable {
       const key = keyOf(leaf, own);
       let s = this.byKey.get(key);
       if (s === undefined) {
-        s = { id: this.leaves.length, leaf, root: undefined, generation: 0, hits: 0, misses: 0, resting: 0 };
+        const observed = OBSERVED_NAMES.has(leaf.fact.fact) && (leaf.valueRef === undefined || OBSERVED_NAMES.has(leaf.valueRef.fact));
+        s = { id: this.leaves.length, leaf, observed, root: undefined, generation: 0, hits: 0, misses: 0, resting: 0 };
         this.leaves.push(s);
         this.byKey.set(key, s);
       }
@@ -218,8 +225,9 @@ function shapeKey(node: Node, shared: readonly SharedLeaf[]): string {
 
 /**
  * The leaves evaluated for one incident, by shared leaf, and the outcomes made, by condition
- * shape: valid while the facts do not change (the plan and veto stages of one incident;
- * `next()` between incidents).
+ * shape: valid while the facts do not change (`next()` between incidents). In analysis, where
+ * derived facts change from rule to rule, only leaves on observed facts (`observed`) of an
+ * IncidentFacts source may be kept here; in the plan and veto stages every leaf.
  */
 export class LeafScratch<O = unknown> {
   private stamps: Int32Array;

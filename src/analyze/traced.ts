@@ -108,29 +108,32 @@ function outcome(c: CompiledRule, entries: readonly LeafEntry[], n: number, froz
 const buf: LeafEntry[] = [];
 
 /**
- * Evaluate `c` on `facts`, with its traces. `scratch`: the incident's leaves evaluated so far,
- * when `facts` are the incident's settled facts (plan and veto stages).
+ * Evaluate `c` on `facts`, with its traces. `scratch`: the incident's leaves evaluated so far;
+ * `settled`: the incident's facts no longer change (plan and veto stages: every leaf and
+ * outcome may be shared), else (analysis on IncidentFacts) only leaves on observed facts.
  */
-export function evaluateTraced(c: CompiledRule, facts: FactLookup, scratch?: LeafScratch<Outcome>): Outcome {
+export function evaluateTraced(c: CompiledRule, facts: FactLookup, scratch?: LeafScratch<Outcome>, settled = true): Outcome {
   // A condition of the same shape made a fresh outcome in this incident: it is this one's too.
   // (Kept outcomes are a rule's own: their traces name it.)
-  const same = scratch?.outcome(c.shape);
-  if (same !== undefined) return same;
+  const shared = c.shared;
+  if (scratch !== undefined && settled) {
+    const same = scratch.outcome(c.shape);
+    if (same !== undefined) return same;
+  }
   const memo = c.memo;
   const budget = memo.budget;
-  const shared = c.shared;
   const n = shared.length;
   let kept = true;
   for (let i = 0; i < n; i++) {
     const s = shared[i] as (typeof shared)[number];
-    const e = scratch === undefined ? evaluateLeaf(s, facts, budget) : scratch.get(s, facts, budget);
+    const e = scratch !== undefined && (settled || s.observed) ? scratch.get(s, facts, budget) : evaluateLeaf(s, facts, budget);
     buf[i] = e;
     if (!e.kept) kept = false;
   }
   if (!kept || memo.resting > 0) {
     if (memo.resting > 0) memo.resting--;
     const o = outcome(c, buf, n, false);
-    scratch?.keepOutcome(c.shape, o);
+    if (settled) scratch?.keepOutcome(c.shape, o);
     return o;
   }
   if (memo.generation !== budget.generation) {

@@ -1,11 +1,13 @@
 /**
  * The compiled evaluator against json-rules-engine (the reference), on every rule × every
- * incident of every shipped fixture: same result, same leaf traces. Plus the index against
- * a full scan.
+ * incident of every shipped fixture: same result, same leaf traces — both `evaluate` and the
+ * planner's own path (shared leaves, kept traces and outcomes, an incident's scratch). Plus
+ * the index against a full scan.
  */
 import test from 'ava';
 import { compileRuleSet } from '../../../src/analyze/index.js';
 import { evaluate } from '../../../src/analyze/compile.js';
+import { evaluateTraced } from '../../../src/analyze/traced.js';
 import { evaluateReference } from '../../../src/analyze/engine.js';
 import { analyzeIncident } from '../../../src/analyze/planner.js';
 import { globalFacts } from '../../../src/analyze/facts.js';
@@ -27,23 +29,36 @@ test('compiled conditions agree with json-rules-engine on every rule and inciden
   const { rs, snapshots } = await shipped();
   const cr = compileRuleSet(rs);
   let compared = 0;
-  for (const snap of snapshots) {
-    const incidents = groupIncidents(snap);
-    const global = globalFacts(snap, incidents);
-    for (const incident of incidents) {
-      const a = analyzeIncident(cr, incident, global);
-      const facts = { ...a.observed, ...a.derived };
-      for (const c of [...cr.analyze.all, ...cr.plan.all]) {
-        const traces: ConditionTrace[] = [];
-        const mine = evaluate(c.condition.root, (n) => facts[n], traces);
-        const ref = await evaluateReference(c.rule.conditions, facts, rs.namedConditions);
-        t.is(mine, ref.fired, `${c.ref} on ${incident.id}`);
-        t.deepEqual(traces, ref.conditions, `${c.ref} traces on ${incident.id}`);
-        compared++;
+  // Twice over: the second time the planner's path finds kept leaf traces and outcomes.
+  for (const round of [1, 2]) {
+    for (const snap of snapshots) {
+      const incidents = groupIncidents(snap);
+      const global = globalFacts(snap, incidents);
+      for (const incident of incidents) {
+        const a = analyzeIncident(cr, incident, global);
+        const facts = { ...a.observed, ...a.derived };
+        const lookup = (n: string): unknown => facts[n];
+        cr.scratch.next();
+        for (const c of [...cr.analyze.all, ...cr.plan.all, ...cr.veto.all]) {
+          const at = `${c.ref} on ${incident.id}, round ${round}`;
+          const traces: ConditionTrace[] = [];
+          const mine = evaluate(c.condition.root, lookup, traces);
+          const ref = await evaluateReference(c.rule.conditions, facts, rs.namedConditions);
+          t.is(mine, ref.fired, at);
+          t.deepEqual(traces, ref.conditions, `${at}: traces`);
+          // What the planner runs: shared leaves, kept traces, outcomes by shape (traced.ts).
+          const settled = evaluateTraced(c, lookup, cr.scratch);
+          t.is(settled.fired, ref.fired, `${at}: planner's path`);
+          t.deepEqual(settled.raw, ref.conditions, `${at}: planner's path, traces`);
+          const alone = evaluateTraced(c, lookup);
+          t.is(alone.fired, ref.fired, `${at}: without the incident's leaves`);
+          t.deepEqual(alone.raw, ref.conditions, `${at}: without the incident's leaves, traces`);
+          compared++;
+        }
       }
     }
   }
-  t.true(compared > 1000);
+  t.true(compared > 2000);
 });
 
 test('the index returns exactly what a full scan with the alerts/subjects filter would, in order', async (t) => {

@@ -22,7 +22,7 @@ import { compileRuleSet, type CompiledRule, type CompiledRuleSet } from './compi
 import { proposal } from './proposal.js';
 import { reactsTo } from './reacts-to.js';
 import { settle, type Open } from './settle.js';
-import { situationOf, type PlanSlot, type Situation } from './situation.js';
+import { situationOf, situationOfOne, type PlanSlot, type Situation } from './situation.js';
 import { encodeNonFinite } from '../types/non-finite.js';
 import { holdingVetoes } from './veto.js';
 import type { LeafScratch } from './shared-leaves.js';
@@ -99,6 +99,10 @@ function weightOf(weights: Weights, s: Situation, slot: PlanSlot): number {
   return usable(w) ? w : 1;
 }
 
+/** An incident's live candidates and their rules while they are made (planning is synchronous, never nested). */
+const liveBuf: Open[] = [];
+const slotBuf: PlanSlot[] = [];
+
 /**
  * Plan one analysed incident. `traces` receives the plan and veto traces (`record`: as
  * decisions record them); `analysis`: the analysis traces (for reactsTo).
@@ -107,8 +111,7 @@ function planWith(cr: CompiledRuleSet, a: Analysis, s: Situation, weights: Weigh
   const active = a.incident.alerts.some(isActive);
   const blocked = active ? undefined : inactiveReason(a.incident.alerts);
   const learned = hasAny(weights);
-  const live: Open[] = [];
-  const liveSlots: PlanSlot[] = [];
+  let k = 0;
   let shadow: Open[] | undefined;
   let shadowSlots: PlanSlot[] | undefined;
   let incidentTmpl: TemplateLookup | undefined;
@@ -127,12 +130,13 @@ function planWith(cr: CompiledRuleSet, a: Analysis, s: Situation, weights: Weigh
       (shadow ??= []).push(cand);
       (shadowSlots ??= []).push(slot);
     } else {
-      live.push(cand);
-      liveSlots.push(slot);
+      liveBuf[k] = cand;
+      slotBuf[k++] = slot;
     }
   }
   const held = holdingVetoes(s.veto, a.lookup, traces, record, scratch);
-  const plan = settle(live, liveSlots, held);
+  // The decision's list, at its size (a list grown by push is most of it spare room, kept).
+  const plan = settle(liveBuf.slice(0, k), slotBuf, held);
   return shadow === undefined ? plan : { ...plan, shadow: settle(shadow, shadowSlots ?? [], held) };
 }
 
@@ -176,7 +180,8 @@ export function createPlanner(ruleSet: RuleSet, options: PlannerOptions = {}): P
       const nowMs = snapshot.at === undefined ? undefined : Date.parse(snapshot.at);
       return incidents.map((incident) => {
         const observed = new IncidentFacts(incident, global, facts, nowMs);
-        const s = situationOf(cr, incident.subject.kind, observed.alertnames());
+        const only = incident.alerts.length === 1 ? (incident.alerts[0] as Alert) : undefined;
+        const s = only !== undefined && isActive(only) ? situationOfOne(cr, incident.subject.kind, only.name) : situationOf(cr, incident.subject.kind, observed.alertnames());
         observed.alertnames(s.alertnames);
         cr.scratch.next();
         const a = analyzed(incident, observed, s.analyze, maxPasses, true, cr.scratch);

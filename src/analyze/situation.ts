@@ -61,6 +61,14 @@ interface ByNames {
 
 const memos = new WeakMap<CompiledRuleSet, { byKind: Map<SubjectKind, ByNames>; size: number }>();
 
+/**
+ * The situation of an incident whose only active alert name is `name`, without an alert-name
+ * list made for it (an incident's usual case).
+ */
+export function situationOfOne(cr: CompiledRuleSet, subjectKind: SubjectKind, name: string): Situation {
+  return memos.get(cr)?.byKind.get(subjectKind)?.one.get(name) ?? situationOf(cr, subjectKind, [name]);
+}
+
 /** `alertnames`: sorted, without duplicates (observed facts' `alertnames`). */
 export function situationOf(cr: CompiledRuleSet, subjectKind: SubjectKind, alertnames: readonly string[]): Situation {
   let memo = memos.get(cr);

@@ -51,6 +51,15 @@ export function groupIncidents(snapshot: Snapshot, facts: readonly MetricFact[] 
   const byTarget = groupBy(snapshot.violations, (v) => v.nodeOrService);
   const instant = facts.filter((f) => f.range === undefined);
   const ranged = facts.filter((f) => f.range !== undefined);
+  // Each incident reads the facts of its subject kind: those lists once per snapshot.
+  const ofKind = (list: readonly MetricFact[]): Record<SubjectKind, readonly MetricFact[]> => ({
+    policy: list.filter((f) => f.subject === 'policy'),
+    target: list.filter((f) => f.subject === 'target'),
+    committee: list.filter((f) => f.subject === 'committee'),
+    service: list.filter((f) => f.subject === 'service'),
+  });
+  const instantOf = ofKind(instant);
+  const rangedOf = ofKind(ranged);
   const samples = indexBySubject(instant, snapshot.metrics);
   const series = ranged.length === 0 ? undefined : indexBySubject(ranged, snapshot.ranges ?? {});
   const incidents: Incident[] = [];
@@ -60,8 +69,8 @@ export function groupIncidents(snapshot: Snapshot, facts: readonly MetricFact[] 
       subject: g.subject,
       alerts: g.alerts.sort(compareAlerts),
       violations: violationsFor(g.subject, snapshot.violations, byPolicy, byTarget),
-      metrics: forSubject(g.subject, instant, snapshot.metrics, samples),
-      ...(series !== undefined ? { ranges: forSubject(g.subject, ranged, snapshot.ranges ?? {}, series) } : {}),
+      metrics: forSubject(g.subject, instantOf[g.subject.kind], snapshot.metrics, samples),
+      ...(series !== undefined ? { ranges: forSubject(g.subject, rangedOf[g.subject.kind], snapshot.ranges ?? {}, series) } : {}),
     });
   }
   return incidents.sort((a, b) => compareSubjects(a.subject, b.subject));
@@ -121,7 +130,6 @@ const NONE: readonly never[] = Object.freeze([]);
 function forSubject<T>(s: Subject, facts: readonly MetricFact[], data: Readonly<Record<string, readonly T[]>>, index: Map<string, Map<string, T[]>>): Record<string, readonly T[]> {
   const out: Record<string, readonly T[]> = {};
   for (const f of facts) {
-    if (f.subject !== s.kind) continue;
     out[f.name] = f.subject === 'service' || f.by === undefined ? data[f.name] ?? NONE : index.get(f.name)?.get(s.id) ?? NONE;
   }
   return out;

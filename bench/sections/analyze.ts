@@ -175,7 +175,10 @@ export const analyzeSection: Section = {
     if (largest && few) {
       const perFew = few.plannerMs / aMin;
       const perMany = largest.plannerMs / aMax;
-      figures.push({ section: S, name: `per-incident cost at ${aMax} alerts ÷ at ${aMin} (${rMax} rules)`, value: perMany / perFew, unit: '×', target: '≤ 1.3×', met: perMany / perFew <= 1.3, note: `${(perFew * 1000).toFixed(1)} → ${(perMany * 1000).toFixed(1)} µs per incident` });
+      // The anchor: the floor's own per-incident growth in the same run (caches: a cycle of many
+      // incidents touches many situations and rules, one of few stays in cache).
+      const floorGrowth = largest.floorMs / aMax / (few.floorMs / aMin);
+      figures.push({ section: S, name: `per-incident cost at ${aMax} alerts ÷ at ${aMin} (${rMax} rules)`, value: perMany / perFew, unit: '×', baseline: floorGrowth, target: '≤ 1.3×', met: perMany / perFew <= 1.3, note: `${(perFew * 1000).toFixed(1)} → ${(perMany * 1000).toFixed(1)} µs per incident; baseline: the floor's own growth, ${(few.floorMs / aMin * 1000).toFixed(2)} → ${(largest.floorMs / aMax * 1000).toFixed(2)} µs` });
     }
     figures.push({ section: S, name: 'planned actions identical to both json-rules-engine anchors (all cells)', value: cells.every((c) => c.sameActions) ? 1 : 0, unit: '', target: '1 (yes)', met: cells.every((c) => c.sameActions), note: 'and the floor chose what the planner chose in every incident (checked before timing)' });
     figures.push({ section: S, name: 'load average (1 min) while the grid ran, max', value: Math.max(...loads), unit: '', note: `min ${Math.min(...loads).toFixed(2)}` });

@@ -119,6 +119,12 @@ class FactList {
     this.names.push(name);
     this.values.push(value);
   }
+  /** Empty it for another pass (the lists are reused: see `lists`). */
+  clear(): this {
+    this.names.length = 0;
+    this.values.length = 0;
+    return this;
+  }
   map(): Map<string, unknown> {
     return new Map(this.names.map((n, i) => [n, this.values[i]]));
   }
@@ -130,6 +136,13 @@ class FactList {
     return out;
   }
 }
+
+/**
+ * The fact lists of a chain, reused by every chain (a chain runs to its end synchronously and
+ * never inside another; what it returns is copied out of them): a pass's derived facts
+ * alternate between the first two, the third holds what a pass read before it was derived.
+ */
+const lists = [new FactList(), new FactList(), new FactList()] as const;
 
 /**
  * `record`: traces as decisions record them (non-finite numbers as text), else as evaluated.
@@ -151,7 +164,7 @@ export function runChain(
   // Derivations by rule only serve the error of the last pass, so only the last two keep them.
   let prevOutputs: Map<string, Record<string, unknown>> | undefined;
   for (let pass = 1; pass <= maxPasses; pass++) {
-    const curr = new FactList();
+    const curr = (pass % 2 === 0 ? lists[0] : lists[1]).clear();
     let seen: FactList | undefined;
     const before = prev;
     const lookup: FactLookup = (name) => {
@@ -159,7 +172,7 @@ export function runChain(
       const i = curr.indexOf(name);
       if (i >= 0) return curr.values[i];
       const v = before?.get(name);
-      if (seen === undefined) seen = new FactList();
+      if (seen === undefined) seen = lists[2].clear();
       if (seen.indexOf(name) < 0) seen.add(name, v);
       return v;
     };

@@ -44,52 +44,55 @@ function rivals(a: Pick<ActionProposal, 'type' | 'target'>, b: Pick<ActionPropos
   return a.target === b.target && (a.type === b.type || kindOf(a) === kindOf(b));
 }
 
+/** The leaders while a contest runs, one per competition key (contests are synchronous, never nested). */
+const leaders: number[] = [];
+
+/** The group of `c` among the first `n` leaders: its index, or `n` when it has none yet. */
+function groupOf(candidates: readonly Contender[], n: number, c: Contender): number {
+  let g = 0;
+  while (g < n && !rivals((candidates[leaders[g] as number] as Contender).action, c.action)) g++;
+  return g;
+}
+
 /**
- * The contest itself, by index: `lose(i, w)` for every loser with its winner, once the
- * winners are known; returns the winners, one per competition key, by key. The winner of a
- * group is its first best by `rank` (what a stable sort by rank puts first).
+ * The contest itself, by index: `winnerOf[i]` gets the index of the candidate that beat
+ * candidate `i`, or `i` for a winner, or -1 for one rejected before the contest. Returns the
+ * winners, one per competition key, by key. The winner of a group is its first best by `rank`
+ * (what a stable sort by rank puts first).
  */
-export function contest(candidates: readonly Contender[], lose: (loser: number, winner: number) => void): number[] {
-  const leaders: number[] = [];
+export function contest(candidates: readonly Contender[], winnerOf: number[]): number[] {
+  let groups = 0;
   const n = candidates.length;
-  const groupOf = (c: Contender): number => {
-    let g = 0;
-    while (g < leaders.length && !rivals((candidates[leaders[g] as number] as Contender).action, c.action)) g++;
-    return g;
-  };
   for (let i = 0; i < n; i++) {
     const c = candidates[i] as Contender;
     if (c.rejected !== undefined) continue;
-    const g = groupOf(c);
-    if (g === leaders.length) leaders.push(i);
+    const g = groupOf(candidates, groups, c);
+    if (g === groups) leaders[groups++] = i;
     else if (rank(c, candidates[leaders[g] as number] as Contender) < 0) leaders[g] = i;
   }
-  // The winners are known before the first loser hears of it; lose(i) may set candidate i's
-  // `rejected`, which this loop has read already.
-  if (n > 1) {
-    for (let i = 0; i < n; i++) {
-      const c = candidates[i] as Contender;
-      if (c.rejected !== undefined) continue;
-      const w = leaders[groupOf(c)] as number;
-      if (w !== i) lose(i, w);
-    }
+  for (let i = 0; i < n; i++) {
+    const c = candidates[i] as Contender;
+    winnerOf[i] = c.rejected !== undefined ? -1 : (leaders[groupOf(candidates, groups, c)] as number);
   }
-  if (leaders.length <= 1) return leaders;
-  const keyed = leaders.map((i) => ({ i, key: competitionKey((candidates[i] as Contender).action) }));
+  if (groups === 0) return [];
+  if (groups === 1) return [leaders[0] as number];
+  const keyed: { i: number; key: string }[] = [];
+  for (let g = 0; g < groups; g++) {
+    const i = leaders[g] as number;
+    keyed.push({ i, key: competitionKey((candidates[i] as Contender).action) });
+  }
   keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return keyed.map((x) => x.i);
 }
 
 /** Annotate losers (input order kept) and return the winners, one per competition key, by key. */
 export function compete(candidates: readonly Candidate[]): { candidates: Candidate[]; chosen: Candidate[] } {
-  const reasons: (string | undefined)[] = [];
-  const chosen = contest(candidates, (l, w) => {
-    reasons[l] = lossReason(candidates[l] as Candidate, candidates[w] as Candidate);
-  });
+  const winnerOf: number[] = [];
+  const chosen = contest(candidates, winnerOf);
   return {
     candidates: candidates.map((c, i) => {
-      const r = reasons[i];
-      return r === undefined ? c : { ...c, rejected: r };
+      const w = winnerOf[i] as number;
+      return w < 0 || w === i ? c : { ...c, rejected: lossReason(c, candidates[w] as Candidate) };
     }),
     chosen: chosen.map((i) => candidates[i] as Candidate),
   };

@@ -21,6 +21,9 @@ function reasonOf(ls: PlanSlot, loser: Candidate, ws: PlanSlot, winner: Candidat
   return reason;
 }
 
+/** Each candidate's winner while one incident's fate is settled (synchronous, never nested). */
+const winnerOf: number[] = [];
+
 /** `slots[i]`: the rule of `candidates[i]`. */
 export function settle(candidates: Open[], slots: readonly PlanSlot[], held: readonly HeldVeto[]): { candidates: Candidate[]; chosen: Candidate[] } {
   if (held.length > 0) {
@@ -31,9 +34,14 @@ export function settle(candidates: Open[], slots: readonly PlanSlot[], held: rea
       c.vetoedBy = v.ref;
     }
   }
-  const winners = contest(candidates, (l, w) => {
-    const loser = candidates[l] as Open;
-    loser.rejected = reasonOf(slots[l] as PlanSlot, loser, slots[w] as PlanSlot, candidates[w] as Open);
-  });
-  return { candidates, chosen: winners.map((i) => candidates[i] as Candidate) };
+  const winners = contest(candidates, winnerOf);
+  // Every winner is known before the first loser hears of it (a loser's `rejected` is set here,
+  // after the contest read it).
+  for (let i = 0; i < candidates.length; i++) {
+    const w = winnerOf[i] as number;
+    if (w < 0 || w === i) continue;
+    const loser = candidates[i] as Open;
+    loser.rejected = reasonOf(slots[i] as PlanSlot, loser, slots[w] as PlanSlot, candidates[w] as Open);
+  }
+  return { candidates, chosen: winners.length === 1 ? [candidates[winners[0] as number] as Candidate] : winners.map((i) => candidates[i] as Candidate) };
 }

@@ -7,9 +7,8 @@ import type { AnalyzeRule, PlanRule, Rule, RuleSet, VetoRule } from '../types/ru
 import { templateRefs } from '../rules/template.js';
 import { compileCondition } from './compile.js';
 import { RuleIndex } from './index-rules.js';
-import { ConditionShapes, LeafScratch, LeafTable } from './shared-leaves.js';
-import type { Outcome } from './traced.js';
-import { newTraceBudget, newTraceMemo, type TraceBudget } from './traced.js';
+import { ConditionShapes, LeafScratch, LeafTable, newTraceBudget, type TraceBudget } from './shared-leaves.js';
+import { newTraceMemo, type Outcome } from './traced.js';
 import type { CompiledRule } from './compiled-rule.js';
 
 export type { CompiledRule } from './compiled-rule.js';

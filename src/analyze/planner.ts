@@ -25,8 +25,8 @@ import { settle, type Open } from './settle.js';
 import { situationOf, situationOfOne, type PlanSlot, type Situation } from './situation.js';
 import { encodeNonFinite } from '../types/non-finite.js';
 import { holdingVetoes } from './veto.js';
-import type { LeafScratch } from './shared-leaves.js';
-import { evaluateTraced, markStable, traceOf, type Outcome } from './traced.js';
+import { markStable, type LeafScratch } from './shared-leaves.js';
+import { evaluateTraced, traceOf, type Outcome } from './traced.js';
 import { ruleLookup } from './time.js';
 import { globalFacts, IncidentFacts, observedFacts, RecordFacts, type FactSource, type GlobalFacts } from './facts.js';
 

@@ -43,5 +43,5 @@ export function settle(candidates: Open[], slots: readonly PlanSlot[], held: rea
     const loser = candidates[i] as Open;
     loser.rejected = reasonOf(slots[i] as PlanSlot, loser, slots[w] as PlanSlot, candidates[w] as Open);
   }
-  return { candidates, chosen: winners.length === 1 ? [candidates[winners[0] as number] as Candidate] : winners.map((i) => candidates[i] as Candidate) };
+  return { candidates, chosen: winners.map((i) => candidates[i] as Candidate) };
 }

@@ -33,7 +33,7 @@ export function markStable<T extends object>(v: T): T {
 // A fractional number is a measurement (a rate, a ratio): it differs at the next scrape, so a
 // trace keyed on it would only be stored, never found again. Integers, strings, booleans and
 // interned arrays repeat (counts, states, alert names). -0 is not a key: a Map takes it for 0.
-export const keyable = (v: unknown): boolean =>
+const keyable = (v: unknown): boolean =>
   typeof v === 'object' ? v === null || stable.has(v) : typeof v === 'number' ? Number.isInteger(v) && !Object.is(v, -0) : typeof v !== 'function';
 
 /** One evaluated leaf: its trace as evaluated and as recorded (non-finite numbers as text). */
@@ -51,28 +51,41 @@ export interface TraceBudget {
   entries: number;
 }
 
-export const MAX_ENTRIES = 20_000;
+const MAX_ENTRIES = 20_000;
 
 export function newTraceBudget(): TraceBudget {
   return { generation: 0, entries: 0 };
 }
 
-/** Spend one entry of `budget`; true when that started a new generation (every memo dropped). */
-export function spend(budget: TraceBudget): boolean {
+/** A memo of a rule set: what it holds, and the budget's generation it was kept in. */
+export interface Generational {
+  root: unknown;
+  generation: number;
+}
+
+/** Drop what `m` holds if the budget started a new generation since `m` last kept anything. */
+export function current(m: Generational, budget: TraceBudget): void {
+  if (m.generation === budget.generation) return;
+  m.root = undefined;
+  m.generation = budget.generation;
+}
+
+/** Spend one entry of `budget` for `m`; past MAX_ENTRIES a new generation drops every memo, `m` at once. */
+export function spend(budget: TraceBudget, m: Generational): void {
   if (budget.entries < MAX_ENTRIES) {
     budget.entries++;
-    return false;
+    return;
   }
   budget.generation++;
   budget.entries = 1;
-  return true;
+  current(m, budget);
 }
 
 /** Probes before a memo is judged; it rests when fewer than 1 in RARE found what it sought. */
-export const JUDGED_AFTER = 64;
-export const RARE = 8;
+const JUDGED_AFTER = 64;
+const RARE = 8;
 /** Lookups a resting memo sits out before it is tried again. */
-export const REST = 4096;
+const REST = 4096;
 
 /** Hit/miss bookkeeping of a memo; `rests` while its keys rarely repeat. */
 export interface MemoStats {
@@ -91,7 +104,7 @@ export function missed(m: MemoStats): void {
 
 type Level = Map<unknown, LeafEntry | Map<unknown, LeafEntry>>;
 
-export interface SharedLeaf extends MemoStats {
+export interface SharedLeaf extends MemoStats, Generational {
   /** Index in the rule set's table. */
   readonly id: number;
   /** The first leaf with this key (every one has the same fact, path, operator and value). */
@@ -134,10 +147,7 @@ export function evaluateLeaf(s: SharedLeaf, facts: FactLookup, budget: TraceBudg
     return entry(leaf, value, factValue, false);
   }
   if (!keyable(factValue) || (leaf.valueRef !== undefined && !keyable(value))) return entry(leaf, value, factValue, false);
-  if (s.generation !== budget.generation) {
-    s.root = undefined;
-    s.generation = budget.generation;
-  }
+  current(s, budget);
   const level = s.root?.get(factValue);
   const hit = leaf.valueRef === undefined ? (level as LeafEntry | undefined) : (level as Map<unknown, LeafEntry> | undefined)?.get(value);
   if (hit !== undefined) {
@@ -146,10 +156,7 @@ export function evaluateLeaf(s: SharedLeaf, facts: FactLookup, budget: TraceBudg
   }
   missed(s);
   const e = entry(leaf, value, factValue, true);
-  if (spend(budget)) {
-    s.root = undefined;
-    s.generation = budget.generation;
-  }
+  spend(budget, s);
   const root = (s.root ??= new Map());
   if (leaf.valueRef === undefined) root.set(factValue, e);
   else {

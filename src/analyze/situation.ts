@@ -10,7 +10,7 @@ import type { SubjectKind } from '../types/snapshot.js';
 import type { CompiledRule, CompiledRuleSet } from './compiled-rules.js';
 import { namedAlerts } from './reacts-to.js';
 import { shapeOf, type ProposalShape } from './proposal.js';
-import { markStable } from './traced.js';
+import { markStable } from './shared-leaves.js';
 
 /** A plan rule in a situation. */
 export interface PlanSlot {

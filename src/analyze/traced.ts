@@ -16,9 +16,7 @@
 import type { ConditionTrace, RuleTrace } from '../types/decision.js';
 import type { FactLookup, Node } from './compile.js';
 import type { CompiledRule } from './compiled-rule.js';
-import { evaluateLeaf, missed, spend, type LeafEntry, type LeafScratch, type MemoStats, type TraceBudget } from './shared-leaves.js';
-
-export { markStable, newTraceBudget, type TraceBudget } from './shared-leaves.js';
+import { current, evaluateLeaf, missed, spend, type Generational, type LeafEntry, type LeafScratch, type MemoStats, type TraceBudget } from './shared-leaves.js';
 
 export interface Outcome {
   readonly fired: boolean;
@@ -36,7 +34,7 @@ export interface Outcome {
 type Level = Map<LeafEntry, Level | Outcome>;
 
 /** One rule's outcomes, by the kept leaf traces it was made of (held by its CompiledRule). */
-export interface TraceMemo extends MemoStats {
+export interface TraceMemo extends MemoStats, Generational {
   root: Level | Outcome | undefined;
   generation: number;
   readonly budget: TraceBudget;
@@ -136,10 +134,7 @@ export function evaluateTraced(c: CompiledRule, facts: FactLookup, scratch?: Lea
     if (settled) scratch?.keepOutcome(c.shape, o);
     return o;
   }
-  if (memo.generation !== budget.generation) {
-    memo.root = undefined;
-    memo.generation = budget.generation;
-  }
+  current(memo, budget);
   let node: Level | Outcome | undefined = memo.root;
   for (let i = 0; i < n && node !== undefined; i++) node = (node as Level).get(buf[i] as LeafEntry);
   if (node !== undefined) {
@@ -148,10 +143,7 @@ export function evaluateTraced(c: CompiledRule, facts: FactLookup, scratch?: Lea
   }
   missed(memo);
   const o = outcome(c, buf, n, true);
-  if (spend(budget)) {
-    memo.root = undefined;
-    memo.generation = budget.generation;
-  }
+  spend(budget, memo);
   if (n === 0) {
     memo.root = o;
     return o;

@@ -54,7 +54,8 @@ export function holdingVetoes(rules: readonly CompiledRule<VetoRule>[], lookup: 
     traces.push(traceOf(v, o, 0, !record));
     if (!o.fired) continue;
     // A note on an outcome is its rule's: a fresh outcome may be another rule's as well (traced.ts).
-    const reason = Object.isFrozen(o.raw) ? (o.note ??= `vetoed by ${v.ref} (${heldBecause(o.raw)})`) : `vetoed by ${v.ref} (${heldBecause(o.raw)})`;
+    const reason = o.note ?? `vetoed by ${v.ref} (${heldBecause(o.raw)})`;
+    if (Object.isFrozen(o.raw)) o.note = reason;
     held.push({ ref: v.ref, blocks: v.rule.blocks, reason });
   }
   return held;

@@ -5,7 +5,9 @@
  * its own rule, and a rule's own `firingFor` is its own.
  */
 import test from 'ava';
+import { compileCondition } from '../../../src/analyze/compile.js';
 import { compileRuleSet } from '../../../src/analyze/compiled-rules.js';
+import { evaluateLeaf, LeafTable, newTraceBudget } from '../../../src/analyze/shared-leaves.js';
 import { createPlanner } from '../../../src/analyze/index.js';
 import { evaluateTraced } from '../../../src/analyze/traced.js';
 import type { Condition, VetoRule } from '../../../src/types/rules.js';
@@ -106,4 +108,26 @@ test('leaves reading a rule\'s own firingFor are not shared with another rule na
   t.is(seen('old@1'), 600);
   t.is(seen('young@1'), 30);
   t.deepEqual(d?.chosen.map((c) => c.ruleId), ['old']);
+});
+
+test('past the budget every kept trace is dropped at once, and the leaf keeps anew', (t) => {
+  const table = new LeafTable();
+  const [leaf] = table.add(compileCondition({ fact: 'n', operator: 'greaterThan', value: 5 }, {}).leaves, undefined);
+  if (leaf === undefined) throw new Error('one shared leaf expected');
+  const budget = newTraceBudget();
+  const at = (n: number) => evaluateLeaf(leaf, (name) => (name === 'n' ? n : undefined), budget);
+  const first = at(0);
+  t.true(first.kept);
+  t.is(at(0), first, 'a repeating value finds its kept trace');
+  // Each value seen twice (so the leaf never rests) until the budget's 20,000 entries are spent.
+  let unkept = 0;
+  for (let n = 1; n < 20_000; n++) if (at(n) !== at(n)) unkept++;
+  t.is(unkept, 0);
+  t.is(budget.generation, 0);
+  t.is(at(0), first);
+  const last = at(20_000);
+  t.is(budget.generation, 1, 'one entry past the budget starts a new generation');
+  t.is(at(20_000), last, 'the entry that started it is kept in the new one');
+  t.not(at(0), first, 'what the old generation kept is gone');
+  t.deepEqual(at(0).raw, first.raw);
 });

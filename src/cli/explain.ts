@@ -51,9 +51,10 @@ export function renderExecution(r: ExecutionRecord): string[] {
 /** What was not stored before this decision, in plain words. */
 export function unrecordedLines(u: UnrecordedRepeats): string[] {
   const n = `${u.cycles} more cycle${u.cycles === 1 ? '' : 's'}`;
+  const refused = u.refused === undefined ? '' : `, its actions refused again by ${[...new Set(u.refused)].join(', ')} as recorded under it`;
   return u.same
-    ? [`same plan as decision ${u.decisionId} (at ${u.at}) for ${n}, until ${u.lastAt}: not recorded again (unchanged, nothing to run)`]
-    : [`the previous decision ${u.decisionId} (at ${u.at}) held unchanged for ${n}, until ${u.lastAt}: not recorded again; the plan changed with this one`];
+    ? [`same plan as decision ${u.decisionId} (at ${u.at}) for ${n}, until ${u.lastAt}: not recorded again (unchanged, ${refused === '' ? 'nothing to run' : `nothing new to record${refused}`})`]
+    : [`the previous decision ${u.decisionId} (at ${u.at}) held unchanged for ${n}${refused}, until ${u.lastAt}: not recorded again; the plan changed with this one`];
 }
 
 export function render(d: Decision | undefined, executions: readonly ExecutionRecord[]): string {

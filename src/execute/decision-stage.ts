@@ -5,9 +5,13 @@
  * every decision something runs from, or is recorded under, is stored first.
  */
 import type { Candidate, Decision } from '../types/decision.js';
+import type { ExecutionRecord } from '../types/execution.js';
+import type { RepeatedRefusal } from '../types/executor.js';
 import type { Snapshot } from '../types/snapshot.js';
+import { checkGuards } from './guard-stage.js';
 import { isDuplicate, type Screened } from './pipeline.js';
 import { planFingerprint } from './plan-fingerprint.js';
+import { memoFromRecords, refusalMemo, type RefusalMemo, type Refused } from './refusal-repeat.js';
 import { errorText } from './retry.js';
 import { shadowToRecord } from './shadow-stage.js';
 import type { ExecState } from './state.js';
@@ -23,6 +27,8 @@ export interface DecisionsRecorded {
   readonly saved: ReadonlySet<string>;
   /** Decisions not stored because they repeat one recorded: decision id → that recorded decision's id. */
   readonly unrecorded: ReadonlyMap<string, string>;
+  /** The refusals of those decisions' actions, repeated as recorded and not recorded again. */
+  readonly refusals: readonly RepeatedRefusal[];
 }
 
 /** Stores `ds` (one write when the store can batch); resolves the ids stored. */
@@ -49,15 +55,40 @@ async function saveDecisions(st: ExecState, ds: readonly Decision[], cycleId: st
   return saved;
 }
 
+/** The chosen actions that go to the guards in this cycle: not duplicates of an existing intent. */
+export function freshOf(p: ScreenedPlan): readonly { readonly c: Candidate; readonly s: Screened }[] {
+  return p.screened.filter(({ s }) => !isDuplicate(s));
+}
+
+/**
+ * True when each chosen action that would go to the guards is refused again, by the same
+ * guard with the same words, as recorded under the incident's last recorded decision
+ * (`memo`; refusal-repeat.ts). The guards are asked as the run would ask them; nothing is
+ * recorded here.
+ */
+async function refusedAgain(st: ExecState, d: Decision, fresh: ReturnType<typeof freshOf>, snapshot: Snapshot, memo: RefusalMemo | undefined): Promise<Refused[] | undefined> {
+  if (memo === undefined || fresh.length === 0) return undefined;
+  const refused: Refused[] = [];
+  for (const { c, s } of fresh) {
+    if (s.seen.kind !== 'new') return undefined;
+    const block = await checkGuards(st, { decision: d, candidate: c, snapshot, fallback: false, approved: false });
+    if (block === undefined || block.reason === 'approval_required') return undefined;
+    refused.push({ key: s.key, block });
+  }
+  return refusalMemo(refused).signature === memo.signature ? refused : undefined;
+}
+
 /**
  * Something is to run from the decision in this cycle, or to be recorded under it: a chosen
  * action that is not a duplicate of an existing intent (it goes to the guards, and a
- * refusal is recorded too), an approval closed just now, a chosen action whose screening
- * failed (logged under this decision), or a shadow action not yet on record.
+ * refusal is recorded too) unless each such action is refused again exactly as recorded
+ * (`again`), an approval closed just now, a chosen action whose screening failed (logged
+ * under this decision), or a shadow action not yet on record.
  */
-async function acts(st: ExecState, p: ScreenedPlan, snapshot: Snapshot): Promise<boolean> {
+async function acts(st: ExecState, p: ScreenedPlan, snapshot: Snapshot, again: boolean): Promise<boolean> {
   if (p.screened.length < p.d.chosen.length) return true;
-  if (p.screened.some(({ s }) => !isDuplicate(s) || s.seen.kind === 'closed')) return true;
+  if (p.screened.some(({ s }) => s.seen.kind === 'closed')) return true;
+  if (freshOf(p).length > 0 && !again) return true;
   return shadowToRecord(st, p.d, snapshot);
 }
 
@@ -65,14 +96,22 @@ async function acts(st: ExecState, p: ScreenedPlan, snapshot: Snapshot): Promise
 export async function recordDecisions(st: ExecState, plans: readonly ScreenedPlan[], snapshot: Snapshot, cycleId: string): Promise<DecisionsRecorded> {
   const toSave: { d: Decision; fingerprint: string }[] = [];
   const unrecorded = new Map<string, string>();
+  const refusals: RepeatedRefusal[] = [];
   for (const p of plans) {
     const fingerprint = planFingerprint(p.d);
-    const v = st.unchanged.verdict(p.d, fingerprint, await acts(st, p, snapshot));
+    const last = st.unchanged.get(p.d.incidentId);
+    // Only a decision that could go unstored is worth asking the guards about now.
+    const again = last?.fingerprint === fingerprint ? await refusedAgain(st, p.d, freshOf(p), snapshot, last.refused) : undefined;
+    const v = st.unchanged.verdict(p.d, fingerprint, await acts(st, p, snapshot, again !== undefined));
     if (v.store) {
       toSave.push({ d: v.before === undefined ? p.d : { ...p.d, unrecordedBefore: v.before }, fingerprint });
     } else {
       unrecorded.set(p.d.id, v.repeats.decisionId);
       st.unchanged.repeated(p.d);
+      for (const [i, { c }] of freshOf(p).entries()) {
+        const r = again?.[i];
+        if (r !== undefined) refusals.push({ decisionId: p.d.id, sameAs: v.repeats.decisionId, ruleId: c.ruleId, action: c.action.type, guard: r.block.reason });
+      }
     }
   }
   const saved = await saveDecisions(st, toSave.map((x) => x.d), cycleId);
@@ -81,5 +120,19 @@ export async function recordDecisions(st: ExecState, plans: readonly ScreenedPla
     else st.unchanged.forget(d.incidentId);
   }
   st.unchanged.keepOnly(new Set(plans.map((p) => p.d.incidentId)));
-  return { saved, unrecorded };
+  return { saved, unrecorded, refusals };
+}
+
+/**
+ * After the cycle's actions ran: for each decision stored in this cycle, remembers whether
+ * every chosen action that went to the guards came back refused (and how), so that the
+ * next identical cycle refused the same way need not be recorded (refusal-repeat.ts).
+ */
+export function rememberRefusals(st: ExecState, plans: readonly ScreenedPlan[], saved: ReadonlySet<string>, records: readonly ExecutionRecord[], cycleId: string): void {
+  const byKey = new Map(records.map((r) => [r.key, r] as const));
+  for (const p of plans) {
+    if (!saved.has(p.d.id)) continue;
+    const fresh = freshOf(p).map(({ c, s }) => ({ c, key: s.key }));
+    st.unchanged.refusals(p.d.incidentId, p.d.id, memoFromRecords(fresh, byKey, cycleId));
+  }
 }

@@ -1,11 +1,11 @@
 /** The composition root of Execute: the stages wired by plain composition. */
 import type { Candidate, Decision, DuplicateIntent } from '../types/decision.js';
 import type { ExecutionRecord } from '../types/execution.js';
-import type { BreakerState, Executor, ExecutorDebt, PendingVerification } from '../types/executor.js';
+import type { BreakerState, Executor, ExecutorDebt, PendingVerification, RepeatedRefusal } from '../types/executor.js';
 import type { Snapshot } from '../types/snapshot.js';
 import { loadGuardMemory, saveHysteresis } from './guard-memory.js';
 import { closeRejected } from './dedup-stage.js';
-import { recordDecisions, type ScreenedPlan } from './decision-stage.js';
+import { recordDecisions, rememberRefusals, type ScreenedPlan } from './decision-stage.js';
 import type { ExecutorDeps } from './deps.js';
 import { isDuplicate, nextBest, releaseUnstarted, runCandidate, screen, type Screened } from './pipeline.js';
 import { abandonStale, recover } from './recover.js';
@@ -137,6 +137,7 @@ export function createExecutor(deps: ExecutorDeps): Executor & { readonly option
   const st = shared;
   let recoverAgain = false;
   let lastUnrecorded: ReadonlyMap<string, string> = new Map();
+  let lastRefusedAgain: readonly RepeatedRefusal[] = [];
   let guardsLoaded: Promise<void> | undefined;
   // Once, before the executor first acts or verifies: a restart keeps an open breaker open.
   const loadOnce = (): Promise<void> => (guardsLoaded ??= loadGuardMemory(st));
@@ -156,6 +157,7 @@ export function createExecutor(deps: ExecutorDeps): Executor & { readonly option
       const st = cycleState(shared, cycleId);
       const out: ExecutionRecord[] = [];
       lastUnrecorded = new Map();
+      lastRefusedAgain = [];
       await loadOnce();
       // Charter down: reconciling and verifying would rest on a partial view; both wait for
       // a cycle that sees Charter. Each chosen action is still recorded (charter_unavailable).
@@ -197,8 +199,9 @@ export function createExecutor(deps: ExecutorDeps): Executor & { readonly option
         const duplicates = screened.flatMap(({ c, s }) => (isDuplicate(s) ? [duplicateOf(c, s)] : []));
         plans.push({ d: duplicates.length > 0 ? { ...d, duplicates } : d, screened });
       }
-      const { saved, unrecorded } = await recordDecisions(st, plans, snapshot, cycleId);
+      const { saved, unrecorded, refusals } = await recordDecisions(st, plans, snapshot, cycleId);
       lastUnrecorded = unrecorded;
+      lastRefusedAgain = refusals;
       out.push(...(await recordShadow(st, plans.filter((p) => saved.has(p.d.id)).map((p) => p.d), snapshot, cycleId)));
       const todo: Todo[] = [];
       for (const { d, screened } of plans) {
@@ -208,7 +211,9 @@ export function createExecutor(deps: ExecutorDeps): Executor & { readonly option
           if (!isDuplicate(s)) todo.push({ d, c, s });
         }
       }
-      out.push(...(await runAll(st, todo, snapshot, cycleId, signal)));
+      const ran = await runAll(st, todo, snapshot, cycleId, signal);
+      rememberRefusals(st, plans, saved, ran, cycleId);
+      out.push(...ran);
       return out;
     },
 
@@ -220,6 +225,8 @@ export function createExecutor(deps: ExecutorDeps): Executor & { readonly option
     recover: doRecover,
 
     unrecorded: () => lastUnrecorded,
+
+    refusedAgain: () => lastRefusedAgain,
 
     async reloadState(): Promise<void> {
       guardsLoaded = loadGuardMemory(st);

@@ -3,7 +3,9 @@
  * the pure rule that says whether this cycle's decision is stored again (docs/EXECUTION.md,
  * "What is recorded"). A decision is *not* stored when all of these hold:
  *   - nothing is to run from it in this cycle (`acts` false: no chosen action left after
- *     screening, no approval closed just now, no shadow record to write);
+ *     screening, no approval closed just now, no shadow record to write), or each chosen
+ *     action that would run is refused again exactly as recorded under that decision
+ *     (refusal-repeat.ts);
  *   - it is identical to the last decision recorded for its incident by this executor (the
  *     same fingerprint: everything but id, cycle id and time, plan-fingerprint.ts);
  *   - that one is younger than the refresh period (`unchangedRefreshMs`).
@@ -16,6 +18,7 @@
  * the first decision after it is always recorded.
  */
 import type { Decision, UnrecordedRepeats } from '../types/decision.js';
+import type { RefusalMemo } from './refusal-repeat.js';
 
 /** The last decision recorded for an incident, and the identical ones not stored since. */
 export interface LastRecorded {
@@ -26,6 +29,8 @@ export interface LastRecorded {
   readonly cycles: number;
   /** The time of the last of them (absent while `cycles` is 0). */
   readonly lastAt?: string;
+  /** Every chosen action of it that went to the guards was refused, as recorded under it (refusal-repeat.ts). */
+  readonly refused?: RefusalMemo;
 }
 
 /** Why a decision is stored (a closed set: the log and the tests name it). */
@@ -49,7 +54,9 @@ export function recordVerdict(last: LastRecorded | undefined, seen: PlanSeen, re
   if (last === undefined) return { store: true, reason: 'first' };
   const same = last.fingerprint === seen.fingerprint;
   const before: UnrecordedRepeats | undefined =
-    last.cycles > 0 && last.lastAt !== undefined ? { decisionId: last.decisionId, at: last.at, cycles: last.cycles, lastAt: last.lastAt, same } : undefined;
+    last.cycles > 0 && last.lastAt !== undefined
+      ? { decisionId: last.decisionId, at: last.at, cycles: last.cycles, lastAt: last.lastAt, same, ...(last.refused !== undefined ? { refused: last.refused.guards } : {}) }
+      : undefined;
   const stored = (reason: RecordReason): RecordVerdict => (before === undefined ? { store: true, reason } : { store: true, reason, before });
   if (!same) return stored('changed');
   if (seen.acts) return stored('acts');
@@ -73,6 +80,17 @@ export class UnchangedDecisions {
   /** `d` was stored: it is the incident's last recorded decision now. */
   recorded(d: Decision, fingerprint: string): void {
     this.last.set(d.incidentId, { decisionId: d.id, at: d.at, fingerprint, cycles: 0 });
+  }
+
+  /**
+   * What this cycle recorded for the actions of `decisionId`, the incident's last recorded
+   * decision: the memo of their refusals when every one was refused, or undefined.
+   */
+  refusals(incidentId: string, decisionId: string, memo: RefusalMemo | undefined): void {
+    const l = this.last.get(incidentId);
+    if (l === undefined || l.decisionId !== decisionId) return;
+    const { refused: _was, ...rest } = l;
+    this.last.set(incidentId, memo === undefined ? rest : { ...rest, refused: memo });
   }
 
   /** `d` was not stored: it repeats the incident's last recorded decision once more. */

@@ -48,7 +48,7 @@ const decision = record(
   },
   {
     duplicates: { type: 'array', items: record({ ruleId: str, target: str, key: str, executionId: str, status: str, cycleId: str }) },
-    unrecordedBefore: record({ decisionId: str, at: str, cycles: { type: 'integer', minimum: 1 }, lastAt: str, same: { type: 'boolean' } }),
+    unrecordedBefore: record({ decisionId: str, at: str, cycles: { type: 'integer', minimum: 1 }, lastAt: str, same: { type: 'boolean' } }, { refused: { type: 'array', items: oneOf(GUARDS) } }),
   },
 );
 

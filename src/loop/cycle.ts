@@ -103,6 +103,7 @@ export async function runCycle(deps: CycleDeps, cycleId: string, triggers: reado
   await timed('record', async () => {
     recordMetrics(deps, snapshot, decisions, executions, weights);
     deps.metrics?.decisionsUnrecorded.inc(unrecorded.size);
+    for (const r of deps.executor.refusedAgain()) deps.metrics?.observeRefusedAgain(r);
     await deps.afterRecord?.(executions, cycleId);
   });
   for (const d of decisions) {

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ExecutionRecord } from '../types/execution.js';
+import type { RepeatedRefusal } from '../types/executor.js';
 
 /**
  * The service's own metrics, one Registry per service instance (prom-client throws when a
@@ -45,6 +46,8 @@ export interface ServiceMetrics {
   readonly triggersRelayed: Counter<'direction'>;
   /** Counts one execution outcome into actions, guard stops, verifications and time to remediate. */
   observeExecution(r: ExecutionRecord, incidentStartedAt?: string): void;
+  /** Counts a refusal repeated as recorded (not recorded again) as a blocked action and a guard stop. */
+  observeRefusedAgain(r: RepeatedRefusal): void;
   setRuleSet(hash: string): void;
   setWeights(weights: Readonly<Record<string, number>>): void;
 }
@@ -163,6 +166,10 @@ export function createServiceMetrics(opts: ServiceMetricsOptions = {}): ServiceM
         const seconds = (Date.parse(r.verifiedAt) - from) / 1000;
         if (Number.isFinite(seconds) && seconds >= 0) m.timeToRemediate.observe({ type: r.action.type }, seconds);
       }
+    },
+    observeRefusedAgain(r) {
+      m.actions.inc({ type: r.action, result: 'blocked' });
+      m.guardStops.inc({ reason: r.guard });
     },
     setRuleSet(hash) {
       m.ruleSetInfo.reset();

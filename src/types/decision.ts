@@ -1,6 +1,7 @@
 import type { ActionType, Risk } from './catalog.js';
 import type { Subject } from './snapshot.js';
 import type { VerifySpec } from './rules.js';
+import type { GuardReason } from './execution.js';
 
 /** One evaluated condition leaf: the raw material of "why did (not) this fire". */
 export interface ConditionTrace {
@@ -91,6 +92,11 @@ export interface UnrecordedRepeats {
    * passed, or because it has an action to run); false: the plan changed with this decision.
    */
   readonly same: boolean;
+  /**
+   * Set when those cycles' chosen actions were refused again, by these guards with the same
+   * words, as recorded under that decision: the refusals were not recorded again either.
+   */
+  readonly refused?: readonly GuardReason[];
 }
 
 /** The planner's output for one incident in one cycle, with its full explanation. */

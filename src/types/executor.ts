@@ -3,7 +3,8 @@
  * Implemented by src/execute/ (createExecutor); the loop calls it once per cycle.
  */
 import type { Decision } from './decision.js';
-import type { ExecutionRecord } from './execution.js';
+import type { ActionType } from './catalog.js';
+import type { ExecutionRecord, GuardReason } from './execution.js';
 import type { Snapshot } from './snapshot.js';
 
 /** An applied action whose verification is scheduled. */
@@ -11,6 +12,16 @@ export interface PendingVerification {
   readonly key: string;
   /** Epoch ms at which the settle time is over. */
   readonly dueAt: number;
+}
+
+/** A chosen action refused again as recorded under the decision its decision repeats (not recorded again). */
+export interface RepeatedRefusal {
+  /** The decision of this cycle (not stored) and the recorded one it repeats. */
+  readonly decisionId: string;
+  readonly sameAs: string;
+  readonly ruleId: string;
+  readonly action: ActionType;
+  readonly guard: GuardReason;
 }
 
 export type BreakerMode = 'closed' | 'open' | 'half_open';
@@ -40,6 +51,12 @@ export interface Executor {
    * Empty before the first call.
    */
   unrecorded(): ReadonlyMap<string, string>;
+  /**
+   * The chosen actions of those decisions that were refused again by the same guard with the
+   * same words as recorded under the decision they repeat: not recorded again, still counted
+   * as guard stops (docs/EXECUTION.md, "What is recorded"). Empty before the first call.
+   */
+  refusedAgain(): readonly RepeatedRefusal[];
   /** Verifies the pending actions whose settle time is over (for a timer between cycles). */
   verifyDue(): Promise<readonly ExecutionRecord[]>;
   /** At start: reconciles intents a previous process left pending or unverified. */

@@ -88,15 +88,68 @@ test('a changed plan is stored at once and says how long the previous one held; 
   t.is((await h.store.getDecision('cycle-7:committee:c1'))?.unrecordedBefore, undefined);
 });
 
-test('a decision with an action to run is stored every cycle, identical or not (a dry run records each refusal under it)', async (t) => {
-  const h = harness({ dryRun: true });
+test('a dry run records a refusal once: identical cycles refused the same way store nothing, are counted, and the refresh stores one saying so', async (t) => {
+  const h = harness({ dryRun: true, unchangedRefreshMs: 300_000 });
+  const all: Decision[] = [];
+  const sameAs = new Map<string, string>();
+  const refusedAgain: string[] = [];
+  const run = async (n: number) => {
+    const d = planned(n, h.time.now());
+    all.push(d);
+    const out = await h.executor.execute([d], snapshot([overload]), d.cycleId);
+    for (const [k, v] of h.executor.unrecorded()) sameAs.set(k, v);
+    refusedAgain.push(...h.executor.refusedAgain().map((r) => `${r.decisionId}→${r.sameAs} ${r.ruleId} ${r.action} ${r.guard}`));
+    h.time.advance(30_000);
+    return out.map((r) => [r.decisionId, r.status, r.guard]);
+  };
+  t.deepEqual(await run(1), [['cycle-1:committee:c1', 'blocked', 'dry_run']]);
+  // Cycles 2 and 3: the same plan, refused again by dry_run with the same words: nothing written.
+  t.deepEqual(await run(2), []);
+  t.deepEqual(await run(3), []);
+  t.deepEqual(await storedIds(h.store), ['cycle-1:committee:c1']);
+  t.is((await h.store.findExecutions({})).length, 1, 'one refusal on record');
+  t.deepEqual(refusedAgain, ['cycle-2:committee:c1→cycle-1:committee:c1 scale-committee scale_committee dry_run', 'cycle-3:committee:c1→cycle-1:committee:c1 scale-committee scale_committee dry_run']);
+  t.deepEqual(await unexplained(h.store, all, sameAs), [], 'each unstored decision is accounted for by the recorded one and its refusal');
+  // After the refresh period: stored again, with its own refusal, saying two cycles were refused again unrecorded.
+  h.time.advance(300_000);
+  t.deepEqual(await run(4), [['cycle-4:committee:c1', 'blocked', 'dry_run']]);
+  const fourth = await h.store.getDecision('cycle-4:committee:c1');
+  t.deepEqual(fourth?.unrecordedBefore, { decisionId: 'cycle-1:committee:c1', at: '2026-03-01T12:00:00.000Z', cycles: 2, lastAt: '2026-03-01T12:01:00.000Z', same: true, refused: ['dry_run'] });
+  const text = render(fourth, []);
+  t.true(text.includes('for 2 more cycles, until 2026-03-01T12:01:00.000Z: not recorded again (unchanged, nothing new to record, its actions refused again by dry_run as recorded under it)'), text);
+});
+
+test('a refusal whose words change (a hysteresis count) is recorded every cycle, and the cycle the guards pass runs the action', async (t) => {
+  const h = harness({ hysteresis: { minCycles: 3 } });
+  const seen: unknown[] = [];
   for (const n of [1, 2, 3]) {
     const out = await h.executor.execute([planned(n, h.time.now())], snapshot([overload]), `cycle-${n}`);
-    t.deepEqual(out.map((r) => [r.decisionId, r.status, r.guard]), [[`cycle-${n}:committee:c1`, 'blocked', 'dry_run']]);
+    seen.push(...out.map((r) => [r.decisionId, r.status, r.guardDetail]));
     h.time.advance(30_000);
   }
+  t.deepEqual(seen, [
+    ['cycle-1:committee:c1', 'blocked', 'seen in 1 consecutive cycle(s), needs 3'],
+    ['cycle-2:committee:c1', 'blocked', 'seen in 2 consecutive cycle(s), needs 3'],
+    ['cycle-3:committee:c1', 'applied', undefined],
+  ]);
   t.deepEqual(await storedIds(h.store), ['cycle-1:committee:c1', 'cycle-2:committee:c1', 'cycle-3:committee:c1']);
-  t.deepEqual(h.executor.unrecorded(), new Map());
+  t.deepEqual(h.executor.refusedAgain(), []);
+});
+
+test('a refusal lifted (a maintenance window ends) runs the action in that cycle, under a stored decision that says what was not recorded', async (t) => {
+  const h = harness({ maintenance: [{ start: '2026-03-01T11:00:00.000Z', end: '2026-03-01T12:01:15.000Z' }] });
+  const statuses: string[] = [];
+  for (const n of [1, 2, 3, 4]) {
+    const out = await h.executor.execute([planned(n, h.time.now())], snapshot([overload]), `cycle-${n}`);
+    statuses.push(out.map((r) => `${r.status}${r.guard ? ` ${r.guard}` : ''}`).join(',') || '-');
+    h.time.advance(30_000);
+  }
+  t.deepEqual(statuses, ['blocked maintenance_window', '-', '-', 'applied']);
+  t.deepEqual(await storedIds(h.store), ['cycle-1:committee:c1', 'cycle-4:committee:c1']);
+  t.deepEqual((await h.store.getDecision('cycle-4:committee:c1'))?.unrecordedBefore, {
+    decisionId: 'cycle-1:committee:c1', at: '2026-03-01T12:00:00.000Z', cycles: 2, lastAt: '2026-03-01T12:01:00.000Z', same: true, refused: ['maintenance_window'],
+  });
+  t.is(h.charter.writes.length, 1);
 });
 
 test('a decision without a chosen action is skipped while unchanged; refresh period 0 stores every decision', async (t) => {

@@ -34,6 +34,7 @@ function deps(charterOk: boolean, calls: string[]) {
   const executor = {
     execute: async (ds: readonly Decision[], s: Snapshot, id: string) => { calls.push(`execute ${ds.length} ${s.at} ${id}`); return [record]; },
     unrecorded: () => new Map<string, string>(),
+    refusedAgain: () => [],
   } as unknown as Executor;
   const store = {
     currentWeights: async () => { calls.push('weights'); return { 'rollback-bad-rollout': 1.2 }; },
@@ -124,4 +125,13 @@ test('a decision the executor did not store is still counted as planned, counted
   const { d: d2, metrics: m2 } = deps(true, []);
   t.false('unrecorded' in (await runCycle(d2, 'c5', ['timer'])));
   t.regex(await m2.registry.metrics(), /mapek_decisions_unrecorded_total 0\b/);
+});
+
+test('a refusal repeated and not recorded again still counts as a blocked action and a guard stop', async (t) => {
+  const { d, metrics } = deps(true, []);
+  const again = [{ decisionId: 'd1', sameAs: 'd0', ruleId: 'rollback-bad-rollout', action: 'rollback_policy' as const, guard: 'dry_run' as const }];
+  await runCycle({ ...d, executor: { ...d.executor, execute: async () => [], unrecorded: () => new Map([['d1', 'd0']]), refusedAgain: () => again } }, 'c6', ['timer']);
+  const text = await metrics.registry.metrics();
+  t.regex(text, /mapek_guard_stops_total\{reason="dry_run"\} 1\b/);
+  t.regex(text, /mapek_actions_total\{type="rollback_policy",result="blocked"\} 1\b/);
 });

@@ -38,13 +38,14 @@ const area = (f) => relative(root, f).split('/')[0];
 // Which top-level folders each folder may import (beyond itself and types).
 const allowed = {
   types: [],
+  validation: [],
   config: ['rules'],
   observability: [],
-  rules: [],
-  monitor: ['integration', 'rules'],
+  rules: ['validation'],
+  monitor: ['integration', 'rules', 'validation'],
   analyze: ['rules', 'monitor'],
   execute: ['integration', 'knowledge'],
-  knowledge: [],
+  knowledge: ['validation'],
   coordination: [],
   integration: [],
   charter: ['integration'],

@@ -7,7 +7,8 @@
  * `Record<Union, true>`: a value added to the type is a compile error here until the schema
  * knows it, so the schema cannot fall behind the types and quarantine new, valid records.
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { loadValidator, type SchemaSpec } from '../validation/precompiled.js';
 import type { ExecutionStatus, GuardReason, VerifyResult } from '../types/execution.js';
 import type { ApprovalState } from '../types/knowledge.js';
 import type { CollectionName } from './documents.js';
@@ -83,15 +84,19 @@ const SCHEMAS: Readonly<Record<CollectionName, object | undefined>> = {
   controller: undefined,
 };
 
-let compiled: Partial<Record<CollectionName, ValidateFunction>> | undefined;
+const OPTIONS = { allErrors: true, strict: true, strictRequired: false } as const;
+
+/** Each collection's record schema as it is compiled (scripts/build-validators.js generates them at build time). */
+export function recordSchemaSpecs(): SchemaSpec[] {
+  return (Object.entries(SCHEMAS) as [CollectionName, object | undefined][]).flatMap(([n, schema]) => (schema === undefined ? [] : [{ name: `record-${n}`, schema, options: OPTIONS }]));
+}
+
+const compiled: Partial<Record<CollectionName, ValidateFunction>> = {};
 
 function validator(name: CollectionName): ValidateFunction | undefined {
-  if (compiled === undefined) {
-    const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false });
-    compiled = {};
-    for (const [n, s] of Object.entries(SCHEMAS) as [CollectionName, object | undefined][]) if (s !== undefined) compiled[n] = ajv.compile(s);
-  }
-  return compiled[name];
+  const schema = SCHEMAS[name];
+  if (schema === undefined) return undefined;
+  return (compiled[name] ??= loadValidator({ name: `record-${name}`, schema, options: OPTIONS }).validate);
 }
 
 function describe(e: ErrorObject): string {

@@ -4,7 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { loadValidator, type SchemaSpec } from '../validation/precompiled.js';
 import type { ValidationIssue } from '../types/errors.js';
 import { formatPath } from '../rules/field-path.js';
 import type { FieldPath, ParsedYaml } from '../rules/yaml.js';
@@ -13,20 +14,24 @@ const SCHEMA_URLS = ['../../schema/fixture.schema.json', '../../../schema/fixtur
 
 let cached: ValidateFunction | undefined;
 
-function validator(): ValidateFunction {
-  if (cached !== undefined) return cached;
+const OPTIONS = { allErrors: true, strict: true, allowUnionTypes: true, verbose: true } as const;
+
+/** The fixture schema as it is compiled (scripts/build-validators.js generates it at build time). */
+export function fixtureSchemaSpec(): SchemaSpec {
   let lastError: unknown;
   for (const rel of SCHEMA_URLS) {
     try {
       const schema = JSON.parse(readFileSync(fileURLToPath(new URL(rel, import.meta.url)), 'utf8')) as Record<string, unknown>;
-      const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
-      cached = ajv.compile(schema);
-      return cached;
+      return { name: 'fixture', schema, options: OPTIONS };
     } catch (err) {
       lastError = err;
     }
   }
   throw new Error(`cannot load schema/fixture.schema.json: ${String(lastError)}`);
+}
+
+function validator(): ValidateFunction {
+  return (cached ??= loadValidator(fixtureSchemaSpec()).validate);
 }
 
 function show(v: unknown): string {

@@ -5,7 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { loadValidator, type SchemaSpec } from '../validation/precompiled.js';
 import type { ValidationIssue } from '../types/errors.js';
 import type { FieldPath, ParsedYaml } from './yaml.js';
 import { formatPath } from './field-path.js';
@@ -20,21 +21,27 @@ export function rulesSchema(): Record<string, unknown> {
   return compiled().schema;
 }
 
-function compiled(): { schema: Record<string, unknown>; validate: ValidateFunction } {
-  if (cached !== undefined) return cached;
+const OPTIONS = { allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true, verbose: true } as const;
+
+/** The rule-file schema as it is compiled (scripts/build-validators.js generates it at build time). */
+export function rulesSchemaSpec(): SchemaSpec {
   let lastError: unknown;
   for (const rel of SCHEMA_URLS) {
     try {
       const text = readFileSync(fileURLToPath(new URL(rel, import.meta.url)), 'utf8');
-      const schema = JSON.parse(text) as Record<string, unknown>;
-      const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true, verbose: true });
-      cached = { schema, validate: ajv.compile(schema) };
-      return cached;
+      return { name: 'rules', schema: JSON.parse(text) as Record<string, unknown>, options: OPTIONS };
     } catch (err) {
       lastError = err;
     }
   }
   throw new Error(`cannot load schema/rules.schema.json: ${String(lastError)}`);
+}
+
+function compiled(): { schema: Record<string, unknown>; validate: ValidateFunction } {
+  if (cached !== undefined) return cached;
+  const spec = rulesSchemaSpec();
+  cached = { schema: spec.schema as Record<string, unknown>, validate: loadValidator(spec).validate };
+  return cached;
 }
 
 /** Validate one parsed file against the schema; every error, positioned. */

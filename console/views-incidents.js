@@ -14,7 +14,7 @@ function Rule({ r }) {
 function Incident({ i }) {
   return html`<article class="incident" data-testid="incident" data-incident=${i.incidentId}>
     <h3>${i.subject.kind} <code>${i.subject.id}</code> <span class="muted">decided ${time(i.at)}</span></h3>
-    ${i.notRecordedSameAs ? html`<p class="muted" data-testid="not-recorded">same plan as decision <code>${i.notRecordedSameAs}</code>, unchanged and nothing to run: not recorded again</p>` : ''}
+    ${i.notRecordedSameAs ? html`<p class="muted" data-testid="not-recorded">same plan as decision <code>${i.notRecordedSameAs}</code>, unchanged, with nothing to run or its actions refused again as recorded: not recorded again</p>` : ''}
     <div class="grid2">
       <div>
         <h4>Alerts</h4>

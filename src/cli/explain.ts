@@ -22,7 +22,7 @@ ${STORE_HELP}
 exit codes: 0 ok, 1 no such decision, 2 usage error, 3 no knowledge store at DIR or the database unreachable`;
 
 /** Why a decision id from the log may be missing from the store. */
-export const NOT_STORED_HINT = '  (a decision identical to its incident\'s last recorded one, with nothing to run, is not stored again; its "planned" log line names the recorded one as notRecordedSameAs)';
+export const NOT_STORED_HINT = '  (a decision identical to its incident\'s last recorded one, with nothing to run or its actions refused again as recorded, is not stored again; its "planned" log line names the recorded one as notRecordedSameAs)';
 
 export async function findDecision(store: ExtendedKnowledgeStore, id: string): Promise<{ decision?: Decision; executions: readonly ExecutionRecord[] }> {
   let decision = await store.getDecision(id);

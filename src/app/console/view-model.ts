@@ -29,7 +29,7 @@ export interface ConsoleIncident {
   readonly subject: Decision['subject'];
   readonly decisionId: string;
   /**
-   * Set when this decision was not stored: it repeats, unchanged and with nothing to run,
+   * Set when this decision was not stored: it repeats, unchanged and with nothing to run (or its actions refused again as recorded),
    * the decision recorded under this id (the one `mapek explain` shows).
    */
   readonly notRecordedSameAs?: string;

@@ -80,7 +80,7 @@ test('explain prints a decision in full: facts, candidates, the guard that stopp
   t.is(JSON.parse(js.stdout()).executions[0].status, 'awaiting_approval');
   const missing = captureIo();
   t.is(await main(['explain', 'nope', '--dir', dir], missing), 1);
-  t.is(missing.stderr(), 'mapek explain: no decision or execution "nope"\n  (a decision identical to its incident\'s last recorded one, with nothing to run, is not stored again; its "planned" log line names the recorded one as notRecordedSameAs)\n');
+  t.is(missing.stderr(), 'mapek explain: no decision or execution "nope"\n  (a decision identical to its incident\'s last recorded one, with nothing to run or its actions refused again as recorded, is not stored again; its "planned" log line names the recorded one as notRecordedSameAs)\n');
   const usage = captureIo();
   t.is(await main(['explain'], usage), 2);
 });

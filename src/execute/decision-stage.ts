@@ -78,6 +78,16 @@ async function refusedAgain(st: ExecState, d: Decision, fresh: ReturnType<typeof
   return refusalMemo(refused).signature === memo.signature ? refused : undefined;
 }
 
+/** refusedAgain, but a guard that cannot be asked (the store failing) means "store it and run": the run logs the failure per action. */
+async function refusedAgainOrStore(st: ExecState, d: Decision, fresh: ReturnType<typeof freshOf>, snapshot: Snapshot, memo: RefusalMemo | undefined): Promise<Refused[] | undefined> {
+  try {
+    return await refusedAgain(st, d, fresh, snapshot, memo);
+  } catch (err) {
+    st.log.warn('guards not asked before storing the decision; it is stored and run', { decision: d.id, error: errorText(err) });
+    return undefined;
+  }
+}
+
 /**
  * Something is to run from the decision in this cycle, or to be recorded under it: a chosen
  * action that is not a duplicate of an existing intent (it goes to the guards, and a
@@ -101,7 +111,7 @@ export async function recordDecisions(st: ExecState, plans: readonly ScreenedPla
     const fingerprint = planFingerprint(p.d);
     const last = st.unchanged.get(p.d.incidentId);
     // Only a decision that could go unstored is worth asking the guards about now.
-    const again = last?.fingerprint === fingerprint ? await refusedAgain(st, p.d, freshOf(p), snapshot, last.refused) : undefined;
+    const again = last?.fingerprint === fingerprint ? await refusedAgainOrStore(st, p.d, freshOf(p), snapshot, last.refused) : undefined;
     const v = st.unchanged.verdict(p.d, fingerprint, await acts(st, p, snapshot, again !== undefined));
     if (v.store) {
       toSave.push({ d: v.before === undefined ? p.d : { ...p.d, unrecordedBefore: v.before }, fingerprint });

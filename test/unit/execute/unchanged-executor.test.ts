@@ -152,6 +152,23 @@ test('a refusal lifted (a maintenance window ends) runs the action in that cycle
   t.is(h.charter.writes.length, 1);
 });
 
+test('a guard that cannot be asked before storing (the store failing) stores the decision and the cycle goes on', async (t) => {
+  const store = new MemoryKnowledgeStore();
+  const h = harness({ dryRun: true }, { store });
+  await h.executor.execute([planned(1, h.time.now())], snapshot([overload]), 'cycle-1');
+  h.time.advance(30_000);
+  const find = store.findExecutions.bind(store);
+  store.findExecutions = async () => {
+    throw new Error('disk gone');
+  };
+  // Cycle 2 repeats cycle 1: its guards are asked before it is stored, and they fail.
+  await t.notThrowsAsync(h.executor.execute([planned(2, h.time.now())], snapshot([overload]), 'cycle-2'));
+  store.findExecutions = find;
+  t.deepEqual(await storedIds(h.store), ['cycle-1:committee:c1', 'cycle-2:committee:c1']);
+  t.true(h.logs.includes('warn guards not asked before storing the decision; it is stored and run'), h.logs.join('\n'));
+  t.true(h.logs.includes('error action failed to run'), 'the run met the same failure and logged it per action');
+});
+
 test('a decision without a chosen action is skipped while unchanged; refresh period 0 stores every decision', async (t) => {
   const lost = { ...candidate({ ruleId: 'lost' }), rejected: 'vetoed' };
   for (const [refresh, expected] of [[300_000, ['cycle-1:committee:c1']], [0, ['cycle-1:committee:c1', 'cycle-2:committee:c1', 'cycle-3:committee:c1']]] as const) {

@@ -10,7 +10,6 @@ import type { RepeatedRefusal } from '../types/executor.js';
 import type { Snapshot } from '../types/snapshot.js';
 import { checkGuards } from './guard-stage.js';
 import { isDuplicate, type Screened } from './pipeline.js';
-import { planFingerprint } from './plan-fingerprint.js';
 import { memoFromRecords, refusalMemo, type RefusalMemo, type Refused } from './refusal-repeat.js';
 import { errorText } from './retry.js';
 import { shadowToRecord } from './shadow-stage.js';
@@ -104,17 +103,16 @@ async function acts(st: ExecState, p: ScreenedPlan, snapshot: Snapshot, again: b
 
 /** Stores the decisions that are to be stored, and updates the memory of the last recorded ones. */
 export async function recordDecisions(st: ExecState, plans: readonly ScreenedPlan[], snapshot: Snapshot, cycleId: string): Promise<DecisionsRecorded> {
-  const toSave: { d: Decision; fingerprint: string }[] = [];
+  const toSave: Decision[] = [];
   const unrecorded = new Map<string, string>();
   const refusals: RepeatedRefusal[] = [];
   for (const p of plans) {
-    const fingerprint = planFingerprint(p.d);
-    const last = st.unchanged.get(p.d.incidentId);
+    const last = st.unchanged.sameAsLast(p.d);
     // Only a decision that could go unstored is worth asking the guards about now.
-    const again = last?.fingerprint === fingerprint ? await refusedAgainOrStore(st, p.d, freshOf(p), snapshot, last.refused) : undefined;
-    const v = st.unchanged.verdict(p.d, fingerprint, await acts(st, p, snapshot, again !== undefined));
+    const again = last !== undefined ? await refusedAgainOrStore(st, p.d, freshOf(p), snapshot, last.refused) : undefined;
+    const v = st.unchanged.verdict(p.d, last !== undefined, await acts(st, p, snapshot, again !== undefined));
     if (v.store) {
-      toSave.push({ d: v.before === undefined ? p.d : { ...p.d, unrecordedBefore: v.before }, fingerprint });
+      toSave.push(v.before === undefined ? p.d : { ...p.d, unrecordedBefore: v.before });
     } else {
       unrecorded.set(p.d.id, v.repeats.decisionId);
       st.unchanged.repeated(p.d);
@@ -124,9 +122,9 @@ export async function recordDecisions(st: ExecState, plans: readonly ScreenedPla
       }
     }
   }
-  const saved = await saveDecisions(st, toSave.map((x) => x.d), cycleId);
-  for (const { d, fingerprint } of toSave) {
-    if (saved.has(d.id)) st.unchanged.recorded(d, fingerprint);
+  const saved = await saveDecisions(st, toSave, cycleId);
+  for (const d of toSave) {
+    if (saved.has(d.id)) st.unchanged.recorded(d);
     else st.unchanged.forget(d.incidentId);
   }
   st.unchanged.keepOnly(new Set(plans.map((p) => p.d.incidentId)));

@@ -7,24 +7,27 @@
  *     action that would run is refused again exactly as recorded under that decision
  *     (refusal-repeat.ts);
  *   - it is identical to the last decision recorded for its incident by this executor (the
- *     same fingerprint: everything but id, cycle id and time, plan-fingerprint.ts);
+ *     same JSON text but for id, cycle id and time, plan-equal.ts);
  *   - that one is younger than the refresh period (`unchangedRefreshMs`).
  * Otherwise it is stored, complete, and when cycles went unrecorded since the last recorded
  * one it carries `unrecordedBefore` (how many, until when, and whether it repeats it too).
  *
- * The memory is small (a fingerprint, an id, two times and a count per live incident),
+ * The memory holds per live incident the last recorded decision (most of it parts shared
+ * with the planner's later decisions: frozen traces, proposals), an id, two times and a count;
  * forgets an incident that has no decision in a cycle (it ended: when it comes back its
  * first decision is recorded), and starts empty with each executor (a start, a takeover):
  * the first decision after it is always recorded.
  */
 import type { Decision, UnrecordedRepeats } from '../types/decision.js';
+import { samePlan } from './plan-equal.js';
 import type { RefusalMemo } from './refusal-repeat.js';
 
 /** The last decision recorded for an incident, and the identical ones not stored since. */
 export interface LastRecorded {
   readonly decisionId: string;
   readonly at: string;
-  readonly fingerprint: string;
+  /** The decision as recorded (without `unrecordedBefore`): the next is compared with it (plan-equal.ts). */
+  readonly plan: Decision;
   /** Identical decisions not stored since it. */
   readonly cycles: number;
   /** The time of the last of them (absent while `cycles` is 0). */
@@ -42,7 +45,8 @@ export type RecordVerdict =
 
 /** What the rule needs to know of this cycle's decision. */
 export interface PlanSeen {
-  readonly fingerprint: string;
+  /** It is the same plan as the last one recorded (samePlan; false when there is none). */
+  readonly same: boolean;
   /** The decision's time (epoch ms; NaN when unparsable: then it is stored). */
   readonly atMs: number;
   /** Something is to run from it, or to be recorded under it, in this cycle. */
@@ -52,7 +56,7 @@ export interface PlanSeen {
 /** Pure: whether a decision is stored, given the last one recorded for its incident. */
 export function recordVerdict(last: LastRecorded | undefined, seen: PlanSeen, refreshMs: number): RecordVerdict {
   if (last === undefined) return { store: true, reason: 'first' };
-  const same = last.fingerprint === seen.fingerprint;
+  const same = seen.same;
   const before: UnrecordedRepeats | undefined =
     last.cycles > 0 && last.lastAt !== undefined
       ? { decisionId: last.decisionId, at: last.at, cycles: last.cycles, lastAt: last.lastAt, same, ...(last.refused !== undefined ? { refused: last.refused.guards } : {}) }
@@ -73,13 +77,21 @@ export class UnchangedDecisions {
   constructor(private readonly refreshMs: number) {}
 
   /** Whether `d` is stored; `acts`: something is to run from it in this cycle. */
-  verdict(d: Decision, fingerprint: string, acts: boolean): RecordVerdict {
-    return recordVerdict(this.last.get(d.incidentId), { fingerprint, atMs: Date.parse(d.at), acts }, this.refreshMs);
+  /** The incident's last recorded decision when `d` is the same plan (samePlan), else undefined. */
+  sameAsLast(d: Decision): LastRecorded | undefined {
+    const l = this.last.get(d.incidentId);
+    return l !== undefined && samePlan(l.plan, d) ? l : undefined;
+  }
+
+  /** Whether `d` is stored; `same`: sameAsLast(d) found it; `acts`: something is to run from it in this cycle. */
+  verdict(d: Decision, same: boolean, acts: boolean): RecordVerdict {
+    return recordVerdict(this.last.get(d.incidentId), { same, atMs: Date.parse(d.at), acts }, this.refreshMs);
   }
 
   /** `d` was stored: it is the incident's last recorded decision now. */
-  recorded(d: Decision, fingerprint: string): void {
-    this.last.set(d.incidentId, { decisionId: d.id, at: d.at, fingerprint, cycles: 0 });
+  recorded(d: Decision): void {
+    const { unrecordedBefore: _before, ...plan } = d;
+    this.last.set(d.incidentId, { decisionId: d.id, at: d.at, plan, cycles: 0 });
   }
 
   /**

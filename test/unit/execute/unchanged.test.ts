@@ -1,13 +1,14 @@
 /**
  * The memory of the last decision recorded per incident, and the rule that says whether a
- * decision is stored again (src/execute/unchanged.ts), with the fingerprint it compares
- * (src/execute/plan-fingerprint.ts).
+ * decision is stored again (src/execute/unchanged.ts), with the comparison it makes
+ * (src/execute/plan-equal.ts), held to the JSON text the store would write.
  */
 import test from 'ava';
-import { planFingerprint } from '../../../src/execute/plan-fingerprint.js';
+import { samePlan } from '../../../src/execute/plan-equal.js';
 import { recordVerdict, UnchangedDecisions, type LastRecorded } from '../../../src/execute/unchanged.js';
 import type { Decision } from '../../../src/types/decision.js';
 import { candidate, decision } from '../../support/execute-fakes.js';
+import { planText } from '../../support/plan-text.js';
 
 const T0 = Date.parse('2026-03-01T12:00:00.000Z');
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -20,27 +21,32 @@ function plan(n: number, over: Partial<Decision> = {}): Decision {
 
 /** Runs one decision through the memory as the executor does (stored ones always succeed). */
 function cycle(m: UnchangedDecisions, d: Decision, acts = false): ReturnType<UnchangedDecisions['verdict']> {
-  const fp = planFingerprint(d);
-  const v = m.verdict(d, fp, acts);
-  if (v.store) m.recorded(d, fp);
+  const v = m.verdict(d, m.sameAsLast(d) !== undefined, acts);
+  if (v.store) m.recorded(d);
   else m.repeated(d);
   m.keepOnly(new Set([d.incidentId]));
   return v;
 }
 
-test('the fingerprint compares the text the store would write: keys in another order count as a change (stored: safe), undefined members do not', (t) => {
+/** samePlan, checked against the text it stands for. */
+function same(t: { is: (a: unknown, b: unknown, m?: string) => void }, a: Decision, b: Decision): boolean {
+  const r = samePlan(a, b);
+  t.is(r, planText(a) === planText(b), `samePlan disagrees with the JSON text: ${planText(a).slice(0, 200)} / ${planText(b).slice(0, 200)}`);
+  return r;
+}
+
+test('samePlan compares the text the store would write: keys in another order count as a change (stored: safe), undefined members do not', (t) => {
   const a = plan(1);
-  t.is(planFingerprint({ ...a, shadow: undefined }), planFingerprint(a), 'JSON leaves an undefined member out, as the store does');
+  t.true(same(t, { ...a, shadow: undefined }, a), 'JSON leaves an undefined member out, as the store does');
   const { derived, ...rest } = a;
-  t.not(planFingerprint({ derived, ...rest } as Decision), planFingerprint(a));
-  t.not(planFingerprint(plan(1, { derived: { cause: '+Inf' } })), planFingerprint(plan(1, { derived: { cause: 'NaN' } })));
+  t.false(same(t, { derived, ...rest } as Decision, a));
+  t.false(same(t, plan(1, { derived: { cause: '+Inf' } }), plan(1, { derived: { cause: 'NaN' } })));
 });
 
-test('the fingerprint ignores id, cycle id, time and unrecordedBefore, and changes with any other field', (t) => {
+test('samePlan ignores id, cycle id, time and unrecordedBefore, and sees any other field change', (t) => {
   const a = plan(1);
-  const fp = planFingerprint(a);
-  t.is(planFingerprint(plan(2)), fp);
-  t.is(planFingerprint({ ...plan(3), unrecordedBefore: { decisionId: 'x', at: iso(T0), cycles: 2, lastAt: iso(T0), same: true } }), fp);
+  t.true(same(t, plan(2), a));
+  t.true(same(t, { ...plan(3), unrecordedBefore: { decisionId: 'x', at: iso(T0), cycles: 2, lastAt: iso(T0), same: true } }, a));
   const changed: Partial<Decision>[] = [
     { derived: { cause: 'other' } },
     { ruleSetHash: 'hash2' },
@@ -52,16 +58,26 @@ test('the fingerprint ignores id, cycle id, time and unrecordedBefore, and chang
     { duplicates: [{ ruleId: 'scale-committee', target: 'c1', key: 'k', executionId: 'e1', status: 'applied', cycleId: 'cycle-1' }] },
     { shadow: { candidates: [candidate()], chosen: [] } },
   ];
-  for (const over of changed) t.not(planFingerprint(plan(1, over)), fp, JSON.stringify(over));
+  for (const over of changed) t.false(same(t, plan(1, over), a), JSON.stringify(over));
   // One fact value in one trace, 11 → 12: a different decision.
-  const trace = (v: number): Partial<Decision> => ({ rules: [{ rule: 'r@1', stage: 'plan', fired: true, pass: 0, conditions: [{ fact: 'queue', operator: 'greaterThan', value: 10, factValue: v, result: true }] }] });
-  t.not(planFingerprint(plan(1, trace(11))), planFingerprint(plan(1, trace(12))));
-  t.is(planFingerprint(plan(1, trace(11))), planFingerprint(plan(9, trace(11))));
+  const trace = (v: unknown): Partial<Decision> => ({ rules: [{ rule: 'r@1', stage: 'plan', fired: true, pass: 0, conditions: [{ fact: 'queue', operator: 'greaterThan', value: 10, factValue: v, result: true }] }] });
+  t.false(same(t, plan(1, trace(11)), plan(1, trace(12))));
+  t.true(same(t, plan(1, trace(11)), plan(9, trace(11))));
+});
+
+test('samePlan follows JSON where it is surprising: -0 is 0, a non-finite number and undefined in an array are null, toJSON is called', (t) => {
+  const trace = (v: unknown): Partial<Decision> => ({ rules: [{ rule: 'r@1', stage: 'plan', fired: true, pass: 0, conditions: [{ fact: 'q', operator: 'in', value: [1], factValue: v, result: true }] }] });
+  const pairs: [unknown, unknown][] = [
+    [0, -0], [Number.NaN, null], [Number.POSITIVE_INFINITY, Number.NaN], [[undefined], [null]], [[() => 1], [null]], [[1, 2], [1, 2, 3]],
+    [{ a: 1, b: undefined }, { a: 1 }], [{ a: 1, b: 2 }, { b: 2, a: 1 }], [new Date(T0), iso(T0)], [new Date(T0), new Date(T0 + 1)], ['1', 1], [true, 'true'],
+    [{ a: { b: [1, { c: null }] } }, { a: { b: [1, { c: null }] } }], [{ a: { b: [1, { c: null }] } }, { a: { b: [1, { c: 0 }] } }], [[], {}], [null, {}],
+  ];
+  for (const [x, y] of pairs) same(t, plan(1, trace(x)), plan(1, trace(y)));
 });
 
 test('recordVerdict: first, identical within the period, changed, acts, refresh, and a clock that went back', (t) => {
-  const last: LastRecorded = { decisionId: 'd1', at: iso(T0), fingerprint: 'F', cycles: 0 };
-  const seen = (fingerprint: string, atMs: number, acts = false) => ({ fingerprint, atMs, acts });
+  const last: LastRecorded = { decisionId: 'd1', at: iso(T0), plan: plan(0), cycles: 0 };
+  const seen = (text: 'F' | 'G', atMs: number, acts = false) => ({ same: text === 'F', atMs, acts });
   t.deepEqual(recordVerdict(undefined, seen('F', T0), REFRESH), { store: true, reason: 'first' });
   t.deepEqual(recordVerdict(last, seen('F', T0 + 30_000), REFRESH), { store: false, repeats: last });
   t.deepEqual(recordVerdict(last, seen('G', T0 + 30_000), REFRESH), { store: true, reason: 'changed' });
@@ -81,10 +97,10 @@ test('identical decisions are skipped; the one after the refresh period is recor
   t.deepEqual(cycle(m, plan(0)), { store: true, reason: 'first' });
   // Cycles 1..9 (30 s apart, up to 270 s): skipped.
   for (let n = 1; n <= 9; n++) t.false(cycle(m, plan(n)).store, `cycle ${n}`);
-  t.deepEqual(m.get('committee:c1'), { decisionId: 'cycle-0:committee:c1', at: iso(T0), fingerprint: planFingerprint(plan(0)), cycles: 9, lastAt: iso(T0 + 270_000) });
+  t.deepEqual(m.get('committee:c1'), { decisionId: 'cycle-0:committee:c1', at: iso(T0), plan: plan(0), cycles: 9, lastAt: iso(T0 + 270_000) });
   // Cycle 10 is 300 s after the recorded one: recorded again, saying what was not.
   t.deepEqual(cycle(m, plan(10)), { store: true, reason: 'refresh', before: { decisionId: 'cycle-0:committee:c1', at: iso(T0), cycles: 9, lastAt: iso(T0 + 270_000), same: true } });
-  t.deepEqual(m.get('committee:c1'), { decisionId: 'cycle-10:committee:c1', at: iso(T0 + 300_000), fingerprint: planFingerprint(plan(10)), cycles: 0 });
+  t.deepEqual(m.get('committee:c1'), { decisionId: 'cycle-10:committee:c1', at: iso(T0 + 300_000), plan: plan(10), cycles: 0 });
   t.false(cycle(m, plan(11)).store);
 });
 
@@ -121,4 +137,37 @@ test('a decision the store refused is forgotten: the next one is recorded whatev
   cycle(m, plan(1));
   m.forget('committee:c1');
   t.deepEqual(cycle(m, plan(2)), { store: true, reason: 'first' });
+});
+
+test('samePlan agrees with the JSON text on 2,000 random pairs of fact values (copies, small edits, reorderings)', (t) => {
+  let seed = 12345;
+  // A linear congruential generator; its high bits (the low ones repeat with a short period).
+  const rnd = (n: number): number => Math.floor(((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * n);
+  const atoms: unknown[] = [0, -0, 1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, null, undefined, '', 'a', '1', true, false];
+  const value = (depth: number): unknown => {
+    const k = rnd(depth > 2 ? 1 : 3);
+    if (k === 0) return atoms[rnd(atoms.length)];
+    if (k === 1) return Array.from({ length: rnd(3) }, () => value(depth + 1));
+    const o: Record<string, unknown> = {};
+    for (let i = 0, n = rnd(3); i < n; i++) o[['x', 'y', 'z'][rnd(3)] as string] = value(depth + 1);
+    return o;
+  };
+  const edit = (v: unknown): unknown => {
+    if (rnd(3) === 0) return atoms[rnd(atoms.length)];
+    if (Array.isArray(v)) return rnd(2) === 0 ? [...v].reverse() : v.map((x) => (rnd(2) === 0 ? edit(x) : x));
+    if (v !== null && typeof v === 'object') {
+      const entries = Object.entries(v);
+      return Object.fromEntries(rnd(2) === 0 ? entries.reverse() : entries.map(([k, x]) => [k, rnd(2) === 0 ? edit(x) : x]));
+    }
+    return v;
+  };
+  const trace = (v: unknown): Partial<Decision> => ({ derived: { v }, rules: [{ rule: 'r@1', stage: 'plan', fired: true, pass: 0, conditions: [{ fact: 'q', operator: 'in', value: [1], factValue: v, result: true }] }] });
+  let equal = 0;
+  for (let i = 0; i < 2000; i++) {
+    const v = value(0);
+    const w = rnd(2) === 0 ? structuredClone(v) : edit(v);
+    if (same(t, plan(1, trace(v)), plan(2, trace(w)))) equal++;
+  }
+  t.true(equal > 200 && equal < 1800, `both outcomes exercised (${equal} equal of 2000)`);
+  t.log(`${equal} of 2000 pairs equal`);
 });

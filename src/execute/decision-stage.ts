@@ -60,31 +60,27 @@ export function freshOf(p: ScreenedPlan): readonly { readonly c: Candidate; read
 }
 
 /**
- * True when each chosen action that would go to the guards is refused again, by the same
- * guard with the same words, as recorded under the incident's last recorded decision
- * (`memo`; refusal-repeat.ts). The guards are asked as the run would ask them; nothing is
- * recorded here.
+ * The refusals, one per chosen action that would go to the guards (`fresh`), when each is
+ * refused again by the same guard with the same words as recorded under the incident's last
+ * recorded decision (`memo`; refusal-repeat.ts); else undefined. The guards are asked as the
+ * run would ask them; nothing is recorded here. A guard that cannot be asked (the store
+ * failing) means "store it and run": the run logs the failure per action.
  */
 async function refusedAgain(st: ExecState, d: Decision, fresh: ReturnType<typeof freshOf>, snapshot: Snapshot, memo: RefusalMemo | undefined): Promise<Refused[] | undefined> {
   if (memo === undefined || fresh.length === 0) return undefined;
   const refused: Refused[] = [];
-  for (const { c, s } of fresh) {
-    if (s.seen.kind !== 'new') return undefined;
-    const block = await checkGuards(st, { decision: d, candidate: c, snapshot, fallback: false, approved: false });
-    if (block === undefined || block.reason === 'approval_required') return undefined;
-    refused.push({ key: s.key, block });
-  }
-  return refusalMemo(refused).signature === memo.signature ? refused : undefined;
-}
-
-/** refusedAgain, but a guard that cannot be asked (the store failing) means "store it and run": the run logs the failure per action. */
-async function refusedAgainOrStore(st: ExecState, d: Decision, fresh: ReturnType<typeof freshOf>, snapshot: Snapshot, memo: RefusalMemo | undefined): Promise<Refused[] | undefined> {
   try {
-    return await refusedAgain(st, d, fresh, snapshot, memo);
+    for (const { c, s } of fresh) {
+      if (s.seen.kind !== 'new') return undefined;
+      const block = await checkGuards(st, { decision: d, candidate: c, snapshot, fallback: false, approved: false });
+      if (block === undefined || block.reason === 'approval_required') return undefined;
+      refused.push({ key: s.key, block });
+    }
   } catch (err) {
     st.log.warn('guards not asked before storing the decision; it is stored and run', { decision: d.id, error: errorText(err) });
     return undefined;
   }
+  return refusalMemo(refused).signature === memo.signature ? refused : undefined;
 }
 
 /**
@@ -94,10 +90,10 @@ async function refusedAgainOrStore(st: ExecState, d: Decision, fresh: ReturnType
  * (`again`), an approval closed just now, a chosen action whose screening failed (logged
  * under this decision), or a shadow action not yet on record.
  */
-async function acts(st: ExecState, p: ScreenedPlan, snapshot: Snapshot, again: boolean): Promise<boolean> {
+async function acts(st: ExecState, p: ScreenedPlan, fresh: number, snapshot: Snapshot, again: boolean): Promise<boolean> {
   if (p.screened.length < p.d.chosen.length) return true;
   if (p.screened.some(({ s }) => s.seen.kind === 'closed')) return true;
-  if (freshOf(p).length > 0 && !again) return true;
+  if (fresh > 0 && !again) return true;
   return shadowToRecord(st, p.d, snapshot);
 }
 
@@ -107,16 +103,17 @@ export async function recordDecisions(st: ExecState, plans: readonly ScreenedPla
   const unrecorded = new Map<string, string>();
   const refusals: RepeatedRefusal[] = [];
   for (const p of plans) {
+    const fresh = freshOf(p);
     const last = st.unchanged.sameAsLast(p.d);
     // Only a decision that could go unstored is worth asking the guards about now.
-    const again = last !== undefined ? await refusedAgainOrStore(st, p.d, freshOf(p), snapshot, last.refused) : undefined;
-    const v = st.unchanged.verdict(p.d, last !== undefined, await acts(st, p, snapshot, again !== undefined));
+    const again = last !== undefined ? await refusedAgain(st, p.d, fresh, snapshot, last.refused) : undefined;
+    const v = st.unchanged.verdict(p.d, last !== undefined, await acts(st, p, fresh.length, snapshot, again !== undefined));
     if (v.store) {
       toSave.push(v.before === undefined ? p.d : { ...p.d, unrecordedBefore: v.before });
     } else {
       unrecorded.set(p.d.id, v.repeats.decisionId);
       st.unchanged.repeated(p.d);
-      for (const [i, { c }] of freshOf(p).entries()) {
+      for (const [i, { c }] of fresh.entries()) {
         const r = again?.[i];
         if (r !== undefined) refusals.push({ decisionId: p.d.id, sameAs: v.repeats.decisionId, ruleId: c.ruleId, action: c.action.type, guard: r.block.reason });
       }
@@ -140,7 +137,6 @@ export function rememberRefusals(st: ExecState, plans: readonly ScreenedPlan[], 
   const byKey = new Map(records.map((r) => [r.key, r] as const));
   for (const p of plans) {
     if (!saved.has(p.d.id)) continue;
-    const fresh = freshOf(p).map(({ c, s }) => ({ c, key: s.key }));
-    st.unchanged.refusals(p.d.incidentId, p.d.id, memoFromRecords(fresh, byKey, cycleId));
+    st.unchanged.refusals(p.d.incidentId, p.d.id, memoFromRecords(freshOf(p).map(({ s }) => s.key), byKey, cycleId));
   }
 }

@@ -29,12 +29,7 @@ const inArray = (v: unknown, i: number): unknown => {
   return j === undefined ? null : j;
 };
 
-/** Own enumerable keys whose members JSON writes, in its order. */
-function members(o: object, skip?: ReadonlySet<string>): string[] {
-  const out: string[] = [];
-  for (const k of Object.keys(o)) if (!(skip?.has(k) ?? false) && jsonValue((o as Record<string, unknown>)[k], k) !== undefined) out.push(k);
-  return out;
-}
+const get = (o: object, k: string): unknown => jsonValue((o as Record<string, unknown>)[k], k);
 
 function equalJson(a: unknown, b: unknown, skip?: ReadonlySet<string>): boolean {
   if (a === b && skip === undefined) return true;
@@ -49,15 +44,22 @@ function equalJson(a: unknown, b: unknown, skip?: ReadonlySet<string>): boolean 
     for (let i = 0; i < x.length; i++) if (!equalJson(inArray(x[i], i), inArray(y[i], i))) return false;
     return true;
   }
-  const ka = members(a, skip);
-  const kb = members(b, skip);
-  if (ka.length !== kb.length) return false;
-  for (let i = 0; i < ka.length; i++) {
-    const k = ka[i] as string;
-    if (k !== kb[i]) return false;
-    if (!equalJson(jsonValue((a as Record<string, unknown>)[k], k), jsonValue((b as Record<string, unknown>)[k], k))) return false;
+  // The members JSON writes, in its order, walked side by side: a member it leaves out (or
+  // `skip` names) is passed over, each value is read once.
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  let i = 0;
+  let j = 0;
+  for (;;) {
+    let va: unknown;
+    while (i < ka.length && ((skip?.has(ka[i] as string) ?? false) || (va = get(a, ka[i] as string)) === undefined)) i++;
+    let vb: unknown;
+    while (j < kb.length && ((skip?.has(kb[j] as string) ?? false) || (vb = get(b, kb[j] as string)) === undefined)) j++;
+    if (i === ka.length || j === kb.length) return i === ka.length && j === kb.length;
+    if (ka[i] !== kb[j] || !equalJson(va, vb)) return false;
+    i++;
+    j++;
   }
-  return true;
 }
 
 /** The same plan: the same JSON text but for id, cycle id, time and unrecordedBefore. */

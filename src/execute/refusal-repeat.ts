@@ -14,7 +14,6 @@
  * from cycle to cycle (a cooldown's seconds, a hysteresis count) changes the signature, so
  * such refusals are recorded every cycle, as before.
  */
-import type { Candidate } from '../types/decision.js';
 import type { ExecutionRecord, GuardReason } from '../types/execution.js';
 import type { Block } from './guard-stage.js';
 import { blockedKey } from './key.js';
@@ -42,13 +41,13 @@ export function refusalMemo(refused: readonly Refused[]): RefusalMemo {
 
 /**
  * The memo of what was recorded for a decision's actions in this cycle, when each action
- * that went to the guards (`fresh`, by intent key) came back refused: its `blocked` record
- * is among `records`. Undefined when one of them ran, waits for approval, or failed.
+ * that went to the guards (by its intent key, `keys`) came back refused: its `blocked`
+ * record is among `records`. Undefined when one of them ran, waits for approval, or failed.
  */
-export function memoFromRecords(fresh: readonly { readonly c: Candidate; readonly key: string }[], records: ReadonlyMap<string, ExecutionRecord>, cycleId: string): RefusalMemo | undefined {
-  if (fresh.length === 0) return undefined;
+export function memoFromRecords(keys: readonly string[], records: ReadonlyMap<string, ExecutionRecord>, cycleId: string): RefusalMemo | undefined {
+  if (keys.length === 0) return undefined;
   const refused: Refused[] = [];
-  for (const { key } of fresh) {
+  for (const key of keys) {
     const r = records.get(blockedKey(key, cycleId));
     if (r === undefined || r.status !== 'blocked' || r.guard === undefined) return undefined;
     refused.push({ key, block: { reason: r.guard, detail: r.guardDetail ?? '' } });

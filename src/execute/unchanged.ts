@@ -76,7 +76,6 @@ export class UnchangedDecisions {
 
   constructor(private readonly refreshMs: number) {}
 
-  /** Whether `d` is stored; `acts`: something is to run from it in this cycle. */
   /** The incident's last recorded decision when `d` is the same plan (samePlan), else undefined. */
   sameAsLast(d: Decision): LastRecorded | undefined {
     const l = this.last.get(d.incidentId);

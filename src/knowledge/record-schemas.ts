@@ -88,15 +88,19 @@ const OPTIONS = { allErrors: true, strict: true, strictRequired: false } as cons
 
 /** Each collection's record schema as it is compiled (scripts/build-validators.js generates them at build time). */
 export function recordSchemaSpecs(): SchemaSpec[] {
-  return (Object.entries(SCHEMAS) as [CollectionName, object | undefined][]).flatMap(([n, schema]) => (schema === undefined ? [] : [{ name: `record-${n}`, schema, options: OPTIONS }]));
+  return (Object.keys(SCHEMAS) as CollectionName[]).flatMap((n) => specOf(n) ?? []);
+}
+
+function specOf(name: CollectionName): SchemaSpec | undefined {
+  const schema = SCHEMAS[name];
+  return schema === undefined ? undefined : { name: `record-${name}`, schema, options: OPTIONS };
 }
 
 const compiled: Partial<Record<CollectionName, ValidateFunction>> = {};
 
 function validator(name: CollectionName): ValidateFunction | undefined {
-  const schema = SCHEMAS[name];
-  if (schema === undefined) return undefined;
-  return (compiled[name] ??= loadValidator({ name: `record-${name}`, schema, options: OPTIONS }).validate);
+  const spec = specOf(name);
+  return spec === undefined ? undefined : (compiled[name] ??= loadValidator(spec).validate);
 }
 
 function describe(e: ErrorObject): string {

@@ -5,6 +5,10 @@
 // whole controller. Dynamic import stays out of src/ (docs/SECURITY.md).
 import { COMMAND_TABLE } from '../dist/src/cli/commands.js';
 import { dispatch } from '../dist/src/cli/dispatch.js';
+import { applyCompactHeap, compactHeapAtLaunch } from '../dist/src/app/heap.js';
+
+// `mapek run` sets its V8 heap before the controller's modules load (src/app/heap.ts).
+if (compactHeapAtLaunch(process.argv.slice(2), process.env)) applyCompactHeap();
 
 const load = async (name) => {
   const entry = COMMAND_TABLE[name];

@@ -6,6 +6,7 @@ import { environmentHelp, flagHelp } from '../config/help.js';
 import { loadConfig } from '../app/bootstrap.js';
 import { buildClients } from '../app/clients.js';
 import { Service, StartError } from '../app/service.js';
+import { applyCompactHeap, restoreDefaultHeap } from '../app/heap.js';
 import { createLogger } from '../observability/logger.js';
 import { loadRuleSet } from '../rules/load.js';
 import { formatIssue } from '../types/errors.js';
@@ -52,11 +53,16 @@ export const command: Command = {
       io.err(`mapek run: unexpected argument "${args.positionals[0]}"`);
       return EXIT.usage;
     }
-    return runService(args.values, process.env, io);
+    return runService(args.values, process.env, io, { ownsProcess: true });
   },
 };
 
-export async function runService(flags: Record<string, unknown>, env: Readonly<Record<string, string | undefined>>, io: Io): Promise<number> {
+/** ownsProcess: this process runs nothing but the service (the command line), so it may set process-wide V8 flags (src/app/heap.ts). */
+export interface RunServiceOptions {
+  readonly ownsProcess?: boolean;
+}
+
+export async function runService(flags: Record<string, unknown>, env: Readonly<Record<string, string | undefined>>, io: Io, options: RunServiceOptions = {}): Promise<number> {
   const cfg = await loadConfig(flags, env);
   const check = flags['check'] === true;
   if (!cfg.ok) {
@@ -87,6 +93,10 @@ export async function runService(flags: Record<string, unknown>, env: Readonly<R
 
   const log = createLogger({ level: config.logLevel, write: (l) => io.out(l) });
   log.info('starting', { config: redactedConfig(config), pid: process.pid });
+  if (options.ownsProcess === true) {
+    if (config.compactHeap) log.info('heap: compact (compactHeap: false for V8\'s defaults)', { v8Flags: applyCompactHeap() });
+    else log.info('heap: V8 defaults (compactHeap: false)', { v8Flags: restoreDefaultHeap() });
+  }
   if (config.webhookAuth === 'off') log.warn('webhook authentication is off (MAPEK_WEBHOOK_AUTH=off): any local process can post alerts', { listenHost: config.listenHost });
   else log.info('webhook authentication: bearer token (MAPEK_WEBHOOK_TOKEN)');
   let store: NedbKnowledgeStore | PostgresKnowledgeStore;

@@ -73,6 +73,21 @@ test('chunks: about `size` characters each, in order, the rest on flush', (t) =>
   t.deepEqual(out, ['abcd\nefgh\n', 'ij\nklmnopqrstu\n', 'v\n']);
 });
 
+test('chunks: text outside ASCII and a line longer than the buffer come out whole and unchanged', (t) => {
+  const out: string[] = [];
+  const w = new ChunkedWriter((s) => out.push(s), 10);
+  const long = `${'ü€😀x'.repeat(40)}\n`; // 200 code units, up to 4 bytes a character: well past the 30-byte buffer
+  const lines = ['é\n', 'naïve – ok\n', long, '日本\n', '😀\n'];
+  for (const s of lines) w.add(s);
+  w.flush();
+  t.is(out.join(''), lines.join(''));
+  t.deepEqual(out, ['é\nnaïve – ok\n', long, '日本\n😀\n']);
+  // After the long line the buffer is one chunk's size again, and still writes correctly.
+  w.add('ok\n');
+  w.flush();
+  t.is(out.at(-1), 'ok\n');
+});
+
 test('the text timeline ends with the summary', async (t) => {
   const chunks: string[] = [];
   const io = { ...captureIo(), out: (s: string) => chunks.push(s) };

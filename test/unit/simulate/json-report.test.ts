@@ -82,7 +82,7 @@ test('chunks: text outside ASCII and a line longer than the buffer come out whol
   w.flush();
   t.is(out.join(''), lines.join(''));
   t.deepEqual(out, ['é\nnaïve – ok\n', long, '日本\n😀\n']);
-  // After the long line the buffer is one chunk's size again, and still writes correctly.
+  // After the long line (the buffer shrinks back to one chunk's size), later lines still come out whole.
   w.add('ok\n');
   w.flush();
   t.is(out.at(-1), 'ok\n');

@@ -27,6 +27,7 @@ import { eachLine } from './file-scan.js';
 import { CompactionFile, ensureRoom, type Piece } from './journal-compaction.js';
 import { freeBytes, JournalFile, StoreSpaceError, StoreWriteError } from './journal-file.js';
 import { Segment } from './journal-segment.js';
+import { encodeLines } from './journal-lines.js';
 
 export interface JournalOptions {
   /** fdatasync every append (default true). Off only to measure what it costs. */
@@ -238,16 +239,17 @@ export class JournalCollection implements Collection {
 
   /** Appends `lines`; the documents among them (`docs[i]` for `lines[i]`, undefined for a deletion) then take their place in memory. */
   private async write(lines: readonly string[], docs: readonly (StoredDoc | undefined)[]): Promise<void> {
-    const { segment, offset } = await this.journal.append(lines.map((l) => `${l}\n`).join(''));
+    const { bytes, lengths } = encodeLines(lines);
+    const { segment, offset } = await this.journal.append(bytes);
     let at = offset;
     const first = this.lines + 1;
     this.lines += lines.length;
-    lines.forEach((l, i) => {
-      const length = Buffer.byteLength(l) + 1;
+    for (let i = 0; i < lines.length; i++) {
+      const length = lengths[i] as number;
       const d = docs[i];
       if (d !== undefined) this.set({ meta: metaOf(d), segment, offset: at, length, line: first + i });
       at += length;
-    });
+    }
   }
 
   private set(e: Entry): void {

@@ -114,12 +114,11 @@ export class JournalFile {
   }
 
   /**
-   * Appends `text` (whole lines) durably; on failure the file is left as it was before.
-   * Resolves where the text landed: a file replaced under the store is noticed here and
+   * Appends `buf` (whole lines, UTF-8) durably; on failure the file is left as it was before.
+   * Resolves where the bytes landed: a file replaced under the store is noticed here and
    * becomes the current segment.
    */
-  async append(text: string): Promise<{ segment: Segment; offset: number }> {
-    const buf = Buffer.from(text, 'utf8');
+  async append(buf: Buffer): Promise<{ segment: Segment; offset: number }> {
     if (this.torn) await this.repair();
     let fh;
     let offset: number;

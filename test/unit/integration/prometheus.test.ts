@@ -161,6 +161,11 @@ test('malformed envelopes and samples are InvalidResponseErrors naming the field
     [{ status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [1, 'abc'] }] } }, 'data.result[0].value: not a sample value: "abc"'],
     [{ status: 'success', data: { resultType: 'vector', result: [{ metric: { a: 1 }, value: [1, '1'] }] } }, 'data.result[0].metric.a: expected a string'],
     [{ status: 'success', data: { resultType: 'matrix', result: [{ metric: {}, values: [[1]] }] } }, 'data.result[0].values[0]: expected [timestamp, "value"]'],
+    // A fault after good items and samples: the path names the item and the sample, not the first.
+    [{ status: 'success', data: { resultType: 'matrix', result: [{ metric: { a: 'x' }, values: [[1, '1']] }, { metric: {}, values: [[1, '2'], [2, '3'], [3, 'high']] }] } }, 'data.result[1].values[2]: not a sample value: "high"'],
+    [{ status: 'success', data: { resultType: 'matrix', result: [{ metric: { a: 'x' }, values: [] }, { values: [] }] } }, 'data.result[1].metric: expected an object of labels'],
+    [{ status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [1, '1'] }, 7] } }, 'data.result[1]: expected an object'],
+    [{ status: 'success', data: { resultType: 'scalar', result: [1, 'x'] } }, 'data.result: not a sample value: "x"'],
     [{ status: 'success', data: { resultType: 'histogram', result: [] } }, 'data.resultType: unknown "histogram"'],
     [{ status: 'success', data: null }, 'data: expected an object'],
   ];
@@ -171,6 +176,18 @@ test('malformed envelopes and samples are InvalidResponseErrors naming the field
   }
   const { c } = await serving(t, json(200, { status: 'success', data: { x: 1 } }));
   await t.throwsAsync(c.series(['up']), { message: /data: expected an array of label sets$/ });
+  const { c: c2 } = await serving(t, json(200, { status: 'success', data: [{ job: 'a' }, { job: 'b', shard: 2 }] }));
+  await t.throwsAsync(c2.series(['up']), { message: /invalid response: data\[1\]\.shard: expected a string$/ });
+});
+
+test('samples become numbers and label sets come back whole, special values included', async (t) => {
+  const body = { status: 'success', data: { resultType: 'matrix', result: [{ metric: { __name__: 'up', job: 'a' }, values: [[1, '1'], [2, '+Inf'], [3, 'NaN'], [4, '-2.5e1']] }] } };
+  const { c } = await serving(t, json(200, body));
+  const r = await c.queryRange('up', new Date(1000), new Date(4000), 1);
+  t.is(r.resultType, 'matrix');
+  if (r.resultType !== 'matrix') return;
+  t.deepEqual(r.result[0]!.metric, { __name__: 'up', job: 'a' });
+  t.deepEqual(r.result[0]!.values, [[1, 1], [2, Number.POSITIVE_INFINITY], [3, Number.NaN], [4, -25]]);
 });
 
 test('parseSampleValue', (t) => {

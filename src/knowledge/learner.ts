@@ -15,6 +15,9 @@
  *   (capped): with no evidence the weight is 1 and the rule's priority decides; as evidence
  *   grows the expected-utility ratio dominates, so a priority is a prior the evidence can
  *   cross, and the draws keep exploring at a rate that falls as the posteriors narrow.
+ * - **Time**: an attempt's seconds from write to verification (attempt-time.ts); the weight is
+ *   divided by the rule's attempt time over its situation's, so the choice is by expected
+ *   utility per second an attempt takes — the order that clears an incident soonest.
  * - **Change detection**: a run of `changeWindow` equal outcomes that the rule's record made
  *   unlikely (< `changeAlpha`) drops the record before it (changeSince), so a world that
  *   turns is followed within a few incidents, not after forgetting outweighs a long record.
@@ -26,6 +29,7 @@ import type { Estimate, OutcomeMark, WeightChange } from '../types/execution.js'
 import type { Outcome } from '../types/knowledge.js';
 import { situatedKey, type Weights } from '../types/rules.js';
 import { betaMean, betaSd, sampleBeta, seededStream, type Random } from './beta.js';
+import { attemptTime, timeFactor, type AttemptTime } from './attempt-time.js';
 import { credit, type Credit } from './credit.js';
 
 /** What the learner needs of a plan rule. A bare id stands for a neutral rule (p 0.5, benefit 1, cost 0). */
@@ -59,6 +63,8 @@ export interface LearnerOptions {
   readonly changeWindow: number;
   /** …that its evidence before the run made less likely than this drops that older evidence (0 = off). Default 0.02. */
   readonly changeAlpha: number;
+  /** How much attempt time counts: the weight is multiplied by (situation's time ÷ the rule's)^timeWeight (0 = ignored). Default 1. */
+  readonly timeWeight: number;
 }
 
 export const DEFAULT_LEARNER_OPTIONS: LearnerOptions = Object.freeze({
@@ -72,6 +78,7 @@ export const DEFAULT_LEARNER_OPTIONS: LearnerOptions = Object.freeze({
   trendWindow: 20,
   changeWindow: 3,
   changeAlpha: 0.02,
+  timeWeight: 1,
 });
 
 /** One (rule, situation)'s evidence and posterior. */
@@ -87,6 +94,8 @@ export interface SituationStats {
   readonly trend?: number;
   /** Outcomes of the rule before the newest detected change, which no longer count (changeSince). */
   readonly forgotten?: number;
+  /** How long its attempts take, when the situation's outcomes record it (attempt-time.ts). */
+  readonly time?: AttemptTime;
 }
 
 export interface LearnInput {
@@ -200,6 +209,7 @@ export function situationStats(rule: PlanRuleInfo, situation: string, inKind: re
     ys.push(c.failure > 0 ? 0 : 1);
   });
   const trend = trendOf(ys, o.trendWindow);
+  const time = attemptTime(inKind, (i) => counted.has(i), o.forgetting, o.priorStrength);
   return {
     ruleId: rule.id,
     situation,
@@ -209,6 +219,7 @@ export function situationStats(rule: PlanRuleInfo, situation: string, inKind: re
     shared,
     ...(trend !== undefined ? { trend } : {}),
     ...(from > 0 ? { forgotten: from } : {}),
+    ...(time !== undefined ? { time } : {}),
   };
 }
 
@@ -224,12 +235,22 @@ export function exponentOf(evidence: number, o: LearnerOptions): number {
 
 /**
  * The weight for a draw θ in a situation with evidence κ: the planner's effective priority
- * `priority × weight` becomes `priority^(1/(1+κ)) × EU(θ)` — the priority's say fades as the
- * situation gathers evidence, and the expected utility of the draw decides.
+ * `priority × weight` becomes `priority^(1/(1+κ)) × EU(θ) × (situation's attempt time ÷ the
+ * rule's)` — the priority's say fades as the situation gathers evidence, and the expected
+ * utility of the draw per unit of time an attempt takes decides.
  */
-export function weightFor(rule: PlanRuleInfo, draw: number, kappa: number, o: LearnerOptions): number {
+export function weightFor(rule: PlanRuleInfo, draw: number, kappa: number, o: LearnerOptions, time?: AttemptTime): number {
   const prio = Math.max(rule.priority ?? 1, 1e-9);
-  return sig(clamp(utility(rule, draw) * prio ** (1 / (1 + kappa) - 1), o.minWeight, o.maxWeight));
+  return sig(clamp(utility(rule, draw) * timeFactor(time, o.timeWeight) * prio ** (1 / (1 + kappa) - 1), o.minWeight, o.maxWeight));
+}
+
+const secs = (x: number): string => `${x.toPrecision(2)}s`;
+
+/** The reason's words on attempt time, when it is known. */
+function timeWords(t: AttemptTime | undefined, o: LearnerOptions): string[] {
+  if (t === undefined || !(o.timeWeight > 0)) return [];
+  const f = timeFactor(t, o.timeWeight);
+  return [`an attempt takes ${secs(t.seconds)} (${t.attempts} timed; ${secs(t.situationSeconds)} in the situation), time counts ×${f.toFixed(2)}`];
 }
 
 function reasonOf(rule: PlanRuleInfo, s: SituationStats, draw: number, k: number, from: number, to: number, o: LearnerOptions): string {
@@ -240,6 +261,7 @@ function reasonOf(rule: PlanRuleInfo, s: SituationStats, draw: number, k: number
     `prior ${pct(e.prior)}, posterior ${pct(e.mean)} ± ${pct(e.sd)} on evidence ${e.evidence.toFixed(1)}`,
     ...(s.trend !== undefined ? [`trend predicts ${pct(s.trend)}`] : []),
     `thompson draw ${pct(draw)}, expected utility ${utility(rule, draw).toFixed(2)}, priority counts ^${(1 / (1 + k)).toFixed(2)} on situation evidence ${(k * o.evidenceScale).toFixed(1)}`,
+    ...timeWords(s.time, o),
   ];
   return `${parts.join('; ')}: weight ${from.toPrecision(3)} → ${to.toPrecision(3)}`;
 }
@@ -275,11 +297,11 @@ export function learn(input: LearnInput): LearnResult {
       const draw = sampleBeta(s.estimate.mean * (s.estimate.evidence + o.priorStrength), (1 - s.estimate.mean) * (s.estimate.evidence + o.priorStrength), stream);
       const from = input.current[key] ?? 1;
       const k = exponentOf(situationEvidence, o);
-      const to = weightFor(rule, draw, k, o);
+      const to = weightFor(rule, draw, k, o, s.time);
       if (mark) learned[key] = mark;
       if (to === from) continue;
       weights[key] = to;
-      const estimate: Estimate = { ...s.estimate, draw };
+      const estimate: Estimate = { ...s.estimate, draw, ...(s.time !== undefined ? { seconds: s.time.seconds, situationSeconds: s.time.situationSeconds } : {}) };
       changes.push({ ruleId: key, rule: id, situation: kind, from, to, samples: s.successes + s.failures, successRate: s.estimate.mean, reason: reasonOf(rule, s, draw, k, from, to, o), at: input.at, estimate, ...(mark ? { upTo: mark } : {}) });
     }
   }

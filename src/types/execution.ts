@@ -125,4 +125,8 @@ export interface Estimate {
   readonly prior: number;
   /** The Thompson draw the weight was computed from. */
   readonly draw: number;
+  /** Estimated seconds one attempt takes, write to verification (absent before attempts were timed). */
+  readonly seconds?: number;
+  /** The mean over every rule's attempts in the situation: the weight scales by this ÷ `seconds`. */
+  readonly situationSeconds?: number;
 }

@@ -183,3 +183,35 @@ test('change detection in the estimate: after a swap the old good record stops c
   const { changes } = learn({ outcomes: swapped, current: {}, planRules: [r], at: 'now' });
   t.regex(changes[0]!.reason, /^0\/3 succeeded in ValidationLatencySLA; the world changed: 15 older outcomes dropped after a surprising run of 3; prior 50%/);
 });
+
+test('time: equally likely rules rank by how long an attempt takes; equal times or untimed outcomes change nothing; the reason says it', (t) => {
+  // Attempts of `fast` take 10 s from write to verification, of `slow` 40 s; both clear 3 in 4.
+  const timed = (ruleId: string, result: Outcome['result'], i: number, seconds: number): Outcome =>
+    out(ruleId, result, i, KIND, { appliedAt: new Date(Date.parse(at(i)) - seconds * 1000).toISOString() });
+  const seq = (sf: number, ss: number): Outcome[] => Array.from({ length: 16 }, (_, i) => timed(i % 2 === 0 ? 'fast' : 'slow', i % 8 < 6 ? 'succeeded' : 'failed', i, i % 2 === 0 ? sf : ss));
+  const fast = statsOf(rule('fast'), seq(10, 40));
+  const slow = statsOf(rule('slow'), seq(10, 40));
+  t.true(Math.abs(fast.estimate.mean - slow.estimate.mean) < 0.01, 'as likely to clear it');
+  t.truthy(fast.time && slow.time);
+  t.true(fast.time!.seconds < fast.time!.situationSeconds && slow.time!.seconds > slow.time!.situationSeconds);
+  t.true(fast.time!.seconds > 10 && slow.time!.seconds < 40, 'shrunk toward the situation');
+  t.is(fast.time!.attempts, 8);
+  const k = 8;
+  const wf = weightFor(rule('fast'), 0.75, k, O, fast.time);
+  const ws = weightFor(rule('slow'), 0.75, k, O, slow.time);
+  t.true(wf > 2 * ws, `${wf} > 2 × ${ws}`);
+  // the product: expected utility per second (fast's EU may be lower and still win when its attempts are quick enough)
+  t.true(weightFor(rule('fast'), 0.6, k, O, fast.time) > weightFor(rule('slow'), 0.75, k, O, slow.time));
+  // equal times: the factor is 1, the weight is what it is without time
+  const same = statsOf(rule('fast'), seq(20, 20));
+  t.is(weightFor(rule('fast'), 0.75, k, O, same.time), weightFor(rule('fast'), 0.75, k, O));
+  // outcomes without appliedAt (older records): no time, no factor
+  t.is(statsOf(rule('fast'), [out('fast', 'succeeded', 1)]).time, undefined);
+  // timeWeight 0 turns it off
+  t.is(weightFor(rule('slow'), 0.75, k, { ...O, timeWeight: 0 }, slow.time), weightFor(rule('slow'), 0.75, k, O));
+  // through learn(): the change records the estimate's seconds and the reason names them
+  const { changes } = learn({ outcomes: seq(10, 40), current: {}, planRules: [rule('fast'), rule('slow')], at: at(99) });
+  const c = changes.find((x) => x.rule === 'slow')!;
+  t.true(c.estimate!.seconds! > c.estimate!.situationSeconds!);
+  t.regex(c.reason, /an attempt takes 3\ds \(8 timed; 2\ds in the situation\), time counts ×0\.\d\d/);
+});

@@ -129,7 +129,8 @@ async function restore(charter: CharterHandle, original: PolicySpec): Promise<vo
   if (JSON.stringify(p.spec) !== JSON.stringify(original)) await api(charter, 'POST', '/api/v1/policies', { policyId: POLICY, spec: original, appliedBy: 'learning-bench', reason: 'bench: restore between incidents' });
 }
 
-export async function runServiceWorld(w: ServiceWorld, mode: Mode, seed: number, incidents: number, t: Timescale = BENCH_TIMESCALE): Promise<ServiceRun> {
+/** `learner`: the service's `learner:` settings (LEARNING_LEARNER_OPTIONS; empty: the defaults). */
+export async function runServiceWorld(w: ServiceWorld, mode: Mode, seed: number, incidents: number, t: Timescale = BENCH_TIMESCALE, learner: Readonly<Record<string, number>> = {}): Promise<ServiceRun> {
   const t0 = performance.now();
   const dir = await mkdtemp(path.join(os.tmpdir(), 'mapek-learn-'));
   const rulesDir = path.join(dir, 'rules');
@@ -140,6 +141,7 @@ export async function runServiceWorld(w: ServiceWorld, mode: Mode, seed: number,
   await writeFile(
     path.join(dir, 'mapek.yaml'),
     `learn: ${mode === 'learner on'}
+learner: ${JSON.stringify(learner)}
 executor:
   cooldownMs: 0
   approvalRisk: none

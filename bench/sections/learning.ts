@@ -131,16 +131,16 @@ async function curveOf(w: ServiceWorld, size: number, runs: ReadonlyMap<Mode, re
 }
 
 /** Learner options for the model from LEARNING_MODEL_OPTIONS (JSON object), to compare settings. */
-export function modelOptionsOf(env: string | undefined): Partial<LearnerOptions> {
+export function modelOptionsOf(env: string | undefined, name = 'LEARNING_MODEL_OPTIONS'): Partial<LearnerOptions> {
   if (env === undefined || env.trim() === '') return {};
   let v: unknown;
   try {
     v = JSON.parse(env);
   } catch (err) {
-    throw new Error(`LEARNING_MODEL_OPTIONS: not JSON (${(err as Error).message})`);
+    throw new Error(`${name}: not JSON (${(err as Error).message})`);
   }
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error('LEARNING_MODEL_OPTIONS: expected a JSON object of learner options, e.g. {"forgetting":0.95}');
-  for (const [k, x] of Object.entries(v)) if (!(k in DEFAULT_LEARNER_OPTIONS) || typeof x !== 'number') throw new Error(`LEARNING_MODEL_OPTIONS: "${k}" is not a numeric learner option (${Object.keys(DEFAULT_LEARNER_OPTIONS).join(', ')})`);
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error(`${name}: expected a JSON object of learner options, e.g. {"forgetting":0.95}`);
+  for (const [k, x] of Object.entries(v)) if (!(k in DEFAULT_LEARNER_OPTIONS) || typeof x !== 'number') throw new Error(`${name}: "${k}" is not a numeric learner option (${Object.keys(DEFAULT_LEARNER_OPTIONS).join(', ')})`);
   return v as Partial<LearnerOptions>;
 }
 
@@ -176,6 +176,9 @@ export const learningSection: Section = {
     const t = BENCH_TIMESCALE;
     // read before the service runs, so a bad value fails at once and not hours into the full matrix
     const modelOptions = plan.model ? modelOptionsOf(process.env['LEARNING_MODEL_OPTIONS']) : {};
+    // The real service's learner settings (its config's `learner:`), to compare settings side by side.
+    const serviceOptions = modelOptionsOf(process.env['LEARNING_LEARNER_OPTIONS'], 'LEARNING_LEARNER_OPTIONS');
+    if (plan.service && Object.keys(serviceOptions).length > 0) progress(`${S}: the service's learner settings: ${JSON.stringify(serviceOptions)}`);
     const chosen = worldsOf(process.env['LEARNING_WORLDS'], SERVICE_WORLDS);
     if (chosen.length < SERVICE_WORLDS.length) progress(`${S}: LEARNING_WORLDS: ${chosen.map((w) => w.name).join('; ')}`);
     if (!plan.service) progress(`${S}: the in-process MODEL only (LEARNING_BENCH=model), seeds ${plan.seeds.join(',')} × 200 incidents; learner options ${JSON.stringify(modelOptions)}`);
@@ -187,7 +190,7 @@ export const learningSection: Section = {
     for (const size of plan.service ? plan.sizes : []) {
       const worlds = chosen.map((w) => forRun(w, size));
       const jobs = worlds.flatMap((w) => MODES.flatMap((mode) => plan.seeds.map((seed) => async () => {
-        const r = await runServiceWorld(w, mode, seed, size, t);
+        const r = await runServiceWorld(w, mode, seed, size, t, serviceOptions);
         progress(`${S}: ${w.name} / ${mode} / seed ${seed}: ${size} incidents in ${(r.wallMs / 1000).toFixed(0)} s; outcomes per situation: ${Object.entries(r.situations).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`);
         for (const i of r.incidents) if (i.leftActive) progress(`${S}: ${w.name} / ${mode} / seed ${seed}: incident ${i.n} (${i.kind}) left other faults active, cleared by the bench: ${i.leftActive.join('; ')}`);
         for (const i of r.incidents.filter(wentQuiet)) progress(`${S}: ${w.name} / ${mode} / seed ${seed}: incident ${i.n} (${i.kind}, ${i.attempts} attempt${i.attempts === 1 ? '' : 's'}) neither cleared nor escalated in ${t.incidentTimeoutMs / 1000} s; the service's records then: ${(i.quiet ?? []).join('; ') || 'none'}`);

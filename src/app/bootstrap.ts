@@ -3,14 +3,15 @@ import { compileConfig, type CompileResult, type ConfigSources } from '../config
 import { locatedMessage } from '../config/file.js';
 import type { Config } from '../config/options.js';
 import { resolveExecutorOptions } from '../execute/options.js';
-import { EXECUTOR_SHAPE } from './executor-shape.js';
+import { resolveLearnerOptions } from '../knowledge/learner-options.js';
+import { EXECUTOR_SHAPE, LEARNER_SHAPE } from './executor-shape.js';
 
 /**
  * Reads the optional config file and compiles it with the environment and flags. The one
  * place (with the CLI) that sees process.env; everything below gets the resolved Config.
  */
 export async function loadConfig(flags: Readonly<Record<string, unknown>>, env: Readonly<Record<string, string | undefined>>, defaults?: Partial<Config>): Promise<CompileResult> {
-  const sources: { flags: typeof flags; env: typeof env; file?: { path: string; text: string }; defaults?: Partial<Config>; shapes: ConfigSources['shapes'] } = { flags, env, shapes: { executor: EXECUTOR_SHAPE } };
+  const sources: { flags: typeof flags; env: typeof env; file?: { path: string; text: string }; defaults?: Partial<Config>; shapes: ConfigSources['shapes'] } = { flags, env, shapes: { executor: EXECUTOR_SHAPE, learner: LEARNER_SHAPE } };
   if (defaults) sources.defaults = defaults;
   const path = typeof flags['config'] === 'string' ? flags['config'] : env['MAPEK_CONFIG'];
   if (path !== undefined && path !== '') {
@@ -22,14 +23,20 @@ export async function loadConfig(flags: Readonly<Record<string, unknown>>, env: 
   }
   const r = compileConfig(sources as ConfigSources);
   if (!r.ok) return r;
-  try {
-    resolveExecutorOptions(r.config.executor);
-  } catch (err) {
-    // "executor option FIELD: message": located in the file when the file set `executor:`.
-    const message = (err as Error).message;
-    const m = /^executor option ([^:]+): (.*)$/s.exec(message);
-    const located = m !== null && sources.file !== undefined && /^executor:/m.test(sources.file.text) ? locatedMessage(sources.file, 'executor', m[1] as string, m[2] as string) : undefined;
-    return { ok: false, errors: [located ?? `executor: ${message}`] };
+  const owners: readonly (readonly ['executor' | 'learner', () => unknown])[] = [
+    ['executor', () => resolveExecutorOptions(r.config.executor)],
+    ['learner', () => resolveLearnerOptions(r.config.learner)],
+  ];
+  for (const [top, resolve] of owners) {
+    try {
+      resolve();
+    } catch (err) {
+      // "TOP option FIELD: message": located in the file when the file set `TOP:`.
+      const message = (err as Error).message;
+      const m = new RegExp(`^${top} option ([^:]+): (.*)$`, 's').exec(message);
+      const located = m !== null && sources.file !== undefined && new RegExp(`^${top}:`, 'm').test(sources.file.text) ? locatedMessage(sources.file, top, m[1] as string, m[2] as string) : undefined;
+      return { ok: false, errors: [located ?? `${top}: ${message}`] };
+    }
   }
   return r;
 }

@@ -7,6 +7,7 @@
  */
 import { shapeOf, withShape, type Shape } from '../config/shape.js';
 import { DEFAULT_EXECUTOR_OPTIONS } from '../execute/options.js';
+import { DEFAULT_LEARNER_OPTIONS } from '../knowledge/learner.js';
 import { ACTION_TYPES } from '../types/catalog.js';
 
 export const EXECUTOR_SHAPE: Shape = withShape(
@@ -14,3 +15,6 @@ export const EXECUTOR_SHAPE: Shape = withShape(
   ['rateLimit', 'types'],
   { kind: 'record', keys: ACTION_TYPES, value: shapeOf(DEFAULT_EXECUTOR_OPTIONS.rateLimit.perType) },
 );
+
+/** The shape of `learner:`: the learner's own settings, every one a number. */
+export const LEARNER_SHAPE: Shape = shapeOf(DEFAULT_LEARNER_OPTIONS);

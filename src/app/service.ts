@@ -25,6 +25,7 @@ import { closeServer, createHttpServer, listen } from './http-server.js';
 import { RuleSetHolder, type RuleLoader } from './rules-holder.js';
 import { watchPaths } from './watch.js';
 import { planRulesOf, relearn } from '../knowledge/relearn.js';
+import { resolveLearnerOptions } from '../knowledge/learner-options.js';
 import { authPolicy } from './console/auth.js';
 import { ConsoleFeed } from './console/feed.js';
 import { consoleRoutes } from './console/routes.js';
@@ -220,7 +221,7 @@ export class Service {
     const rs = this.rules.ruleSet();
     if (rs !== undefined && this.p.config.learn && records.some((r) => r.verify !== undefined)) {
       try {
-        const changes = await relearn(this.p.store, planRulesOf(rs), new Date((this.p.timers ?? realTimers).now()).toISOString());
+        const changes = await relearn(this.p.store, planRulesOf(rs), new Date((this.p.timers ?? realTimers).now()).toISOString(), resolveLearnerOptions(this.p.config.learner));
         for (const c of changes) this.p.log.info('weight changed', { cycleId, rule: c.ruleId, from: c.from, to: c.to, samples: c.samples, successRate: c.successRate, reason: c.reason });
       } catch (err) {
         this.p.log.error('learner failed; weights unchanged', { cycleId, error: (err as Error).message });

@@ -64,6 +64,8 @@ export interface Config {
   readonly unreadyAfterFailedCycles: number;
   /** Run the learner after every cycle that verified something (default true). */
   readonly learn: boolean;
+  /** The learner's settings (validated by it: src/knowledge/learner-options.ts; docs/LEARNING.md). */
+  readonly learner: Readonly<Record<string, unknown>>;
   /** `mapek run` keeps its V8 heap compact (src/app/heap.ts); false: V8's defaults. */
   readonly compactHeap: boolean;
   /** Guard-rail settings passed to the executor (validated there; docs/EXECUTION.md). */
@@ -108,6 +110,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'leaseRenewMs', file: 'leaseRenew', env: 'MAPEK_LEASE_RENEW', flag: 'lease-renew', kind: 'seconds', default: undefined, doc: 'With a PostgreSQL store: seconds between lease renewals (default a third of leaseTtl; at most half of it).' },
   { key: 'replicaId', file: 'replicaId', env: 'MAPEK_REPLICA_ID', flag: 'replica-id', kind: 'string', valueName: 'ID', default: undefined, doc: 'This replica\'s name in the leader lease, /healthz and the logs (default hostname-pid).' },
   { key: 'learn', file: 'learn', env: 'MAPEK_LEARN', kind: 'boolean', default: true, doc: 'Learn weights from verified outcomes (docs/LEARNING.md). false: the rules\' priorities alone decide and the stored weights stay as they are (outcomes are still recorded).' },
+  { key: 'learner', file: 'learner', kind: 'mapping', default: {}, doc: 'Settings of the learner (forgetting, priorStrength, changeWindow, changeAlpha, timeWeight, seed, …; file only, see docs/LEARNING.md for each and its default).' },
   { key: 'compactHeap', file: 'compactHeap', env: 'MAPEK_COMPACT_HEAP', kind: 'boolean', default: true, doc: 'Keep the service\'s V8 heap compact: a small young generation and an old generation that grows by 20 % past its live size, about half the memory of V8\'s defaults for about a quarter more CPU per cycle (docs/PERFORMANCE.md section 12). Not a cap. false: V8\'s defaults.' },
 ];
 

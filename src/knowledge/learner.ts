@@ -63,7 +63,11 @@ export interface LearnerOptions {
   readonly changeWindow: number;
   /** …that its evidence before the run made less likely than this drops that older evidence (0 = off). Default 0.02. */
   readonly changeAlpha: number;
-  /** How much attempt time counts: the weight is multiplied by (situation's time ÷ the rule's)^timeWeight (0 = ignored). Default 1. */
+  /**
+   * How much attempt time counts: the weight is multiplied by (situation's time ÷ the rule's)^timeWeight.
+   * Default 0 (estimated, recorded and explained, not ranked by): side by side on the learning
+   * bench, 1 cost time in the close-call world (docs/LEARNING.md, "Time").
+   */
   readonly timeWeight: number;
 }
 
@@ -78,7 +82,7 @@ export const DEFAULT_LEARNER_OPTIONS: LearnerOptions = Object.freeze({
   trendWindow: 20,
   changeWindow: 3,
   changeAlpha: 0.02,
-  timeWeight: 1,
+  timeWeight: 0,
 });
 
 /** One (rule, situation)'s evidence and posterior. */

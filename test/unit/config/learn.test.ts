@@ -30,9 +30,9 @@ test('learner: settings from the file reach the learner; unknown keys, wrong kin
   const none = await load('logLevel: info\n');
   t.true(none.r.ok);
   if (none.r.ok) t.deepEqual(resolveLearnerOptions(none.r.config.learner), DEFAULT_LEARNER_OPTIONS);
-  const set = await load('learner:\n  timeWeight: 0\n  forgetting: 0.95\n');
+  const set = await load('learner:\n  timeWeight: 1\n  forgetting: 0.95\n');
   t.true(set.r.ok);
-  if (set.r.ok) t.like(resolveLearnerOptions(set.r.config.learner), { timeWeight: 0, forgetting: 0.95, changeAlpha: DEFAULT_LEARNER_OPTIONS.changeAlpha });
+  if (set.r.ok) t.like(resolveLearnerOptions(set.r.config.learner), { timeWeight: 1, forgetting: 0.95, changeAlpha: DEFAULT_LEARNER_OPTIONS.changeAlpha });
   const unknown = await load('learner:\n  forgeting: 0.9\n');
   t.false(unknown.r.ok);
   if (!unknown.r.ok) t.regex(unknown.r.errors.join('\n'), new RegExp(`^${unknown.file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:2: learner\\.forgeting: unknown key \\(expected one of forgetting, `));

@@ -11,7 +11,7 @@ test('knowledge weights: per rule and situation the weight, estimate and evidenc
   const { dir } = await fixture();
   const io = captureIo();
   t.is(await main(['knowledge', 'weights', '--dir', dir], io), 0);
-  t.regex(io.stdout(), /^RULE\s+SITUATION\s+WEIGHT\s+ESTIMATE\s+EVIDENCE\s+WHY\nscale-committee\s+CommitteeOverloaded\s+\d\.\d+\s+67% ± 24%\s+1\.0\s+1\/1 succeeded in CommitteeOverloaded; prior 50%, posterior 67% ± 24% on evidence 1\.0; thompson draw \d+%, expected utility [\d.]+, priority counts \^0\.50 on situation evidence 1\.0; an attempt takes [\d.]+s \(1 timed; [\d.]+s in the situation\), time counts ×1\.00: weight 1\.00 → /);
+  t.regex(io.stdout(), /^RULE\s+SITUATION\s+WEIGHT\s+ESTIMATE\s+EVIDENCE\s+WHY\nscale-committee\s+CommitteeOverloaded\s+\d\.\d+\s+67% ± 24%\s+1\.0\s+1\/1 succeeded in CommitteeOverloaded; prior 50%, posterior 67% ± 24% on evidence 1\.0; thompson draw \d+%, expected utility [\d.]+, priority counts \^0\.50 on situation evidence 1\.0: weight 1\.00 → /);
   const ex = captureIo();
   await main(['knowledge', 'weights', '--explain', '--dir', dir], ex);
   t.regex(ex.stdout(), /\nscale-committee in CommitteeOverloaded: weight \d\.\d+\n  estimated 67% ± 24% to clear it \(prior 50%\) on evidence 1\.0 from 1 outcomes; the last draw was \d+%; an attempt takes [\d.]+s against [\d.]+s for the situation's attempts \(the weight scales by their ratio\); the only rule learned in this situation; the planner ranks by priority × weight \(\d\.\d+\)\n  last change: /);

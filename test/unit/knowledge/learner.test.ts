@@ -197,20 +197,21 @@ test('time: equally likely rules rank by how long an attempt takes; equal times 
   t.true(fast.time!.seconds > 10 && slow.time!.seconds < 40, 'shrunk toward the situation');
   t.is(fast.time!.attempts, 8);
   const k = 8;
-  const wf = weightFor(rule('fast'), 0.75, k, O, fast.time);
-  const ws = weightFor(rule('slow'), 0.75, k, O, slow.time);
+  const O1 = { ...O, timeWeight: 1 };
+  t.is(O.timeWeight, 0, 'off by default: estimated and explained, not ranked by');
+  t.is(weightFor(rule('slow'), 0.75, k, O, slow.time), weightFor(rule('slow'), 0.75, k, O));
+  const wf = weightFor(rule('fast'), 0.75, k, O1, fast.time);
+  const ws = weightFor(rule('slow'), 0.75, k, O1, slow.time);
   t.true(wf > 2 * ws, `${wf} > 2 × ${ws}`);
   // the product: expected utility per second (fast's EU may be lower and still win when its attempts are quick enough)
-  t.true(weightFor(rule('fast'), 0.6, k, O, fast.time) > weightFor(rule('slow'), 0.75, k, O, slow.time));
+  t.true(weightFor(rule('fast'), 0.6, k, O1, fast.time) > weightFor(rule('slow'), 0.75, k, O1, slow.time));
   // equal times: the factor is 1, the weight is what it is without time
   const same = statsOf(rule('fast'), seq(20, 20));
-  t.is(weightFor(rule('fast'), 0.75, k, O, same.time), weightFor(rule('fast'), 0.75, k, O));
+  t.is(weightFor(rule('fast'), 0.75, k, O1, same.time), weightFor(rule('fast'), 0.75, k, O1));
   // outcomes without appliedAt (older records): no time, no factor
   t.is(statsOf(rule('fast'), [out('fast', 'succeeded', 1)]).time, undefined);
-  // timeWeight 0 turns it off
-  t.is(weightFor(rule('slow'), 0.75, k, { ...O, timeWeight: 0 }, slow.time), weightFor(rule('slow'), 0.75, k, O));
   // through learn(): the change records the estimate's seconds and the reason names them
-  const { changes } = learn({ outcomes: seq(10, 40), current: {}, planRules: [rule('fast'), rule('slow')], at: at(99) });
+  const { changes } = learn({ outcomes: seq(10, 40), current: {}, planRules: [rule('fast'), rule('slow')], at: at(99), options: { timeWeight: 1 } });
   const c = changes.find((x) => x.rule === 'slow')!;
   t.true(c.estimate!.seconds! > c.estimate!.situationSeconds!);
   t.regex(c.reason, /an attempt takes 3\ds \(8 timed; 2\ds in the situation\), time counts ×0\.\d\d/);

@@ -26,6 +26,7 @@ import { RuleSetHolder, type RuleLoader } from './rules-holder.js';
 import { watchPaths } from './watch.js';
 import { planRulesOf, relearn } from '../knowledge/relearn.js';
 import { resolveLearnerOptions } from '../knowledge/learner-options.js';
+import type { LearnerOptions } from '../knowledge/learner.js';
 import { authPolicy } from './console/auth.js';
 import { ConsoleFeed } from './console/feed.js';
 import { consoleRoutes } from './console/routes.js';
@@ -93,6 +94,8 @@ export class Service {
   private takeover: Promise<void> | undefined;
   /** The knowledge-store retention pass running in the background, if any. */
   private maintaining: Promise<void> | undefined;
+  /** The learner's settings (config `learner:`, checked when the config loaded). */
+  private readonly learnerOptions: LearnerOptions;
   address: AddressInfo | undefined;
 
   /** The executor of this tenure (rebuilt from the store at each takeover). */
@@ -102,6 +105,7 @@ export class Service {
 
   constructor(private readonly p: ServiceParts) {
     const timers = p.timers ?? realTimers;
+    this.learnerOptions = resolveLearnerOptions(p.config.learner);
     const coordinator = p.coordinator;
     this.metrics = createServiceMetrics({
       storeQuarantined: () => p.store.health?.().quarantined ?? {},
@@ -221,7 +225,7 @@ export class Service {
     const rs = this.rules.ruleSet();
     if (rs !== undefined && this.p.config.learn && records.some((r) => r.verify !== undefined)) {
       try {
-        const changes = await relearn(this.p.store, planRulesOf(rs), new Date((this.p.timers ?? realTimers).now()).toISOString(), resolveLearnerOptions(this.p.config.learner));
+        const changes = await relearn(this.p.store, planRulesOf(rs), new Date((this.p.timers ?? realTimers).now()).toISOString(), this.learnerOptions);
         for (const c of changes) this.p.log.info('weight changed', { cycleId, rule: c.ruleId, from: c.from, to: c.to, samples: c.samples, successRate: c.successRate, reason: c.reason });
       } catch (err) {
         this.p.log.error('learner failed; weights unchanged', { cycleId, error: (err as Error).message });

@@ -79,7 +79,8 @@ function table(rows: readonly string[][]): string {
 export function rankWhy(r: WeightRow, rows: readonly WeightRow[]): string {
   const peers = rows.filter((x) => x.situation === r.situation && x !== r);
   const e = r.estimate;
-  const time = e?.seconds !== undefined && e.situationSeconds !== undefined ? `; an attempt takes ${e.seconds.toPrecision(2)}s against ${e.situationSeconds.toPrecision(2)}s for the situation's attempts (the weight scales by their ratio)` : '';
+  const counted = e?.timeFactor !== undefined ? `the weight scaled by ×${e.timeFactor.toFixed(2)} for it` : 'not counted in the weight: learner.timeWeight is 0';
+  const time = e?.seconds !== undefined && e.situationSeconds !== undefined ? `; an attempt takes ${e.seconds.toPrecision(2)}s against ${e.situationSeconds.toPrecision(2)}s for the situation's attempts (${counted})` : '';
   const belief = e ? `estimated ${pct(e.mean)} ± ${pct(e.sd)} to clear it (prior ${pct(e.prior)}) on evidence ${e.evidence.toFixed(1)} from ${e.outcomes} outcomes; the last draw was ${pct(e.draw)}${time}` : 'learned before estimates were recorded';
   const above = peers.filter((x) => x.weight > r.weight).map((x) => `${x.ruleId} ${x.weight.toPrecision(3)}`);
   const below = peers.filter((x) => x.weight <= r.weight).map((x) => `${x.ruleId} ${x.weight.toPrecision(3)}`);

@@ -15,9 +15,9 @@
  *   (capped): with no evidence the weight is 1 and the rule's priority decides; as evidence
  *   grows the expected-utility ratio dominates, so a priority is a prior the evidence can
  *   cross, and the draws keep exploring at a rate that falls as the posteriors narrow.
- * - **Time**: an attempt's seconds from write to verification (attempt-time.ts); the weight is
- *   divided by the rule's attempt time over its situation's, so the choice is by expected
- *   utility per second an attempt takes — the order that clears an incident soonest.
+ * - **Time**: an attempt's seconds from write to verification (attempt-time.ts), estimated and
+ *   recorded; with `timeWeight` > 0 (off by default) the weight is divided by the rule's attempt
+ *   time over its situation's, so the choice is by expected utility per second an attempt takes.
  * - **Change detection**: a run of `changeWindow` equal outcomes that the rule's record made
  *   unlikely (< `changeAlpha`) drops the record before it (changeSince), so a world that
  *   turns is followed within a few incidents, not after forgetting outweighs a long record.
@@ -240,8 +240,8 @@ export function exponentOf(evidence: number, o: LearnerOptions): number {
 /**
  * The weight for a draw θ in a situation with evidence κ: the planner's effective priority
  * `priority × weight` becomes `priority^(1/(1+κ)) × EU(θ) × (situation's attempt time ÷ the
- * rule's)` — the priority's say fades as the situation gathers evidence, and the expected
- * utility of the draw per unit of time an attempt takes decides.
+ * rule's)^timeWeight` — the priority's say fades as the situation gathers evidence, and the
+ * expected utility of the draw (per unit of time an attempt takes, with timeWeight 1) decides.
  */
 export function weightFor(rule: PlanRuleInfo, draw: number, kappa: number, o: LearnerOptions, time?: AttemptTime): number {
   const prio = Math.max(rule.priority ?? 1, 1e-9);
@@ -249,6 +249,12 @@ export function weightFor(rule: PlanRuleInfo, draw: number, kappa: number, o: Le
 }
 
 const secs = (x: number): string => `${x.toPrecision(2)}s`;
+
+/** What a change's estimate records of attempt time: the times when known, the factor when it counted. */
+function timeOfEstimate(t: AttemptTime | undefined, o: LearnerOptions): Pick<Estimate, 'seconds' | 'situationSeconds' | 'timeFactor'> {
+  if (t === undefined) return {};
+  return { seconds: t.seconds, situationSeconds: t.situationSeconds, ...(o.timeWeight > 0 ? { timeFactor: timeFactor(t, o.timeWeight) } : {}) };
+}
 
 /** The reason's words on attempt time, when it is known. */
 function timeWords(t: AttemptTime | undefined, o: LearnerOptions): string[] {
@@ -305,7 +311,7 @@ export function learn(input: LearnInput): LearnResult {
       if (mark) learned[key] = mark;
       if (to === from) continue;
       weights[key] = to;
-      const estimate: Estimate = { ...s.estimate, draw, ...(s.time !== undefined ? { seconds: s.time.seconds, situationSeconds: s.time.situationSeconds } : {}) };
+      const estimate: Estimate = { ...s.estimate, draw, ...timeOfEstimate(s.time, o) };
       changes.push({ ruleId: key, rule: id, situation: kind, from, to, samples: s.successes + s.failures, successRate: s.estimate.mean, reason: reasonOf(rule, s, draw, k, from, to, o), at: input.at, estimate, ...(mark ? { upTo: mark } : {}) });
     }
   }

@@ -127,6 +127,8 @@ export interface Estimate {
   readonly draw: number;
   /** Estimated seconds one attempt takes, write to verification (absent before attempts were timed). */
   readonly seconds?: number;
-  /** The mean over every rule's attempts in the situation: the weight scales by this ÷ `seconds`. */
+  /** The mean over every rule's attempts in the situation. */
   readonly situationSeconds?: number;
+  /** What the weight was multiplied by for time, (situationSeconds ÷ seconds)^timeWeight; absent when time did not count (timeWeight 0). */
+  readonly timeFactor?: number;
 }

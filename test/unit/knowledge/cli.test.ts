@@ -14,7 +14,7 @@ test('knowledge weights: per rule and situation the weight, estimate and evidenc
   t.regex(io.stdout(), /^RULE\s+SITUATION\s+WEIGHT\s+ESTIMATE\s+EVIDENCE\s+WHY\nscale-committee\s+CommitteeOverloaded\s+\d\.\d+\s+67% ± 24%\s+1\.0\s+1\/1 succeeded in CommitteeOverloaded; prior 50%, posterior 67% ± 24% on evidence 1\.0; thompson draw \d+%, expected utility [\d.]+, priority counts \^0\.50 on situation evidence 1\.0: weight 1\.00 → /);
   const ex = captureIo();
   await main(['knowledge', 'weights', '--explain', '--dir', dir], ex);
-  t.regex(ex.stdout(), /\nscale-committee in CommitteeOverloaded: weight \d\.\d+\n  estimated 67% ± 24% to clear it \(prior 50%\) on evidence 1\.0 from 1 outcomes; the last draw was \d+%; an attempt takes [\d.]+s against [\d.]+s for the situation's attempts \(the weight scales by their ratio\); the only rule learned in this situation; the planner ranks by priority × weight \(\d\.\d+\)\n  last change: /);
+  t.regex(ex.stdout(), /\nscale-committee in CommitteeOverloaded: weight \d\.\d+\n  estimated 67% ± 24% to clear it \(prior 50%\) on evidence 1\.0 from 1 outcomes; the last draw was \d+%; an attempt takes [\d.]+s against [\d.]+s for the situation's attempts \(not counted in the weight: learner\.timeWeight is 0\); the only rule learned in this situation; the planner ranks by priority × weight \(\d\.\d+\)\n  last change: /);
   const js = captureIo();
   await main(['knowledge', 'weights', '--json', '--explain', '--dir', dir], js);
   const [row] = JSON.parse(js.stdout());
@@ -33,9 +33,9 @@ test('knowledge weights --explain ranks the rules of one situation and says whic
   t.is(rankWhy(rows[2]!, rows), 'estimated 30% ± 10% to clear it (prior 50%) on evidence 2.5 from 3 outcomes; the last draw was 30%; rank 2 of 2 by weight, behind good 4.00; the planner ranks by priority × weight (0.500)');
   t.is(rankWhy(rows[1]!, rows), 'estimated 80% ± 10% to clear it (prior 50%) on evidence 2.5 from 3 outcomes; the last draw was 80%; rank 1 of 2 by weight, ahead of bad 0.500; the planner ranks by priority × weight (4.00)');
   t.is(rankWhy(rows[0]!, rows), 'learned before estimates were recorded; the only rule learned in this situation; the planner ranks by priority × weight (1.25)');
-  const timed = { ...change('good', 4, 0.8), estimate: { mean: 0.8, sd: 0.1, evidence: 2.5, outcomes: 3, prior: 0.5, draw: 0.8, seconds: 12.5, situationSeconds: 20 } };
+  const timed = { ...change('good', 4, 0.8), estimate: { mean: 0.8, sd: 0.1, evidence: 2.5, outcomes: 3, prior: 0.5, draw: 0.8, seconds: 12.5, situationSeconds: 20, timeFactor: 1.6 } };
   const withTime = rows.map((r) => (r === rows[1] ? { ...r, estimate: timed.estimate } : r));
-  t.is(rankWhy(withTime[1]!, withTime), 'estimated 80% ± 10% to clear it (prior 50%) on evidence 2.5 from 3 outcomes; the last draw was 80%; an attempt takes 13s against 20s for the situation\'s attempts (the weight scales by their ratio); rank 1 of 2 by weight, ahead of bad 0.500; the planner ranks by priority × weight (4.00)');
+  t.is(rankWhy(withTime[1]!, withTime), 'estimated 80% ± 10% to clear it (prior 50%) on evidence 2.5 from 3 outcomes; the last draw was 80%; an attempt takes 13s against 20s for the situation\'s attempts (the weight scaled by ×1.60 for it); rank 1 of 2 by weight, ahead of bad 0.500; the planner ranks by priority × weight (4.00)');
 });
 
 test('knowledge history lists recent executions, newest first; --limit; --json', async (t) => {

@@ -214,5 +214,9 @@ test('time: equally likely rules rank by how long an attempt takes; equal times 
   const { changes } = learn({ outcomes: seq(10, 40), current: {}, planRules: [rule('fast'), rule('slow')], at: at(99), options: { timeWeight: 1 } });
   const c = changes.find((x) => x.rule === 'slow')!;
   t.true(c.estimate!.seconds! > c.estimate!.situationSeconds!);
+  t.true(c.estimate!.timeFactor! < 1, 'the slow rule\'s weight was scaled down, and the estimate says by how much');
+  const off = learn({ outcomes: seq(10, 40), current: {}, planRules: [rule('fast'), rule('slow')], at: at(99) }).changes.find((x) => x.rule === 'slow')!;
+  t.is(off.estimate!.timeFactor, undefined, 'time off: no factor recorded, the times still are');
+  t.true(off.estimate!.seconds! > 0);
   t.regex(c.reason, /an attempt takes 3\ds \(8 timed; 2\ds in the situation\), time counts ×0\.\d\d/);
 });

@@ -123,29 +123,38 @@ export function parseSampleValue(s: string): PromValue {
 // fine, and what JSON.parse made (fresh arrays and objects only this parse holds) is checked
 // and kept in place rather than copied.
 
-function vectorItem(r: unknown, url: Where, i: number): PromVectorItem {
+/** Item `i` of `data.result`, checked to be an object. */
+function item(r: unknown, url: Where, i: number): Record<string, unknown> {
   if (!isObject(r)) throw invalid(url, `data.result[${i}]: expected an object`);
-  const metric = r['metric'];
-  const bad = labelSetIssue(metric);
+  return r;
+}
+
+/** The label set of item `i`, checked (its path built only when it is wrong). */
+function itemMetric(o: Record<string, unknown>, url: Where, i: number): Record<string, string> {
+  const bad = labelSetIssue(o['metric']);
   if (bad !== undefined) throw invalid(url, `data.result[${i}].metric${bad}`);
-  const value = r['value'];
+  return o['metric'] as Record<string, string>;
+}
+
+function vectorItem(r: unknown, url: Where, i: number): PromVectorItem {
+  const o = item(r, url, i);
+  const metric = itemMetric(o, url, i);
+  const value = o['value'];
   const issue = samplePairIssue(value);
   if (issue !== undefined) throw invalid(url, `data.result[${i}].value${issue}`);
-  return { metric: metric as Record<string, string>, value: value as unknown as readonly [number, PromValue] };
+  return { metric, value: value as readonly [number, PromValue] };
 }
 
 function matrixItem(r: unknown, url: Where, i: number): PromMatrixItem {
-  if (!isObject(r)) throw invalid(url, `data.result[${i}]: expected an object`);
-  const values = r['values'];
+  const o = item(r, url, i);
+  const values = o['values'];
   if (!Array.isArray(values)) throw invalid(url, `data.result[${i}].values: expected an array`);
-  const metric = r['metric'];
-  const bad = labelSetIssue(metric);
-  if (bad !== undefined) throw invalid(url, `data.result[${i}].metric${bad}`);
+  const metric = itemMetric(o, url, i);
   for (let j = 0; j < values.length; j++) {
     const issue = samplePairIssue(values[j]);
     if (issue !== undefined) throw invalid(url, `data.result[${i}].values[${j}]${issue}`);
   }
-  return { metric: metric as Record<string, string>, values: values as readonly (readonly [number, PromValue])[] };
+  return { metric, values: values as readonly (readonly [number, PromValue])[] };
 }
 
 /** A parsed `[timestamp, "value"]` with its value made a number, in place; undefined, or what is wrong (after the path). */

@@ -17,6 +17,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DEFAULT_LEARNER_OPTIONS, type LearnerOptions } from '../../src/knowledge/learner.js';
+import { resolveLearnerOptions } from '../../src/knowledge/learner-options.js';
 import { DEFAULT_LOOP, incidentsUntilPrefers, runWorld, type IncidentRun, type WorldRun } from '../lib/learning-loop.js';
 import { BENCH_TIMESCALE, runServiceWorld, type Mode, type ServiceRun } from '../lib/learning-service.js';
 import { forRun, SERVICE_WORLDS, type ServiceWorld } from '../lib/learning-service-worlds.js';
@@ -141,6 +142,12 @@ export function modelOptionsOf(env: string | undefined, name = 'LEARNING_MODEL_O
   }
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error(`${name}: expected a JSON object of learner options, e.g. {"forgetting":0.95}`);
   for (const [k, x] of Object.entries(v)) if (!(k in DEFAULT_LEARNER_OPTIONS) || typeof x !== 'number') throw new Error(`${name}: "${k}" is not a numeric learner option (${Object.keys(DEFAULT_LEARNER_OPTIONS).join(', ')})`);
+  // Ranges as the service checks them (its config's `learner:`), before any run starts.
+  try {
+    resolveLearnerOptions(v as Record<string, number>);
+  } catch (err) {
+    throw new Error(`${name}: ${(err as Error).message}`);
+  }
   return v as Partial<LearnerOptions>;
 }
 

@@ -81,6 +81,7 @@ test('learning bench: LEARNING_MODEL_OPTIONS is a JSON object of numeric learner
   t.throws(() => modelOptionsOf('[1]'), { message: /^LEARNING_MODEL_OPTIONS: expected a JSON object/ });
   t.throws(() => modelOptionsOf('{"forget":0.9}'), { message: /^LEARNING_MODEL_OPTIONS: "forget" is not a numeric learner option \(forgetting, / });
   t.throws(() => modelOptionsOf('{"forgetting":"0.9"}'), { message: /"forgetting" is not a numeric learner option/ });
+  t.throws(() => modelOptionsOf('{"forgetting":1.5}', 'LEARNING_LEARNER_OPTIONS'), { message: 'LEARNING_LEARNER_OPTIONS: learner option forgetting: expected more than 0 and at most 1, got 1.5' });
 });
 
 test('learning bench: LEARNING_WORLDS picks worlds by parts of their names; a part in no name is an error that lists them', (t) => {
